@@ -99,6 +99,7 @@ class MeetingMention:
     organizer: str | None  # canonical organization name
     evidence: Evidence
     reported: bool = True  # False for earlier events the article only refers to
+    part_of: str | None = None  # key of the meeting this one is a session/ceremony of
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class Meeting:
     date: str | None
     place: str | None  # place key
     organizer: str | None  # organization key
+    part_of: str | None = None  # key of the enclosing meeting (schema:superEvent)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""Dates in news text: "On September 15", "Feb. 6, 2025", "on the 15th", datelines.
+
+A date without a year takes the year of the document's header; when that would put it more than
+a week after the article's own date, it is last year's. With no year at all it stays "--MM-DD".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+DATE_RE = re.compile(
+    rf"(?<![\w-])(?P<month>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?")
+DAY_ONLY_RE = re.compile(r"(?<![\w-])[Oo]n\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)(?=\s*[,.;]|\s+of\s+(?:this|the)\s+month)")
+ISO_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class DateHit:
+    start: int
+    end: int
+    month: int | None
+    day: int
+    year: int | None
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHit]:
+    """Month-day dates (with year when written) and day-only dates ("the 15th") in a slice."""
+    end = len(text) if end is None else end
+    hits = []
+    for m in DATE_RE.finditer(text, start, end):
+        hits.append(DateHit(m.start(), m.end(), MONTHS[m.group("month").lower()], int(m.group("day")),
+                            int(m.group("year")) if m.group("year") else None))
+    for m in DAY_ONLY_RE.finditer(text, start, end):
+        if not any(h.start <= m.start() < h.end for h in hits):
+            hits.append(DateHit(m.start(), m.end(), None, int(m.group("day")), None))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def find_dateline(text: str) -> DateHit | None:
+    """The date of a dateline at the top ("GUANGZHOU, China, Feb. 6, 2025 /PRNewswire/ --")."""
+    for line in re.finditer(r"[^\n]+", text[:800]):
+        m = DATE_RE.search(text, line.start(), min(line.end(), line.start() + 100))
+        if not m:
+            continue
+        prefix = text[line.start():m.start()]
+        words = re.findall(r"[A-Za-z]+", re.sub(r"/[^/]*/", " ", prefix))
+        if words and not any(w[0].islower() for w in words):
+            return DateHit(m.start(), m.end(), MONTHS[m.group("month").lower()], int(m.group("day")),
+                           int(m.group("year")) if m.group("year") else None)
+    return None
+
+
+def resolve(hit: DateHit, doc_date: date | None, dateline: DateHit | None) -> str | None:
+    """"YYYY-MM-DD" when a year is known, "--MM-DD" otherwise; None for impossible dates."""
+    month = hit.month or (dateline.month if dateline else None) or (doc_date.month if doc_date else None)
+    if month is None:
+        return None
+    year = hit.year
+    if year is None:
+        ref = doc_date or (date(dateline.year, dateline.month or 1, dateline.day) if dateline and dateline.year else None)
+        if ref is not None:
+            year = ref.year
+            try:
+                if date(year, month, hit.day) > ref + timedelta(days=7):
+                    year -= 1
+            except ValueError:
+                return None
+    try:
+        if year is None:
+            date(2000, month, hit.day)  # validates (2000 is a leap year)
+            return f"--{month:02d}-{hit.day:02d}"
+        return date(year, month, hit.day).isoformat()
+    except ValueError:
+        return None

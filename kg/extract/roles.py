@@ -1,0 +1,155 @@
+"""Who presided over, spoke at or attended a meeting.
+
+A role verb of ``roles.toml`` takes as subjects the people written right before it: one person,
+or a list of people each with their titles ("A, Director of ...; B, Chairman of ...; and C,
+..., attended"). A verb joined by "and" to an earlier one shares its subjects ("presided over
+the meeting and made a speech"); "He"/"She" is the last subject named; "presided over by X" and
+"According to X," name theirs after; "X's speech at <meeting>" says X spoke at that meeting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.extract.lexicon import load_lexicon, words_pattern
+from kg.extract.meetings import LIST_GAP, MeetingSpan
+
+ADVERBS = (r"(?:also|then|later|subsequently|respectively|further|each|both|all|successively|separately|jointly|"
+           r"first|finally|briefly|specifically|again|personally|has|have|had|was|were|is|once|fully|earnestly|"
+           r"warmly|positively|particularly|especially|repeatedly)")
+SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b)*$", re.I)
+LIST_SEP = re.compile(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*$", re.I)
+PRONOUN = re.compile(r"(?<![\w-])(?:he|she)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class PersonSpan:
+    """An accepted person mention with the reach of its titles: ``start``..``end`` covers them."""
+
+    surface: str
+    name_start: int
+    name_end: int
+    start: int
+    end: int
+    possessive: bool
+
+
+@dataclass(frozen=True)
+class RoleHit:
+    person: PersonSpan
+    role: str
+    meeting: str | None  # MeetingSpan key
+    verb_start: int
+    verb_end: int
+
+
+@cache
+def _verbs() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    r = load_lexicon().roles
+    active = {f: role for role in ("presided", "spoke", "attended") for f in r[role]["active"]}
+    passive = {f: role for role in ("presided", "spoke", "attended") for f in r[role].get("passive", [])}
+    lead = re.compile(words_pattern(r["spoke"]["lead_ins"]) + r"\s+$", re.I)
+    speech = re.compile(r"['’]s?\s+(?:\w+\s+){0,2}?(?:" + "|".join(r["spoke"]["speech_nouns"]) + r")\s+(?:"
+                        + "|".join(r["spoke"]["speech_links"]) + r")\s+", re.I)
+    return (re.compile(words_pattern(list(active)), re.I), active,
+            re.compile(words_pattern(list(passive)) + r"\s+$", re.I), passive, lead, speech)
+
+
+def find_roles(text: str, sentences: list[tuple[int, int]], people: list[PersonSpan],
+               meetings: list[MeetingSpan]) -> list[RoleHit]:
+    """Every (person, role, meeting) the text states."""
+    active_re, active, passive_re, passive, lead_re, speech_re = _verbs()
+    main = meetings[0].key if meetings else None
+    hits: list[RoleHit] = []
+    last_subjects: list[PersonSpan] = []
+    for s0, s1 in sentences:
+        in_sent = [p for p in people if s0 <= p.name_start < s1]
+        prev: tuple[list[PersonSpan], str | None, int] | None = None
+        for m in active_re.finditer(text, s0, s1):
+            if any(p.name_start <= m.start() < p.name_end for p in in_sent) or _passive_here(text, m, passive):
+                continue
+            role = active[re.sub(r"\s+", " ", m.group().lower())]
+            subjects = _subjects_before(text, s0, m.start(), in_sent)
+            if not subjects and PRONOUN.search(text[s0:m.start()][-12:]) and last_subjects:
+                subjects = last_subjects[:1]
+            meeting = _meeting_after(text, m.end(), s1, meetings) or (prev[1] if prev and not subjects else None) or main
+            if not subjects and prev and re.search(r"(?:\band|,)\s*(?:\b" + ADVERBS + r"\s+)?$", text[prev[2]:m.start()]) \
+                    and not any(prev[2] <= p.name_start < m.start() for p in in_sent):
+                subjects = prev[0]
+            if subjects:
+                for p in subjects:
+                    hits.append(RoleHit(p, role, meeting, m.start(), m.end()))
+                prev = (subjects, meeting, m.end())
+                last_subjects = subjects
+        for p in in_sent:
+            before = text[s0:p.start]
+            pm = passive_re.search(before)
+            if pm and pm.end() == len(before):
+                role = passive[re.sub(r"\s+", " ", pm.group().strip().lower())]
+                hits.append(RoleHit(p, role, _meeting_before(s0 + pm.start(), meetings, s0) or main, s0 + pm.start(), p.start))
+            lm = lead_re.search(before)
+            if lm and lm.end() == len(before) and re.match(r"\s*,", text[p.end:p.end + 3]):
+                hits.append(RoleHit(p, "spoke", main, s0 + lm.start(), p.end))
+            if p.possessive:
+                sm = speech_re.match(text, p.name_end, s1)
+                if sm:
+                    for key in _meetings_listed(text, sm.end(), s1, meetings):
+                        hits.append(RoleHit(p, "spoke", key, p.name_end, sm.end()))
+    return hits
+
+
+def _passive_here(text: str, m: re.Match[str], passive: dict[str, str]) -> bool:
+    return bool(re.match(r"\s*by\b", text[m.end():m.end() + 6])) or bool(
+        re.search(r"\b(?:was|were|be|been|being)\s+$", text[max(0, m.start() - 12):m.start()]))
+
+
+def _subjects_before(text: str, s0: int, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
+    pos = s0 + SKIP_BACK.search(text[s0:verb_start]).start()
+    out: list[PersonSpan] = []
+    while True:
+        p = next((p for p in people if p.end == pos and not p.possessive), None)
+        if p is None:
+            p = next((p for p in people if p.name_end == pos and not p.possessive), None)
+        if p is None:
+            break
+        out.append(p)
+        sep = LIST_SEP.search(text[s0:p.start])
+        if not sep:
+            break
+        pos = s0 + sep.start()
+    return list(reversed(out))
+
+
+def _meeting_after(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) -> str | None:
+    window = text[pos:min(s1, pos + 60)]
+    cut = re.search(r"[,;.]|\band\b", window)
+    limit = pos + (cut.start() if cut else len(window))
+    for mt in meetings:
+        for at in [mt.start, *mt.refs]:
+            if pos <= at < limit + 20 and at <= limit:
+                return mt.key
+    return None
+
+
+def _meeting_before(pos: int, meetings: list[MeetingSpan], s0: int) -> str | None:
+    best = None
+    for mt in meetings:
+        for at in [mt.start, *mt.refs]:
+            if s0 <= at < pos and (best is None or at > best[0]):
+                best = (at, mt.key)
+    return best[1] if best else None
+
+
+def _meetings_listed(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) -> list[str]:
+    """The meetings of "at the symposium of X, the symposium of Y and the symposium on Z"."""
+    found = sorted(((mt.start, mt) for mt in meetings if pos <= mt.start < s1), key=lambda t: t[0])
+    out, cursor = [], pos
+    for start, mt in found:
+        gap = text[cursor:start]
+        if not (re.fullmatch(r"\s*(?:the|a|an)?\s*", gap) if not out else LIST_GAP.fullmatch(gap)):
+            break
+        out.append(mt.key)
+        cursor = mt.end
+    return out
