@@ -1,0 +1,398 @@
+"""Named and ad-hoc SPARQL queries over a built graph (read-only).
+
+Named queries are the ``*.rq`` files of the ``kg.queries`` package. The first comment line of a
+file is its one-line description; lines ``# param: NAME = DEFAULT`` declare parameters.
+DEFAULT is a SPARQL term (``"Hao Peng"``, ``"2023-12-31"^^xsd:date``, ``<iri>``,
+``id:person/hao-peng``, ``42``) or bare text (a string). If the query holds DEFAULT in a block
+``VALUES ?var { DEFAULT }`` (``?NAME`` preferred), an override replaces that value; otherwise
+the parameter binds the variable ``?NAME`` (also written ``$NAME``) before evaluation. An
+override takes the type of the default (a bare override for an IRI parameter is read as a key
+below ``id:``, e.g. ``person/hao-peng``) and is always inserted as one escaped term.
+
+The prefixes kg:, id:, org:, schema:, prov:, oa:, time:, rdfs:, xsd:, owl: and dcterms: are
+predeclared, so inline queries may use them without PREFIX lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from pyparsing import ParseException
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD, NamespaceManager
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+from rdflib.util import from_n3
+
+from kg.errors import ExportError, QueryError, QuerySyntaxError, UnknownQuery, UpdateRefused
+from kg.rdf.namespace import ID, PREFIXES, bind_prefixes
+from kg.store import GRAPH_FORMATS, load_graph
+
+__all__ = ["GRAPH_FORMATS", "load_graph"]  # re-exported: loading graph files lives in kg.store
+
+FORMATS = ("table", "csv", "tsv", "json")
+_PARAM_LINE = re.compile(r"^\s*#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s*(?:=\s*(?P<default>.*?))?\s*$")
+_PREFIXED = re.compile(r"(?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>\S*)")
+_NUMBER_OR_BOOL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|true|false")
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """A declared parameter: ``# param: NAME = DEFAULT`` (``default`` None when not given)."""
+
+    name: str
+    default: str | None
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """A named query shipped in ``kg/queries``."""
+
+    name: str
+    description: str
+    params: tuple[QueryParam, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer. ``kind`` is "select" (vars, rows), "ask" (boolean) or "graph" (graph).
+
+    ``rows`` hold the values as Python strings (None when unbound); ``terms`` the rdflib terms.
+    """
+
+    kind: str
+    vars: tuple[str, ...] = ()
+    rows: tuple[tuple[str | None, ...], ...] = ()
+    terms: tuple[tuple[Node | None, ...], ...] = field(default=(), repr=False, compare=False)
+    boolean: bool | None = None
+    graph: Graph | None = field(default=None, repr=False, compare=False)
+
+
+# ---------------------------------------------------------------- finding queries
+
+
+def parse_header(text: str) -> tuple[str, tuple[QueryParam, ...]]:
+    """Return (description, params) from a query's comment lines."""
+    description = ""
+    params: list[QueryParam] = []
+    for line in text.splitlines():
+        match = _PARAM_LINE.match(line)
+        if match:
+            default = match.group("default")
+            params.append(QueryParam(match.group("name"), default if default else None))
+        elif not description and line.lstrip().startswith("#"):
+            description = line.lstrip().lstrip("#").strip()
+    return description, tuple(params)
+
+
+def list_queries() -> list[QueryInfo]:
+    """The named queries in the package's ``kg/queries`` folder, sorted by name."""
+    infos = []
+    for entry in files("kg.queries").iterdir():
+        if entry.name.endswith(".rq") and entry.is_file():
+            description, params = parse_header(entry.read_text(encoding="utf-8"))
+            infos.append(QueryInfo(entry.name.removesuffix(".rq"), description, params, str(entry)))
+    return sorted(infos, key=lambda info: info.name)
+
+
+def _read_query_file(path: Path, spec: str) -> str:
+    if not path.is_file():
+        raise QueryError(f"{spec}: no such query file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{spec}: cannot read the query file: {exc}") from None
+
+
+def resolve_query(spec: str) -> str:
+    """SPARQL text for ``spec``: inline SPARQL (contains "{"), a ``.rq`` file, or a query name.
+
+    Raises ``UnknownQuery`` (listing the valid names) when ``spec`` is none of these.
+    """
+    if not spec.strip():
+        raise QueryError("empty query")
+    if "{" in spec:
+        return spec
+    path = Path(spec)
+    if spec.endswith(".rq") or "/" in spec or "\\" in spec:
+        return _read_query_file(path, spec)
+    named = {info.name: info for info in list_queries()}
+    if spec in named:
+        return Path(named[spec].path).read_text(encoding="utf-8")
+    if path.is_file():
+        return _read_query_file(path, spec)
+    valid = ", ".join(named) or "(none installed)"
+    raise UnknownQuery(f"unknown query '{spec}'; valid names: {valid}")
+
+
+# ---------------------------------------------------------------- preparing and running
+
+
+def _update_operation(text: str) -> str | None:
+    """The first operation's name if ``text`` parses as SPARQL Update, else None."""
+    try:
+        parsed = parseUpdate(text)
+    except Exception:  # noqa: BLE001 - not an update
+        return None
+    requests = list(parsed.request or [])
+    return requests[0].name if requests else None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _prepare_text(sparql: str) -> Query:
+    try:
+        return prepareQuery(sparql, initNs=PREFIXES)
+    except Exception as exc:  # noqa: BLE001 - pyparsing errors, and plain Exceptions from the algebra
+        operation = _update_operation(sparql)
+        if operation:
+            raise UpdateRefused(f"refusing SPARQL Update ({operation}): queries are read-only") from None
+        if isinstance(exc, ParseException):
+            found = getattr(exc, "found", "") or "end of text"
+            where = f"line {exc.lineno}, column {exc.col}"
+            raise QuerySyntaxError(f"malformed SPARQL at {where}: {exc.msg}, found {found!r}") from None
+        message = (str(exc) or type(exc).__name__).splitlines()[0]
+        prefix = re.match(r"Unknown namespace prefix : (\S+)", message)
+        at = prefix and re.search(rf"(?<![\w:<]){re.escape(prefix.group(1))}:", sparql)
+        if prefix and at:
+            line, col = _position(sparql, at.start())
+            message = f"unknown prefix '{prefix.group(1)}:' at line {line}, column {col}"
+        raise QuerySyntaxError(f"invalid SPARQL: {message}") from None
+
+
+def _term(text: str, namespaces: dict[str, str]) -> Node:
+    """Read a parameter value: a SPARQL term when it looks like one, else a plain string."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if (text and text[0] in "\"'") or _NUMBER_OR_BOOL.fullmatch(text):
+        manager = NamespaceManager(Graph(bind_namespaces="none"))
+        for prefix, namespace in namespaces.items():
+            manager.bind(prefix, namespace)
+        try:
+            return from_n3(text, nsm=manager)
+        except Exception as exc:  # noqa: BLE001 - from_n3 raises assorted errors
+            raise QueryError(f"cannot read parameter value {text!r}: {exc}") from None
+    match = _PREFIXED.fullmatch(text)
+    if match and (match.group("prefix") or "") in namespaces:
+        return URIRef(namespaces[match.group("prefix") or ""] + match.group("local"))
+    if re.match(r"(https?|urn|file|mailto):\S+$", text):
+        return URIRef(text)
+    return Literal(text)
+
+
+def _override(name: str, value: str, default: Node | None, namespaces: dict[str, str]) -> Node:
+    """Read an override ``value`` with the type of the parameter's default."""
+    term = _term(value, namespaces)
+    stripped = value.strip()
+    if isinstance(default, URIRef) and not isinstance(term, URIRef):
+        if not re.fullmatch(r"[\w./:%~-]+", stripped):
+            raise QueryError(f"parameter {name} expects an IRI (<...>, id:... or a key), got {value!r}")
+        return URIRef(str(ID) + stripped.lstrip("/"))
+    if isinstance(default, Literal) and not stripped.startswith(('"', "'")):
+        if default.datatype and default.datatype != XSD.string:
+            term_logger = logging.getLogger("rdflib.term")  # it logs a traceback for ill-typed values
+            disabled, term_logger.disabled = term_logger.disabled, True
+            try:
+                term = Literal(stripped, datatype=default.datatype)
+            finally:
+                term_logger.disabled = disabled
+            if getattr(term, "ill_typed", False):
+                kind = str(default.datatype).rsplit("#", 1)[-1]
+                raise QueryError(f"parameter {name} expects a {kind}, got {value!r}")
+            return term
+        return Literal(value, lang=default.language, datatype=default.datatype)
+    return term
+
+
+def _values_block(sparql: str, param: QueryParam) -> re.Match[str] | None:
+    """The ``VALUES ?var { DEFAULT }`` block holding ``param``'s default (``?NAME`` preferred)."""
+    if param.default is None:
+        return None
+    pattern = re.compile(rf"VALUES\s+[?$](\w+)\s*\{{\s*({re.escape(param.default)})\s*\}}", re.IGNORECASE)
+    matches = list(pattern.finditer(sparql))
+    named = [m for m in matches if m.group(1) == param.name]
+    return (named or matches or [None])[0]
+
+
+def _apply_params(
+    sparql: str, query: Query, params: dict[str, str] | None
+) -> tuple[str, dict[Variable, Node]]:
+    """Return (query text with VALUES defaults replaced by overrides, variable bindings)."""
+    namespaces = {prefix: str(ns) for prefix, ns in query.prologue.namespace_manager.namespaces()}
+    declared = {param.name: param for param in parse_header(sparql)[1]}
+    given = dict(params or {})
+    for name in given:  # declared parameters only; a query without declarations takes its variables
+        if name not in declared if declared else not re.search(rf"[?$]{re.escape(name)}\b", sparql):
+            valid = ", ".join(declared) or "no parameters"
+            raise QueryError(f"unknown parameter '{name}'; this query takes: {valid}")
+    replacements: list[tuple[int, int, str]] = []
+    bindings: dict[Variable, Node] = {}
+    for name in dict.fromkeys([*declared, *given]):
+        param = declared.get(name, QueryParam(name, None))
+        default = _term(param.default, namespaces) if param.default is not None else None
+        block = _values_block(sparql, param)
+        if block is not None:  # the query holds the default in a VALUES block: swap the value
+            if name in given:
+                term = _override(name, given[name], default, namespaces)
+                replacements.append((block.start(2), block.end(2), term.n3()))
+        elif name in given:
+            bindings[Variable(name)] = _override(name, given[name], default, namespaces)
+        elif default is not None and re.search(rf"[?$]{re.escape(name)}\b", sparql):
+            bindings[Variable(name)] = default
+    for start, end, text in sorted(replacements, reverse=True):
+        sparql = sparql[:start] + text + sparql[end:]
+    return sparql, bindings
+
+
+def prepare(sparql: str, params: dict[str, str] | None = None) -> tuple[Query, dict[Variable, Node]]:
+    """Parse ``sparql`` (refusing updates) and apply its parameters.
+
+    A parameter whose default sits in a ``VALUES ?var { DEFAULT }`` block is applied by
+    replacing that value; any other parameter binds the variable ``?NAME`` (or ``$NAME``).
+    """
+    query = _prepare_text(sparql)
+    text, bindings = _apply_params(sparql, query, params)
+    if text != sparql:
+        query = _prepare_text(text)
+    return query, bindings
+
+
+def _cell(term: Node | None) -> str | None:
+    if term is None:
+        return None
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def execute(ds: Dataset, query: Query, bindings: dict[Variable, Node]) -> QueryResult:
+    """Evaluate a prepared query against ``ds``."""
+    try:
+        result = ds.query(query, initBindings=bindings)
+        if result.type == "ASK":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            graph = result.graph if result.graph is not None else Graph()
+            bind_prefixes(graph)
+            return QueryResult("graph", graph=graph)
+        names = tuple(str(v) for v in result.vars or ())
+        terms = tuple(tuple(row.get(Variable(v)) for v in names) for row in result)
+    except Exception as exc:  # noqa: BLE001 - evaluation errors come in many types
+        raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+    rows = tuple(tuple(_cell(t) for t in row) for row in terms)
+    return QueryResult("select", vars=names, rows=rows, terms=terms)
+
+
+def run_query(ds: Dataset, sparql: str, params: dict[str, str] | None = None) -> QueryResult:
+    """Run a read-only SPARQL query with ``# param:`` defaults and ``params`` overrides."""
+    query, bindings = prepare(sparql, params)
+    return execute(ds, query, bindings)
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _compact(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, namespace in PREFIXES.items():
+            if term.startswith(namespace) and len(term) > len(namespace):
+                return f"{prefix}:{term[len(namespace) :]}"
+    return " ".join(_cell(term).split("\n"))
+
+
+def _table(result: QueryResult) -> str:
+    header = list(result.vars)
+    body = [[_compact(t) for t in row] for row in result.terms]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    return "\n".join(lines)
+
+
+def _delimited(header: list[str], rows: list[list[str]], delimiter: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().rstrip("\n")
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    entry = {"type": "literal", "value": str(term)}
+    if isinstance(term, Literal) and term.language:
+        entry["xml:lang"] = term.language
+    elif isinstance(term, Literal) and term.datatype:
+        entry["datatype"] = str(term.datatype)
+    return entry
+
+
+def _json(result: QueryResult) -> str:
+    bindings = [
+        {var: _json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
+        for row in result.terms
+    ]
+    doc = {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """Render ``result`` as table | csv | tsv | json (SPARQL 1.1 JSON results for json).
+
+    Graph results (CONSTRUCT/DESCRIBE) render as Turtle (table), JSON-LD (json) or
+    subject/predicate/object rows (csv, tsv). Raises ``ExportError`` for an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}'; valid formats: {', '.join(FORMATS)}")
+    if result.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)})
+        return "true" if result.boolean else "false"
+    if result.kind == "graph":
+        graph = result.graph if result.graph is not None else Graph()
+        if fmt == "table":
+            return graph.serialize(format="turtle").rstrip("\n")
+        if fmt == "json":
+            return graph.serialize(format="json-ld", indent=2).rstrip("\n")
+        rows = sorted([_cell(s), _cell(p), _cell(o)] for s, p, o in graph)
+        return _delimited(["subject", "predicate", "object"], rows, "," if fmt == "csv" else "\t")
+    if fmt == "table":
+        return _table(result)
+    if fmt == "json":
+        return _json(result)
+    rows = [[cell or "" for cell in row] for row in result.rows]
+    if fmt == "tsv":
+        rows = [[c.replace("\t", "\\t").replace("\n", "\\n") for c in row] for row in rows]
+        return "\n".join("\t".join(row) for row in [list(result.vars), *rows])
+    return _delimited(list(result.vars), rows, ",")
+
+
+def query(spec: str, graph: str | Path, *, params: dict[str, str] | None = None, fmt: str = "table") -> str:
+    """Resolve ``spec``, check it, load ``graph``, run the query and format the answer.
+
+    The query is checked (name, syntax, read-only) before the graph is loaded.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}'; valid formats: {', '.join(FORMATS)}")
+    sparql = resolve_query(spec)
+    prepared, bindings = prepare(sparql, params)
+    ds = load_graph(graph)
+    return format_result(execute(ds, prepared, bindings), fmt)

@@ -1,0 +1,237 @@
+"""Graph files: atomic writes, the exports of a build, and reading graph files back.
+
+Every output kg writes goes to a temporary file in the target's folder first, is fsync'ed, and
+then ``os.replace``d onto the target, so readers see either the old file or the new one, never
+half of one. ``write_exports`` renders all exports to temporary files before renaming any of
+them, so a failed build leaves the previous exports as they were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from kg.errors import ExportError, GraphError, GraphParseError
+from kg.rdf.namespace import bind_prefixes
+
+GRAPH_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
+EXPORT_NAMES = {"trig": "graph.trig", "ttl": "graph.ttl", "nq": "graph.nq", "html": "graph.html"}
+
+
+def _temp_path(target: Path) -> Path:
+    """Create (exclusively) an empty temp file next to ``target`` and return its path."""
+    for _ in range(100):
+        candidate = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        os.close(fd)
+        return candidate
+    raise ExportError(f"{target}: cannot create a temporary file")  # pragma: no cover
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ignore Ctrl-C while a group of renames runs (a few milliseconds), so it is all or nothing.
+
+    Once the renames are done the outputs are complete, so a Ctrl-C pressed meanwhile is dropped.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+
+
+@contextlib.contextmanager
+def atomic_outputs(targets: Mapping[str, str | Path]) -> Iterator[dict[str, Path]]:
+    """Yield temp paths for several targets; on success replace all targets, else remove the temps.
+
+    The temp files live in each target's folder. Nothing is renamed until the ``with`` body
+    has finished without an exception (KeyboardInterrupt included).
+    """
+    temps: dict[str, Path] = {}
+    try:
+        for key, target in targets.items():
+            temps[key] = _temp_path(Path(target))
+        yield dict(temps)
+        for temp in temps.values():
+            _fsync_file(temp)
+        with _sigint_held():
+            for key, temp in temps.items():
+                os.replace(temp, targets[key])
+        for folder in {Path(t).parent for t in targets.values()}:
+            _fsync_dir(folder)
+    except OSError as exc:
+        raise ExportError(f"{exc.filename or 'output'}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        for temp in temps.values():
+            if temp.exists():
+                _remove_quietly(temp)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temp path next to ``path``; it replaces ``path`` only if the body succeeds."""
+    with atomic_outputs({"out": path}) as temps:
+        yield temps["out"]
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_output(path) as temp:
+        temp.write_bytes(data)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` (UTF-8, newlines as given) to ``path`` atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def sorted_nquads(ds: Dataset) -> bytes:
+    """N-Quads of every graph in ``ds``, lines sorted: byte-identical for identical graphs."""
+    data = ds.serialize(format="nquads", encoding="utf-8")
+    lines = sorted({line for line in data.split(b"\n") if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _facts_graph(ds: Dataset) -> Graph:
+    from kg.rdf.mapping import facts_graph
+
+    graph = facts_graph(ds)
+    bind_prefixes(graph)
+    return graph
+
+
+def _renderers(ds: Dataset) -> dict[str, Callable[[Path], None]]:
+    def trig(path: Path) -> None:
+        path.write_bytes(ds.serialize(format="trig", encoding="utf-8"))
+
+    def ttl(path: Path) -> None:
+        path.write_bytes(_facts_graph(ds).serialize(format="turtle", encoding="utf-8"))
+
+    def nq(path: Path) -> None:
+        path.write_bytes(sorted_nquads(ds))
+
+    def html(path: Path) -> None:
+        from kg import viz
+
+        viz.render_html(ds, path)
+
+    return {"trig": trig, "ttl": ttl, "nq": nq, "html": html}
+
+
+def write_exports(ds: Dataset, out_dir: str | Path, *, html: bool = True) -> dict[str, Path]:
+    """Write graph.trig, graph.ttl, graph.nq (and graph.html) into ``out_dir``, all or nothing.
+
+    Returns the written paths by key ("trig", "ttl", "nq", "html"). If any export fails, no
+    file in ``out_dir`` is changed and the error propagates (``ExportError`` for I/O problems).
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+    bind_prefixes(ds)
+    renderers = _renderers(ds)
+    keys = [key for key in EXPORT_NAMES if html or key != "html"]
+    targets = {key: out / EXPORT_NAMES[key] for key in keys}
+    with atomic_outputs(targets) as temps:
+        for key in keys:
+            renderers[key](temps[key])
+    return targets
+
+
+# ---------------------------------------------------------------- reading graph files
+
+
+def _bad_line(path: Path, fmt: str) -> int | None:
+    """For line-based formats: the number of the first line that does not parse alone."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                Dataset().parse(data=line, format=fmt)
+            except Exception:  # noqa: BLE001 - any failure marks the line
+                return number
+    return None
+
+
+def load_graph(path: str | Path) -> Dataset:
+    """Load a graph file (.trig, .ttl, .nq, .nt, .jsonld) into a Dataset with ``default_union``.
+
+    Raises ``GraphError`` when the file is missing or of unknown type, ``GraphParseError``
+    (with the line number when known) when it does not parse.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise GraphError(f"{path}: no such file")
+    if path.is_dir():
+        raise GraphError(f"{path}: is a folder, not a graph file")
+    fmt = GRAPH_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        valid = ", ".join(GRAPH_FORMATS)
+        raise GraphError(f"{path}: unknown graph format '{path.suffix}'; use one of {valid}")
+    ds = Dataset(default_union=True)
+    try:
+        ds.parse(source=str(path), format=fmt)
+    except BadSyntax as exc:
+        why = getattr(exc, "_why", None) or str(exc).splitlines()[-1]
+        text, index = getattr(exc, "_str", None), getattr(exc, "_i", None)
+        line = text[:index].count(b"\n") + 1 if isinstance(text, bytes) and index else exc.lines + 1
+        raise GraphParseError(f"{path}: line {line}: bad syntax ({why})") from None
+    except json.JSONDecodeError as exc:
+        raise GraphParseError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ParserError as exc:
+        line = _bad_line(path, fmt)
+        where = f"line {line}: " if line else ""
+        raise GraphParseError(f"{path}: {where}invalid {fmt} ({str(exc).splitlines()[0]})") from None
+    except UnicodeDecodeError:
+        raise GraphParseError(f"{path}: not valid UTF-8") from None
+    except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many kinds of errors
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise GraphParseError(f"{path}: cannot parse as {fmt}: {first}") from None
+    bind_prefixes(ds)
+    return ds

@@ -1,0 +1,300 @@
+"""Golden tests of kg/queries/*.rq: each query on the golden dataset returns exactly the expected rows."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+from rdflib.plugins.sparql import prepareQuery
+
+from kg.rdf.mapping import corpus_to_dataset
+from kg.rdf.namespace import ID
+from tests.fixtures.golden_corpus import (
+    DOC_A,
+    DOC_B,
+    GOLDEN_TRIG,
+    MEETING_A,
+    MEETING_B,
+    VERSION,
+    golden_corpus,
+    load_golden_dataset,
+)
+
+# rdflib's own SPARQL engine and parsers call its deprecated ConjunctiveGraph API; not our concern here
+pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated, use Dataset:DeprecationWarning")
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "kg" / "queries"
+SCORER = Path("/work/shared/gold/score.py")
+
+A = str(ID[f"doc/{DOC_A}"])
+B = str(ID[f"doc/{DOC_B}"])
+M_A = str(ID[MEETING_A])
+M_B = str(ID[MEETING_B])
+LABEL_A = "Meeting of the Standing Committee of the CPC Liaoning Provincial Committee"
+LABEL_B = "Symposium on talent attraction"
+ACTION_PLAN = "Action Plan for Attracting A Million Talents to South Guangdong"
+CPC_LN = "CPC Liaoning Provincial Committee"
+S_A0 = (
+    "Shenyang, February 17 (Xinhua) -- On February 17, Hao Peng, Secretary of the CPC Liaoning "
+    "Provincial Committee, presided over a meeting of the Standing Committee of the Provincial Party "
+    "Committee in Shenyang."
+)
+S_B0 = (
+    "On September 15, Huang Kunming, Secretary of the CPC Guangdong Provincial Committee, chaired a "
+    "symposium on talent attraction in Guangzhou."
+)
+
+CONTRACT = {
+    "people": ("doc", "name"),
+    "organizations": ("doc", "name"),
+    "posts": ("doc", "name", "title", "org", "region"),
+    "participants": ("doc", "name", "role"),
+    "meetings": ("doc", "date", "place"),
+    "initiatives": ("doc", "name"),
+}
+
+EXPECTED: dict[str, set[tuple[str | None, ...]]] = {
+    "people": {
+        (A, "Hao Peng"),
+        (A, "Zhou Bo"),
+        (B, "Hao Peng"),
+        (B, "Huang Kunming"),
+        (B, "Wang Wei"),
+    },
+    "organizations": {  # Xinhua (a kg:MediaOutlet) is mentioned in A but excluded
+        (A, CPC_LN),
+        (A, "Standing Committee of the CPC Liaoning Provincial Committee"),
+        (A, "Liaoning Provincial Government"),
+        (B, "CPC Guangdong Provincial Committee"),
+        (B, CPC_LN),
+    },
+    "posts": {
+        (A, "Hao Peng", "Secretary", CPC_LN, "Liaoning"),
+        (A, "Zhou Bo", "Vice Governor", "Liaoning Provincial Government", "Liaoning"),
+        (B, "Huang Kunming", "Secretary", "CPC Guangdong Provincial Committee", "Guangdong"),
+        (B, "Hao Peng", "Secretary", CPC_LN, "Liaoning"),
+        (B, "Wang Wei", "Mayor", "Guangzhou Municipal Government", "Guangzhou"),
+    },
+    "participants": {
+        (A, "Hao Peng", "presided"),
+        (A, "Hao Peng", "spoke"),
+        (A, "Zhou Bo", "attended"),
+        (B, "Huang Kunming", "presided"),
+        (B, "Huang Kunming", "spoke"),
+        (B, "Hao Peng", "attended"),
+    },
+    "meetings": {
+        (A, "2023-02-17", "Shenyang"),
+        (B, "--09-15", "Guangzhou"),
+    },
+    "initiatives": {
+        (A, "new industrialization"),
+        (B, ACTION_PLAN),
+    },
+}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def run(
+    ds: Dataset, name: str, variables: tuple[str, ...], query: str | None = None
+) -> list[tuple[str | None, ...]]:
+    """Rows of a named query (or of ``query``), projected on ``variables``."""
+    result = ds.query(query or (QUERIES / f"{name}.rq").read_text(encoding="utf-8"))
+    names = [str(v) for v in result.vars]
+    return [tuple(_text(row[names.index(v)]) for v in variables) for row in result]
+
+
+def with_param(name: str, param: str, value: str) -> str:
+    """The text of a parameterised query with its ``VALUES ?param { ... }`` line set to ``value``."""
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    assert re.search(rf"^# param: {param} = ", text, re.M), f"{name}.rq does not document param {param}"
+    pattern = rf"^(\s*)VALUES \?{param} \{{[^}}]*\}}"
+    new, count = re.subn(pattern, rf"\1VALUES ?{param} {{ {value} }}", text, flags=re.M)
+    assert count == 1
+    return new
+
+
+@pytest.fixture(scope="module", params=["mapped", "golden.trig"])
+def ds(request: pytest.FixtureRequest) -> Dataset:
+    if request.param == "mapped":
+        return corpus_to_dataset(golden_corpus(), version=VERSION)
+    return load_golden_dataset()
+
+
+# ---------------------------------------------------------------- query files
+
+
+def test_every_query_file_parses_and_has_a_description() -> None:
+    files = sorted(QUERIES.glob("*.rq"))
+    assert {p.stem for p in files} >= set(CONTRACT) | {
+        "presided_meetings",
+        "post_holders_as_of",
+        "person_meetings",
+        "initiatives_by_region",
+        "fact_evidence",
+    }
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        first = text.splitlines()[0]
+        assert first.startswith("# ") and len(first) > 20, path.name
+        prepareQuery(text)
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_competency_queries_have_the_contract_variables(name: str) -> None:
+    query = prepareQuery((QUERIES / f"{name}.rq").read_text(encoding="utf-8"))
+    projected = [str(v) for v in query.algebra["PV"]]
+    assert projected[: len(CONTRACT[name])] == list(CONTRACT[name])
+    assert "DISTINCT" in (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- (f) the six competency queries
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_competency_query_rows(ds: Dataset, name: str) -> None:
+    rows = run(ds, name, CONTRACT[name])
+    assert len(rows) == len(set(rows)), f"{name}: duplicate rows"
+    assert set(rows) == EXPECTED[name]
+
+
+def test_posts_extra_variables(ds: Dataset) -> None:
+    rows = set(run(ds, "posts", ("doc", "name", "status", "asOf")))
+    assert rows == {
+        (A, "Hao Peng", "holds", "2023-02-17"),
+        (A, "Zhou Bo", "appointed", "2023-02-17"),
+        (B, "Huang Kunming", "holds", None),
+        (B, "Hao Peng", "holds", None),
+        (B, "Wang Wei", "resigned", None),
+    }
+
+
+def test_participants_and_meetings_extra_variables(ds: Dataset) -> None:
+    assert set(run(ds, "participants", ("name", "role", "meeting", "label"))) == {
+        ("Hao Peng", "presided", M_A, LABEL_A),
+        ("Hao Peng", "spoke", M_A, LABEL_A),
+        ("Zhou Bo", "attended", M_A, LABEL_A),
+        ("Huang Kunming", "presided", M_B, LABEL_B),
+        ("Huang Kunming", "spoke", M_B, LABEL_B),
+        ("Hao Peng", "attended", M_B, LABEL_B),
+    }
+    assert set(run(ds, "meetings", ("meeting", "label", "kind", "sentence"))) == {
+        (M_A, LABEL_A, "standing committee meeting", S_A0),
+        (M_B, LABEL_B, "symposium", S_B0),
+    }
+
+
+def test_organizations_and_initiatives_extra_variables(ds: Dataset) -> None:
+    assert set(run(ds, "organizations", ("name", "kind", "region"))) == {
+        (CPC_LN, "PartyCommittee", "Liaoning"),
+        ("Standing Committee of the CPC Liaoning Provincial Committee", "StandingCommittee", "Liaoning"),
+        ("Liaoning Provincial Government", "Government", "Liaoning"),
+        ("CPC Guangdong Provincial Committee", "PartyCommittee", "Guangdong"),
+    }
+    assert set(run(ds, "initiatives", ("name", "kind"))) == {
+        ("new industrialization", "strategy"),
+        (ACTION_PLAN, "plan"),
+    }
+
+
+def test_meeting_without_date_or_place_still_listed() -> None:
+    import dataclasses
+
+    corpus = golden_corpus()
+    meetings = tuple(dataclasses.replace(m, date=None, place=None) for m in corpus.meetings)
+    ds = corpus_to_dataset(dataclasses.replace(corpus, meetings=meetings), version=VERSION)
+    assert set(run(ds, "meetings", ("doc", "date", "place"))) == {(A, None, None), (B, None, None)}
+
+
+@pytest.mark.skipif(not SCORER.is_file(), reason="the shared scorer is not available")
+def test_the_scorer_reads_the_same_rows() -> None:
+    spec = importlib.util.spec_from_file_location("kg_gold_score", SCORER)
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    rows = scorer.run_queries(GOLDEN_TRIG, QUERIES)
+    for name, variables in CONTRACT.items():
+        got = {tuple(row[v] or None for v in variables) for row in rows[name]}
+        assert got == EXPECTED[name], name
+    assert {scorer.doc_key(r["doc"]) for r in rows["people"]} == {DOC_A, DOC_B}
+
+
+# ---------------------------------------------------------------- (g) analyst queries
+
+
+def test_presided_meetings(ds: Dataset) -> None:
+    rows = run(ds, "presided_meetings", ("name", "meeting", "date", "doc", "sentence"))
+    assert rows == [  # ordered by date: "--09-15" sorts before "2023-02-17"
+        ("Huang Kunming", M_B, "--09-15", B, S_B0),
+        ("Hao Peng", M_A, "2023-02-17", A, S_A0),
+    ]
+
+
+def test_post_holders_as_of_default(ds: Dataset) -> None:
+    rows = run(ds, "post_holders_as_of", ("name", "title", "org", "region", "status", "asOf", "doc"))
+    # the Guangdong article has no date, so its holdings have no asOf and are not counted
+    assert rows == [("Hao Peng", "Secretary", CPC_LN, "Liaoning", "holds", "2023-02-17", A)]
+
+
+def test_post_holders_as_of_parameters(ds: Dataset) -> None:
+    early = with_param("post_holders_as_of", "as_of", '"2023-01-01"^^xsd:date')
+    assert run(ds, "", ("name",), early) == []
+    vice = with_param("post_holders_as_of", "post_title", '"vice governor"')
+    assert run(ds, "", ("name", "title", "status", "asOf"), vice) == [
+        ("Zhou Bo", "Vice Governor", "appointed", "2023-02-17")
+    ]
+    mayor = with_param("post_holders_as_of", "post_title", '"Mayor"')
+    assert run(ds, "", ("name",), mayor) == []  # a resignation is not a holding
+
+
+def test_person_meetings(ds: Dataset) -> None:
+    rows = run(ds, "person_meetings", ("name", "meeting", "role", "date", "place", "doc"))
+    assert rows == [
+        ("Hao Peng", M_B, "attended", "--09-15", "Guangzhou", B),
+        ("Hao Peng", M_A, "presided", "2023-02-17", "Shenyang", A),
+        ("Hao Peng", M_A, "spoke", "2023-02-17", "Shenyang", A),
+    ]
+
+
+def test_person_meetings_by_alternate_name(ds: Dataset) -> None:
+    query = with_param("person_meetings", "person_name", '"zhou bo"')
+    assert run(ds, "", ("name", "label", "role"), query) == [("Zhou Bo", LABEL_A, "attended")]
+    query = with_param("person_meetings", "person_name", '"Nobody"')
+    assert run(ds, "", ("name",), query) == []
+
+
+def test_initiatives_by_region(ds: Dataset) -> None:
+    rows = run(ds, "initiatives_by_region", ("region", "name", "kind", "docs"))
+    # A: promoted by a meeting organized by a Liaoning body; B: promoted by a person, region of the document
+    assert rows == [
+        ("Guangdong", ACTION_PLAN, "plan", "1"),
+        ("Liaoning", "new industrialization", "strategy", "1"),
+    ]
+
+
+def test_fact_evidence(ds: Dataset) -> None:
+    corpus = golden_corpus()
+    rows = run(
+        ds, "fact_evidence", ("kind", "doc", "sentence", "start", "end", "phrase", "phraseStart", "phraseEnd")
+    )
+    expected = [
+        (
+            f.kind,
+            str(ID[f"doc/{f.evidence.doc_id}"]),
+            f.evidence.sentence,
+            str(f.evidence.sentence_start),
+            str(f.evidence.sentence_end),
+            f.evidence.text,
+            str(f.evidence.start),
+            str(f.evidence.end),
+        )
+        for f in corpus.facts
+    ]
+    assert sorted(rows) == sorted(expected)
+    assert len(rows) == len(corpus.facts)  # one row per assertion, reports included
