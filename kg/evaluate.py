@@ -21,25 +21,64 @@ from kg.errors import InputError
 CATEGORIES = ("people", "organizations", "posts", "participants", "meetings", "initiatives")
 STOP = {"the", "of", "and", "a", "an", "for", "in", "on", "to", "at", "s"}
 TITLE_HEADS = [
-    ("deputy secretary general", "deputy secretary general"), ("general secretary", "general secretary"),
-    ("secretary general", "secretary general"), ("executive vice governor", "vice governor"),
-    ("deputy party secretary", "deputy secretary"), ("vice party secretary", "deputy secretary"),
-    ("deputy secretary", "deputy secretary"), ("vice secretary", "deputy secretary"), ("party secretary", "secretary"),
-    ("party chief", "secretary"), ("vice governor", "vice governor"), ("deputy governor", "vice governor"),
-    ("acting governor", "governor"), ("vice mayor", "vice mayor"), ("deputy mayor", "vice mayor"),
-    ("acting mayor", "mayor"), ("vice chairwoman", "vice chairman"), ("vice chairman", "vice chairman"),
-    ("vice chairperson", "vice chairman"), ("vice chair", "vice chairman"), ("deputy chairman", "vice chairman"),
-    ("deputy director", "deputy director"), ("vice director", "deputy director"), ("vice minister", "vice minister"),
-    ("deputy minister", "vice minister"), ("vice premier", "vice premier"), ("deputy head", "deputy head"),
-    ("vice head", "deputy head"), ("vice president", "vice president"), ("chairwoman", "chairman"),
-    ("chairperson", "chairman"), ("chairman", "chairman"), ("chair", "chairman"), ("secretary", "secretary"),
-    ("governor", "governor"), ("mayor", "mayor"), ("director", "director"), ("minister", "minister"),
-    ("premier", "premier"), ("president", "president"), ("member", "member"), ("head", "head"),
+    ("deputy secretary general", "deputy secretary general"),
+    ("general secretary", "general secretary"),
+    ("secretary general", "secretary general"),
+    ("executive vice governor", "vice governor"),
+    ("deputy party secretary", "deputy secretary"),
+    ("vice party secretary", "deputy secretary"),
+    ("deputy secretary", "deputy secretary"),
+    ("vice secretary", "deputy secretary"),
+    ("party secretary", "secretary"),
+    ("party chief", "secretary"),
+    ("vice governor", "vice governor"),
+    ("deputy governor", "vice governor"),
+    ("acting governor", "governor"),
+    ("vice mayor", "vice mayor"),
+    ("deputy mayor", "vice mayor"),
+    ("acting mayor", "mayor"),
+    ("vice chairwoman", "vice chairman"),
+    ("vice chairman", "vice chairman"),
+    ("vice chairperson", "vice chairman"),
+    ("vice chair", "vice chairman"),
+    ("deputy chairman", "vice chairman"),
+    ("deputy director", "deputy director"),
+    ("vice director", "deputy director"),
+    ("vice minister", "vice minister"),
+    ("deputy minister", "vice minister"),
+    ("vice premier", "vice premier"),
+    ("deputy head", "deputy head"),
+    ("vice head", "deputy head"),
+    ("vice president", "vice president"),
+    ("chairwoman", "chairman"),
+    ("chairperson", "chairman"),
+    ("chairman", "chairman"),
+    ("chair", "chairman"),
+    ("secretary", "secretary"),
+    ("governor", "governor"),
+    ("mayor", "mayor"),
+    ("director", "director"),
+    ("minister", "minister"),
+    ("premier", "premier"),
+    ("president", "president"),
+    ("member", "member"),
+    ("head", "head"),
 ]
 ROLES = {
-    "presided": "presided", "chaired": "presided", "hosted": "presided", "presiding": "presided", "chair": "presided",
-    "spoke": "spoke", "speaker": "spoke", "addressed": "spoke", "delivered speech": "spoke", "speech": "spoke",
-    "attended": "attended", "attendee": "attended", "participant": "attended", "participated": "attended",
+    "presided": "presided",
+    "chaired": "presided",
+    "hosted": "presided",
+    "presiding": "presided",
+    "chair": "presided",
+    "spoke": "spoke",
+    "speaker": "spoke",
+    "addressed": "spoke",
+    "delivered speech": "spoke",
+    "speech": "spoke",
+    "attended": "attended",
+    "attendee": "attended",
+    "participant": "attended",
+    "participated": "attended",
 }
 
 
@@ -128,8 +167,11 @@ def _fuzzy(preds: list[str], golds: list[list[str]], optional: list[str], thresh
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
-    spurious = [p for i, p in enumerate(preds) if i not in used_p and similar(p, optional) < threshold
-                and not any(similar(p, g) >= threshold for g in golds)]
+    spurious = [
+        p
+        for i, p in enumerate(preds)
+        if i not in used_p and similar(p, optional) < threshold and not any(similar(p, g) >= threshold for g in golds)
+    ]
     return len(used_g), spurious, [g[0] for j, g in enumerate(golds) if j not in used_g]
 
 
@@ -176,11 +218,17 @@ def score(rows: dict[str, list[dict[str, str]]], gold: dict[str, dict]) -> dict[
         golds = [[o["name"], *o.get("aliases", [])] for o in g["organizations"]]
         t["organizations"].add(*_fuzzy(preds, golds, g.get("optional_organizations", []), 0.6), doc)
         _score_posts(t["posts"], pr.get("posts", []), g, doc)
-        pred_part = {(norm(r.get("name")), ROLES.get(norm(r.get("role")), norm(r.get("role"))))
-                     for r in pr.get("participants", [])}
+        pred_part = {
+            (norm(r.get("name")), ROLES.get(norm(r.get("role")), norm(r.get("role"))))
+            for r in pr.get("participants", [])
+        }
         gold_part = {(norm(p["person"]), p["role"]) for m in g["meetings"] for p in m["participants"]}
-        t["participants"].add(len(pred_part & gold_part), sorted(map(str, pred_part - gold_part)),
-                              sorted(map(str, gold_part - pred_part)), doc)
+        t["participants"].add(
+            len(pred_part & gold_part),
+            sorted(map(str, pred_part - gold_part)),
+            sorted(map(str, gold_part - pred_part)),
+            doc,
+        )
         _score_meetings(t["meetings"], pr.get("meetings", []), g, doc)
         preds = sorted({r.get("name", "") for r in pr.get("initiatives", [])} - {""})
         golds = [[i["name"], *i.get("aliases", [])] for i in g["initiatives"]]
@@ -189,8 +237,14 @@ def score(rows: dict[str, list[dict[str, str]]], gold: dict[str, dict]) -> dict[
 
 
 def _score_posts(tally: Tally, rows: list[dict[str, str]], g: dict, doc: str) -> None:
-    pred = {(norm(r.get("name")), title_head(r.get("title", "")),
-             norm(" ".join([r.get("title", ""), r.get("org", ""), r.get("region", "")]))) for r in rows}
+    pred = {
+        (
+            norm(r.get("name")),
+            title_head(r.get("title", "")),
+            norm(" ".join([r.get("title", ""), r.get("org", ""), r.get("region", "")])),
+        )
+        for r in rows
+    }
     hit, missed = set(), []
     for p in g["posts"]:
         person, head, key = norm(p["person"]), title_head(p["title"]), [norm(k) for k in p.get("key", [])]
@@ -206,14 +260,22 @@ def _score_posts(tally: Tally, rows: list[dict[str, str]], g: dict, doc: str) ->
 
 def _score_meetings(tally: Tally, rows: list[dict[str, str]], g: dict, doc: str) -> None:
     gold_dates = {m["date"] for m in g["meetings"] if m.get("date")}
-    gold_places = {(m["date"], norm(m["place"])) for m in g["meetings"]
-                   if m.get("date") and m.get("place") and m.get("place_stated", True)}
+    gold_places = {
+        (m["date"], norm(m["place"]))
+        for m in g["meetings"]
+        if m.get("date") and m.get("place") and m.get("place_stated", True)
+    }
     pred_dates = {date_key(r.get("date")) for r in rows} - {None}
     pred_places = {(date_key(r.get("date")), norm(r.get("place"))) for r in rows if r.get("place")}
     hit_d = {gd for gd in gold_dates if any(_same_date(gd, pd) for pd in pred_dates)}
     spur_d = {pd for pd in pred_dates if not any(_same_date(gd, pd) for gd in gold_dates)}
     hit_pl = {gp for gp in gold_places if any(pd and _same_date(gp[0], pd) and gp[1] in pl for pd, pl in pred_places)}
-    tally.add(len(hit_d) + len(hit_pl), sorted(spur_d), sorted(gold_dates - hit_d) + sorted(map(str, gold_places - hit_pl)), doc)
+    tally.add(
+        len(hit_d) + len(hit_pl),
+        sorted(spur_d),
+        sorted(gold_dates - hit_d) + sorted(map(str, gold_places - hit_pl)),
+        doc,
+    )
 
 
 def format_scores(tallies: dict[str, Tally], show_errors: bool = False) -> str:

@@ -67,7 +67,8 @@ class OrgMention:
     """
 
     name: str
-    kind: str  # party_committee | standing_committee | government | congress | cppcc | central | ministry | media | foreign | other
+    # party_committee, standing_committee, government, congress, cppcc, central, ministry, media, foreign, other
+    kind: str
     region: str | None
     parent: str | None
     explicit: bool
@@ -224,7 +225,17 @@ class Fact:
     as_of: date | None = None
 
 
-FACT_KINDS = ("mentions", "holds", "appointed", "resigned", "presided", "spoke", "attended", "reports", "promotes")
+FACT_KINDS = (
+    "mentions",
+    "holds",
+    "appointed",
+    "resigned",
+    "presided",
+    "spoke",
+    "attended",
+    "reports",
+    "promotes",
+)
 
 
 @dataclass(frozen=True)

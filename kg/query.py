@@ -228,9 +228,7 @@ def _values_block(sparql: str, param: QueryParam) -> re.Match[str] | None:
     return (named or matches or [None])[0]
 
 
-def _apply_params(
-    sparql: str, query: Query, params: dict[str, str] | None
-) -> tuple[str, dict[Variable, Node]]:
+def _apply_params(sparql: str, query: Query, params: dict[str, str] | None) -> tuple[str, dict[Variable, Node]]:
     """Return (query text with VALUES defaults replaced by overrides, variable bindings)."""
     namespaces = {prefix: str(ns) for prefix, ns in query.prologue.namespace_manager.namespaces()}
     declared = {param.name: param for param in parse_header(sparql)[1]}

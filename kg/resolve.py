@@ -49,7 +49,7 @@ def slug(text: str, limit: int = 80) -> str:
 
 
 def load_aliases(path: str | Path | None) -> dict[str, str]:
-    """Read a user alias file: ``[people]`` / ``[organizations]`` / ``[initiatives]`` tables of "variant" = "canonical"."""
+    """Read a user alias file: tables (``[people]``, ``[organizations]``...) of "variant" = "canonical"."""
     if path is None:
         return {}
     p = Path(path)
@@ -124,8 +124,16 @@ class _Builder:
             self.initiative_aliases.setdefault(key, set()).add(re.sub(r"\s+", " ", surface.strip()))
         return key
 
-    def fact(self, kind: str, subject: str, obj: str, evidence: Evidence, confidence: float, doc: DocumentExtraction,
-             distinct: str = "") -> None:
+    def fact(
+        self,
+        kind: str,
+        subject: str,
+        obj: str,
+        evidence: Evidence,
+        confidence: float,
+        doc: DocumentExtraction,
+        distinct: str = "",
+    ) -> None:
         """Record a fact once per document (and per ``distinct`` wording), keeping its first evidence."""
         k = (kind, subject, obj, doc.doc_id, distinct)
         old = self.facts.get(k)
@@ -135,7 +143,9 @@ class _Builder:
     # ------------------------------------------------------------ one document
     def add(self, ex: DocumentExtraction) -> None:
         doc_key = f"doc/{quote(ex.doc_id, safe='-_.~')}"
-        self.documents[doc_key] = SourceDocument(doc_key, ex.doc_id, ex.file_name, ex.date, self.place(ex.region), ex.sha256)
+        self.documents[doc_key] = SourceDocument(
+            doc_key, ex.doc_id, ex.file_name, ex.date, self.place(ex.region), ex.sha256
+        )
         names = person_names(ex)
         for pm in ex.people:
             key = self.person(names[(pm.surface, pm.evidence.start)], pm.surface)
@@ -180,9 +190,13 @@ class _Builder:
         return keys
 
     def corpus(self) -> Corpus:
-        people = [Person(p.key, p.name, tuple(sorted(self.person_aliases.get(p.key, ())))) for p in self.people.values()]
-        inits = [Initiative(i.key, i.name, i.kind, tuple(sorted(self.initiative_aliases.get(i.key, ()))))
-                 for i in self.initiatives.values()]
+        people = [
+            Person(p.key, p.name, tuple(sorted(self.person_aliases.get(p.key, ())))) for p in self.people.values()
+        ]
+        inits = [
+            Initiative(i.key, i.name, i.kind, tuple(sorted(self.initiative_aliases.get(i.key, ()))))
+            for i in self.initiatives.values()
+        ]
         return Corpus(
             documents=_sorted(self.documents.values()),
             places=_sorted(self.places.values()),
@@ -191,8 +205,12 @@ class _Builder:
             posts=_sorted(self.posts.values()),
             meetings=_sorted(self.meetings.values()),
             initiatives=_sorted(inits),
-            facts=tuple(sorted(self.facts.values(), key=lambda f: (f.kind, f.subject, f.object, f.evidence.doc_id,
-                                                                    f.evidence.start))),
+            facts=tuple(
+                sorted(
+                    self.facts.values(),
+                    key=lambda f: (f.kind, f.subject, f.object, f.evidence.doc_id, f.evidence.start),
+                )
+            ),
         )
 
 
@@ -232,8 +250,17 @@ def person_names(ex: DocumentExtraction) -> dict[tuple[str, int], str]:
     for _, name in full:
         if name in merged:
             continue
-        earlier = next((n for _, n in full if n in counts and n != name and one_letter_apart(n, name)
-                        and (counts[n], -_first(full, n)) > (counts[name], -_first(full, name))), None)
+        earlier = next(
+            (
+                n
+                for _, n in full
+                if n in counts
+                and n != name
+                and one_letter_apart(n, name)
+                and (counts[n], -_first(full, n)) > (counts[name], -_first(full, name))
+            ),
+            None,
+        )
         merged[name] = earlier or name
     out: dict[tuple[str, int], str] = {}
     for pm in mentions:
@@ -243,7 +270,7 @@ def person_names(ex: DocumentExtraction) -> dict[tuple[str, int], str]:
             continue
         before = [n for at, n in full if at < pm.evidence.start and n.split()[0] == name]
         after = [n for at, n in full if at > pm.evidence.start and n.split()[0] == name]
-        target = (before[-1] if before else after[0] if after else name)
+        target = before[-1] if before else after[0] if after else name
         out[(pm.surface, pm.evidence.start)] = merged.get(target, target)
     return out
 

@@ -66,9 +66,7 @@ def format_report(results: Graph) -> tuple[int, str]:
         focus = _short(results.value(result, SH.focusNode), results)
         path = _short(results.value(result, SH.resultPath), results)
         value = results.value(result, SH.value)
-        message = results.value(result, SH.resultMessage) or results.value(
-            result, SH.sourceConstraintComponent
-        )
+        message = results.value(result, SH.resultMessage) or results.value(result, SH.sourceConstraintComponent)
         text = f"{focus}  {path}: {message}"
         if value is not None and not isinstance(value, BNode):
             text += f" (value {_short(value, results)})"
@@ -95,9 +93,7 @@ def validate_graph(graph_or_dataset: Graph, *, name: str = "graph") -> None:
     if conforms:
         return
     count, report = format_report(results)
-    raise ValidationError(
-        f"{name}: {count} SHACL violation(s); first: {report.splitlines()[0]}", report=report
-    )
+    raise ValidationError(f"{name}: {count} SHACL violation(s); first: {report.splitlines()[0]}", report=report)
 
 
 def _error_line(exc: Exception, path: Path, fmt: str) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, Namespace
@@ -15,14 +16,14 @@ SDO = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 
-SENTENCE = "Provincial party secretary Hao Peng presided over the meeting."
+SENTENCE = "Provincial party secretary Gao Ming presided over the meeting."
 
 
-def make_dataset(person_name: str = "Hao Peng") -> Dataset:
+def make_dataset(person_name: str = "Gao Ming") -> Dataset:
     """Entities, two assertion graphs (presided, holds) and their provenance."""
     ds = Dataset(default_union=True)
     ent = ds.graph(ID["graph/entities"])
-    doc, person = ID["doc/002_test"], ID["person/hao-peng"]
+    doc, person = ID["doc/002_test"], ID["person/gao-ming"]
     org = ID["org/cpc-liaoning-provincial-committee"]
     post = ID["post/secretary/cpc-liaoning-provincial-committee"]
     meeting, place = ID["meeting/2023-02-17/standing-committee-meeting"], ID["place/liaoning"]
@@ -63,7 +64,7 @@ def make_dataset(person_name: str = "Hao Peng") -> Dataset:
 
 @pytest.fixture
 def tiny_ds() -> Dataset:
-    """The tiny graph: Hao Peng presided over a meeting and holds a post."""
+    """The tiny graph: Gao Ming presided over a meeting and holds a post."""
     return make_dataset()
 
 
@@ -71,3 +72,15 @@ def tiny_ds() -> Dataset:
 def make_ds() -> Callable[..., Dataset]:
     """The factory behind ``tiny_ds``: ``make_ds(person_name="...")``."""
     return make_dataset
+
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory):
+    """The real build of the repository's seeds/, once per test session: (summary, output folder)."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("seeds-exports")
+    return build([SEEDS], out), out

@@ -17,9 +17,17 @@ class Result:
     corpus: Corpus
 
     def names(self, key: str) -> str:
-        table = {e.key: getattr(e, "name", getattr(e, "label", "")) for kind in (
-            self.corpus.people, self.corpus.organizations, self.corpus.initiatives, self.corpus.meetings,
-            self.corpus.places) for e in kind}
+        table = {
+            e.key: getattr(e, "name", getattr(e, "label", ""))
+            for kind in (
+                self.corpus.people,
+                self.corpus.organizations,
+                self.corpus.initiatives,
+                self.corpus.meetings,
+                self.corpus.places,
+            )
+            for e in kind
+        }
         return table[key]
 
     @property
@@ -41,12 +49,17 @@ class Result:
     @property
     def roles(self) -> set[tuple[str, str]]:
         """(person, role) for every participation fact."""
-        return {(self.names(f.object), f.kind) for f in self.corpus.facts if f.kind in ("presided", "spoke", "attended")}
+        return {
+            (self.names(f.object), f.kind) for f in self.corpus.facts if f.kind in ("presided", "spoke", "attended")
+        }
 
     def roles_at(self, label_part: str) -> set[tuple[str, str]]:
         meetings = {m.key for m in self.corpus.meetings if label_part.lower() in m.label.lower()}
-        return {(self.names(f.object), f.kind) for f in self.corpus.facts
-                if f.kind in ("presided", "spoke", "attended") and f.subject in meetings}
+        return {
+            (self.names(f.object), f.kind)
+            for f in self.corpus.facts
+            if f.kind in ("presided", "spoke", "attended") and f.subject in meetings
+        }
 
     @property
     def organizations(self) -> set[str]:
@@ -65,7 +78,8 @@ class Result:
 
 def run(text: str, doc_date: date | None = None, doc_id: str = "t") -> Result:
     """Extract and resolve one document made of ``text``."""
-    document = Document(doc_id, f"{doc_id}.txt", f"{doc_id}.txt", text, doc_date,
-                        hashlib.sha256(text.encode()).hexdigest())
+    document = Document(
+        doc_id, f"{doc_id}.txt", f"{doc_id}.txt", text, doc_date, hashlib.sha256(text.encode()).hexdigest()
+    )
     extraction = extract_document(document)
     return Result(extraction, resolve([extraction]))

@@ -18,7 +18,7 @@ from kg.model import Corpus, Evidence, Fact, Meeting, Person, SourceDocument
 from kg.query import list_queries
 
 KG_SCRIPT = Path(sys.executable).parent / "kg"
-SENTENCE = "Provincial party secretary Hao Peng presided over the meeting."
+SENTENCE = "Provincial party secretary Gao Ming presided over the meeting."
 
 
 def run_kg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -36,22 +36,18 @@ def one_line(text: str) -> str:
 
 def tiny_corpus(doc_id: str = "002_test") -> Corpus:
     start = 10
-    evidence = Evidence(doc_id, start, start + len(SENTENCE), SENTENCE, start + 27, start + 35, "Hao Peng")
+    evidence = Evidence(doc_id, start, start + len(SENTENCE), SENTENCE, start + 27, start + 35, "Gao Ming")
     meeting = "meeting/2023-02-17/standing-committee-meeting"
     return Corpus(
-        documents=(
-            SourceDocument(f"doc/{doc_id}", doc_id, f"{doc_id}.txt", date(2023, 2, 17), None, "0" * 64),
-        ),
-        people=(Person("person/hao-peng", "Hao Peng"),),
+        documents=(SourceDocument(f"doc/{doc_id}", doc_id, f"{doc_id}.txt", date(2023, 2, 17), None, "0" * 64),),
+        people=(Person("person/gao-ming", "Gao Ming"),),
         meetings=(
-            Meeting(
-                meeting, "Standing committee meeting", "standing committee meeting", "2023-02-17", None, None
-            ),
+            Meeting(meeting, "Standing committee meeting", "standing committee meeting", "2023-02-17", None, None),
         ),
         facts=(
-            Fact("mentions", f"doc/{doc_id}", "person/hao-peng", evidence, 0.9),
+            Fact("mentions", f"doc/{doc_id}", "person/gao-ming", evidence, 0.9),
             Fact("reports", f"doc/{doc_id}", meeting, evidence, 0.9),
-            Fact("presided", meeting, "person/hao-peng", evidence, 0.9),
+            Fact("presided", meeting, "person/gao-ming", evidence, 0.9),
         ),
     )
 
@@ -192,7 +188,7 @@ def test_query_list(capsys):
 def test_query_runs_and_formats(graph_file, capsys):
     sparql = "SELECT ?name WHERE { ?m kg:presidedBy/schema:name ?name }"
     assert main(["query", sparql, "--graph", str(graph_file), "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["name", "Hao Peng"]
+    assert capsys.readouterr().out.splitlines() == ["name", "Gao Ming"]
     param = "SELECT ?x WHERE { ?x schema:name $name }"
     args = ["--graph", str(graph_file), "--param", "name=Liaoning", "--format", "tsv"]
     assert main(["query", param, *args]) == 0
@@ -229,7 +225,7 @@ def test_validate(pipeline, graph_file, tiny_ds, capsys):
 def test_viz(graph_file, tmp_path, capsys):
     out = tmp_path / "view" / "g.html"
     assert main(["viz", "--graph", str(graph_file), "--out", str(out)]) == 0
-    assert "Hao Peng" in out.read_text()
+    assert "Gao Ming" in out.read_text()
     assert str(out) in capsys.readouterr().out
 
 

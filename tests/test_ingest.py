@@ -14,7 +14,7 @@ from kg.errors import DocumentError, InputError, SourceNotFound
 from kg.ingest import decode_text, load_document, load_documents
 
 SEEDS = Path(__file__).parents[1] / "seeds"
-BODY = "On February 17, the meeting was held. Provincial party secretary Hao Peng presided over the meeting."
+BODY = "On February 17, the meeting was held. Provincial party secretary Gao Ming presided over the meeting."
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -42,7 +42,7 @@ def test_header_gives_date_and_body_starts_after_it(tmp_path):
 
 
 def test_no_header_keeps_text_as_is(tmp_path):
-    text = "Zhang Guoqing Hosted a Symposium\n\nOn September 15, Zhang Guoqing presided over it.\n"
+    text = "Zhang Minghui Hosted a Symposium\n\nOn September 15, Zhang Minghui presided over it.\n"
     doc = load_document(write(tmp_path / "a.txt", text))
     assert doc.date is None
     assert doc.text == text
@@ -64,28 +64,31 @@ def test_offsets_of_a_phrase_in_the_raw_body_point_at_it_in_the_stored_text(tmp_
     raw = f"{header}{BODY}\nThe meeting pointed out that “new industrialization” matters.\n"
     doc = load_document(write(tmp_path / "a.txt", raw))
     body = raw[len(header) :]
-    for phrase in ("Hao Peng presided", "“new industrialization”", "February 17"):
+    for phrase in ("Gao Ming presided", "“new industrialization”", "February 17"):
         start = body.index(phrase)
         assert doc.text[start : start + len(phrase)] == phrase
 
 
-def test_seed_document_offsets_match_the_file(tmp_path):
-    path = SEEDS / "002_528626af35be6906.txt"
-    raw = path.read_bytes().decode("utf-8")
-    doc = load_document(path)
-    assert doc.date == date(2023, 2, 17)
-    assert doc.text == raw[len(" date 2023-02-17 ") :]
-    phrase = "Provincial party secretary Hao Peng presided over the meeting."
-    start = raw.index(phrase) - len(" date 2023-02-17 ")
-    assert doc.text[start : start + len(phrase)] == phrase
+def test_seed_documents_offsets_match_the_files():
+    for path in sorted(SEEDS.glob("*.txt")):
+        raw = path.read_bytes().decode("utf-8")
+        doc = load_document(path)
+        header = f" date {doc.date.isoformat()} " if doc.date else ""
+        assert raw.startswith(header)
+        assert doc.text == raw[len(header) :]
+        for line in raw[len(header) :].splitlines():
+            if len(line) > 40:  # any phrase of the file is found at the same offset of the stored text
+                phrase = line[10:40]
+                start = raw.index(phrase) - len(header)
+                assert doc.text[start : start + len(phrase)] == phrase
 
 
 def test_bom_is_stripped_and_crlf_becomes_lf(tmp_path):
-    raw = "\ufeff date 2023-02-17 First line.\r\nSecond line, Hao Peng.\r\n".encode()
+    raw = "\ufeff date 2023-02-17 First line.\r\nSecond line, Gao Ming.\r\n".encode()
     doc = load_document(write(tmp_path / "a.txt", raw))
     assert doc.date == date(2023, 2, 17)
-    assert doc.text == "First line.\nSecond line, Hao Peng.\n"
-    assert doc.text[doc.text.index("Hao Peng") :].startswith("Hao Peng.")
+    assert doc.text == "First line.\nSecond line, Gao Ming.\n"
+    assert doc.text[doc.text.index("Gao Ming") :].startswith("Gao Ming.")
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -116,7 +119,7 @@ def test_decode_text_rejects_binary_and_bad_utf8():
         (b"", "empty"),
         (b"  \n\t\n", "empty"),
         (b" date 2023-02-17 ", "empty"),
-        ("Café in Shenyang, Hao Peng".encode("latin-1"), "not-utf8"),
+        ("Café in Shenyang, Gao Ming".encode("latin-1"), "not-utf8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b" date 2023-02-30 On February 30 nothing happened.", "bad-date"),
         (b" date 2023-13-01 Body.", "bad-date"),
@@ -147,7 +150,7 @@ def test_same_content_twice_skips_the_second_naming_the_first(tmp_path):
 
 
 def test_same_file_name_in_two_folders_is_skipped(tmp_path):
-    write(tmp_path / "x" / "doc.txt", "First article about Hao Peng.")
+    write(tmp_path / "x" / "doc.txt", "First article about Gao Ming.")
     write(tmp_path / "y" / "doc.txt", "Second, different article.")
     result = load_documents([tmp_path])
     assert [d.path for d in result.documents] == [str(tmp_path / "x" / "doc.txt")]

@@ -28,11 +28,11 @@ PREFIX schema: <https://schema.org/>
 SELECT ?person ?name WHERE { ?person a schema:Person ; schema:name ?name }
 """
 BY_NAME = """# Meetings presided over by one person.
-# param: who = "Hao Peng"
+# param: who = "Gao Ming"
 PREFIX schema: <https://schema.org/>
 PREFIX kg: <https://w3id.org/kg/ontology#>
 SELECT ?meeting ?label WHERE {
-  VALUES ?wanted { "Hao Peng" }
+  VALUES ?wanted { "Gao Ming" }
   ?person schema:name ?name .
   FILTER (LCASE(?name) = LCASE(?wanted))
   ?meeting kg:presidedBy ?person ; schema:name ?label .
@@ -62,7 +62,7 @@ def test_list_queries_reads_description_and_params(queries_dir):
     by_name, people = infos
     assert people.description == "People with their names."
     assert people.params == ()
-    assert [(p.name, p.default) for p in by_name.params] == [("who", '"Hao Peng"')]
+    assert [(p.name, p.default) for p in by_name.params] == [("who", '"Gao Ming"')]
     assert Path(by_name.path) == queries_dir / "by_name.rq"
 
 
@@ -106,7 +106,7 @@ def test_load_graph_formats(tmp_path, tiny_ds, suffix):
             source.add((s, p, o))
     source.serialize(destination=path, format=fmt)
     ds = load_graph(path)
-    assert [r[0] for r in run_query(ds, NAMES).rows].count("Hao Peng") == 1
+    assert [r[0] for r in run_query(ds, NAMES).rows].count("Gao Ming") == 1
 
 
 def test_plain_patterns_see_named_graphs(tmp_path, tiny_ds):
@@ -155,7 +155,7 @@ def test_select_rows_are_strings(tiny_ds):
     result = run_query(tiny_ds, "SELECT ?p ?name ?missing WHERE { ?p a schema:Person ; schema:name ?name }")
     assert result.kind == "select"
     assert result.vars == ("p", "name", "missing")
-    assert result.rows == (("https://w3id.org/kg/id/person/hao-peng", "Hao Peng", None),)
+    assert result.rows == (("https://w3id.org/kg/id/person/gao-ming", "Gao Ming", None),)
 
 
 def test_ask_and_construct(tiny_ds):
@@ -201,16 +201,16 @@ def test_update_is_refused_and_graph_unchanged(tiny_ds, update):
 
 def test_params_default_and_override_in_values_block(tiny_ds):
     assert len(run_query(tiny_ds, BY_NAME).rows) == 1
-    assert len(run_query(tiny_ds, BY_NAME, {"who": "hao peng"}).rows) == 1
-    assert run_query(tiny_ds, BY_NAME, {"who": "Li Qiang"}).rows == ()
+    assert len(run_query(tiny_ds, BY_NAME, {"who": "gao ming"}).rows) == 1
+    assert run_query(tiny_ds, BY_NAME, {"who": "Wu Liang"}).rows == ()
     assert run_query(tiny_ds, BY_NAME, {"who": 'He said "hi" } ; DROP ALL'}).rows == ()  # no injection
 
 
 def test_params_bind_variables(tiny_ds):
     sparql = "SELECT ?n WHERE { ?x schema:name ?n FILTER(?n = $name) }"
     assert run_query(tiny_ds, sparql, {"name": "Liaoning"}).rows == (("Liaoning",),)
-    typed = "# param: x = id:person/hao-peng\nSELECT ?n WHERE { ?x schema:name ?n }"
-    assert run_query(tiny_ds, typed).rows == (("Hao Peng",),)
+    typed = "# param: x = id:person/gao-ming\nSELECT ?n WHERE { ?x schema:name ?n }"
+    assert run_query(tiny_ds, typed).rows == (("Gao Ming",),)
     assert run_query(tiny_ds, typed, {"x": "place/liaoning"}).rows == (("Liaoning",),)
     iri = "<https://w3id.org/kg/id/place/liaoning>"
     assert run_query(tiny_ds, typed, {"x": iri}).rows == (("Liaoning",),)
@@ -243,13 +243,13 @@ def test_table_has_aligned_columns_and_header(tiny_ds):
     assert len(lines) == 2 + 5
     column = lines[0].index("x")
     assert all(line[column:].startswith("id:") for line in lines[2:])
-    assert "Hao Peng" in format_result(result, "table")
+    assert "Gao Ming" in format_result(result, "table")
 
 
 def test_csv_and_tsv(tiny_ds):
     result = run_query(tiny_ds, "SELECT ?name ?none WHERE { ?x a schema:Person ; schema:name ?name }")
-    assert list(csv.reader(io.StringIO(format_result(result, "csv")))) == [["name", "none"], ["Hao Peng", ""]]
-    assert format_result(result, "tsv").splitlines() == ["name\tnone", "Hao Peng\t"]
+    assert list(csv.reader(io.StringIO(format_result(result, "csv")))) == [["name", "none"], ["Gao Ming", ""]]
+    assert format_result(result, "tsv").splitlines() == ["name\tnone", "Gao Ming\t"]
 
 
 def test_json_follows_sparql_results_format(tiny_ds):
@@ -261,8 +261,8 @@ def test_json_follows_sparql_results_format(tiny_ds):
     doc = json.loads(format_result(result, "json"))
     assert doc["head"]["vars"] == ["p", "name", "c", "none"]
     (binding,) = doc["results"]["bindings"]
-    assert binding["p"] == {"type": "uri", "value": "https://w3id.org/kg/id/person/hao-peng"}
-    assert binding["name"] == {"type": "literal", "value": "Hao Peng"}
+    assert binding["p"] == {"type": "uri", "value": "https://w3id.org/kg/id/person/gao-ming"}
+    assert binding["name"] == {"type": "literal", "value": "Gao Ming"}
     assert binding["c"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
     assert "none" not in binding
     ask = json.loads(format_result(run_query(tiny_ds, "ASK { ?s ?p ?o }"), "json"))
@@ -286,5 +286,5 @@ def test_query_checks_the_query_before_loading_the_graph(queries_dir, tmp_path, 
     tiny_ds.serialize(destination=graph, format="trig")
     assert query("people", graph, fmt="csv").splitlines() == [
         "person,name",
-        "https://w3id.org/kg/id/person/hao-peng,Hao Peng",
+        "https://w3id.org/kg/id/person/gao-ming,Gao Ming",
     ]

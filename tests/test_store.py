@@ -82,8 +82,8 @@ def test_write_exports_writes_all_files(tmp_path, make_ds):
     reread.parse(paths["trig"], format="trig")
     assert sorted_nquads(reread) == paths["nq"].read_bytes()
     ttl = paths["ttl"].read_text(encoding="utf-8")
-    assert "Hao Peng" in ttl and "presided over the meeting" not in ttl  # no provenance in graph.ttl
-    assert "Hao Peng" in paths["html"].read_text(encoding="utf-8")
+    assert "Gao Ming" in ttl and "presided over the meeting" not in ttl  # no provenance in graph.ttl
+    assert "Gao Ming" in paths["html"].read_text(encoding="utf-8")
 
 
 def test_write_exports_without_html(tmp_path, make_ds):

@@ -16,7 +16,7 @@ def test_graph_has_kinds_labels_and_edges(tiny_ds):
     graph = build_nx_graph(tiny_ds)
     kinds = {data["label"]: data["kind"] for _node, data in graph.nodes(data=True)}
     assert kinds == {
-        "Hao Peng": "person",
+        "Gao Ming": "person",
         "CPC Liaoning Provincial Committee": "organization",
         "Secretary of the CPC Liaoning Provincial Committee": "post",
         "Standing committee meeting": "meeting",
@@ -24,21 +24,21 @@ def test_graph_has_kinds_labels_and_edges(tiny_ds):
     }
     label = {node: data["label"] for node, data in graph.nodes(data=True)}
     edges = {(label[s], data["label"], label[o]) for s, o, data in graph.edges(data=True)}
-    assert ("Standing committee meeting", "presided", "Hao Peng") in edges
+    assert ("Standing committee meeting", "presided", "Gao Ming") in edges
     post = "Secretary of the CPC Liaoning Provincial Committee"
-    assert ("Hao Peng", "holds", post) in edges
+    assert ("Gao Ming", "holds", post) in edges
     assert (post, "post in", "CPC Liaoning Provincial Committee") in edges
     assert ("CPC Liaoning Provincial Committee", "jurisdiction", "Liaoning") in edges
     assert len(edges) == 4  # documents and schema:mentions are not drawn
     person = next(d for _n, d in graph.nodes(data=True) if d["kind"] == "person")
-    assert "person" in person["title"] and "Hao Peng" in person["title"]
+    assert "person" in person["title"] and "Gao Ming" in person["title"]
 
 
 def test_html_is_written_with_labels_and_works_offline(tmp_path, tiny_ds):
     path = render_html(tiny_ds, tmp_path / "graph.html")
     assert path == tmp_path / "graph.html"
     page = path.read_text(encoding="utf-8")
-    for label in ("Hao Peng", "CPC Liaoning Provincial Committee", "Standing committee meeting", "presided"):
+    for label in ("Gao Ming", "CPC Liaoning Provincial Committee", "Standing committee meeting", "presided"):
         assert label in page
     assert "vis.Network" in page and len(page) > 100_000  # vis-network is inlined
     assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", page, re.I)
@@ -62,6 +62,6 @@ def test_render_file_reads_a_graph_file(tmp_path, tiny_ds):
     graph = tmp_path / "graph.trig"
     tiny_ds.serialize(destination=graph, format="trig")
     out = render_file(graph, tmp_path / "views" / "g.html")
-    assert out.is_file() and "Hao Peng" in out.read_text()
+    assert out.is_file() and "Gao Ming" in out.read_text()
     with pytest.raises(GraphError):
         render_file(tmp_path / "missing.trig", tmp_path / "x.html")

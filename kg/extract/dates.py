@@ -11,14 +11,59 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
 DATE_RE = re.compile(
-    rf"(?<![\w-])(?P<month>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?")
-DAY_ONLY_RE = re.compile(r"(?<![\w-])[Oo]n\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)(?=\s*[,.;]|\s+of\s+(?:this|the)\s+month)")
+    rf"(?<![\w-])(?P<month>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
+)
+DAY_ONLY_RE = re.compile(
+    r"(?<![\w-])[Oo]n\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)(?=\s*[,.;]|\s+of\s+(?:this|the)\s+month)"
+)
+NOT_DATELINE = frozenset(
+    {
+        "On",
+        "In",
+        "At",
+        "By",
+        "From",
+        "Since",
+        "Last",
+        "This",
+        "Next",
+        "Early",
+        "Late",
+        "Before",
+        "After",
+        "Until",
+        "During",
+        "Today",
+        "Yesterday",
+    }
+)
 ISO_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")
 
 
@@ -36,8 +81,15 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHi
     end = len(text) if end is None else end
     hits = []
     for m in DATE_RE.finditer(text, start, end):
-        hits.append(DateHit(m.start(), m.end(), MONTHS[m.group("month").lower()], int(m.group("day")),
-                            int(m.group("year")) if m.group("year") else None))
+        hits.append(
+            DateHit(
+                m.start(),
+                m.end(),
+                MONTHS[m.group("month").lower()],
+                int(m.group("day")),
+                int(m.group("year")) if m.group("year") else None,
+            )
+        )
     for m in DAY_ONLY_RE.finditer(text, start, end):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(DateHit(m.start(), m.end(), None, int(m.group("day")), None))
@@ -50,22 +102,34 @@ def find_dateline(text: str) -> DateHit | None:
         m = DATE_RE.search(text, line.start(), min(line.end(), line.start() + 100))
         if not m:
             continue
-        prefix = text[line.start():m.start()]
+        prefix = text[line.start() : m.start()]
         words = re.findall(r"[A-Za-z]+", re.sub(r"/[^/]*/", " ", prefix))
-        if words and not any(w[0].islower() for w in words):
-            return DateHit(m.start(), m.end(), MONTHS[m.group("month").lower()], int(m.group("day")),
-                           int(m.group("year")) if m.group("year") else None)
+        if (
+            words
+            and not any(w[0].islower() for w in words)
+            and words[0] not in NOT_DATELINE
+            and re.search(r"[,/]\s*$", prefix)
+        ):
+            return DateHit(
+                m.start(),
+                m.end(),
+                MONTHS[m.group("month").lower()],
+                int(m.group("day")),
+                int(m.group("year")) if m.group("year") else None,
+            )
     return None
 
 
 def resolve(hit: DateHit, doc_date: date | None, dateline: DateHit | None) -> str | None:
-    """"YYYY-MM-DD" when a year is known, "--MM-DD" otherwise; None for impossible dates."""
+    """ "YYYY-MM-DD" when a year is known, "--MM-DD" otherwise; None for impossible dates."""
     month = hit.month or (dateline.month if dateline else None) or (doc_date.month if doc_date else None)
     if month is None:
         return None
     year = hit.year
     if year is None:
-        ref = doc_date or (date(dateline.year, dateline.month or 1, dateline.day) if dateline and dateline.year else None)
+        ref = doc_date or (
+            date(dateline.year, dateline.month or 1, dateline.day) if dateline and dateline.year else None
+        )
         if ref is not None:
             year = ref.year
             try:

@@ -16,11 +16,25 @@ from functools import cache
 
 from kg.extract.lexicon import load_lexicon, words_pattern
 
-QUOTE_OPEN = "“\"‘"
-PLAN_KINDS = {"Plan", "Plans", "Program", "Programme", "Project", "Outline", "Blueprint", "Scheme", "Guideline",
-              "Guidelines", "Opinions", "Measures"}
+QUOTE_OPEN = '“"‘'
+PLAN_KINDS = {
+    "Plan",
+    "Plans",
+    "Program",
+    "Programme",
+    "Project",
+    "Outline",
+    "Blueprint",
+    "Scheme",
+    "Guideline",
+    "Guidelines",
+    "Opinions",
+    "Measures",
+}
 YEARS = re.compile(r"\s*\((?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\)")
-FIVE_YEAR = re.compile(r"(?<![\w-])(?:(?P<owner>[A-Z][a-z]+)['’]s\s+)?[“\"]?(?P<name>\d+(?:st|nd|rd|th)\s+Five-Year\s+Plan)(?![\w-])")
+FIVE_YEAR = re.compile(
+    r"(?<![\w-])(?:(?P<owner>[A-Z][a-z]+)['’]s\s+)?[“\"]?(?P<name>\d+(?:st|nd|rd|th)\s+Five-Year\s+Plan)(?![\w-])"
+)
 CAP = r"(?:[A-Z0-9][\w'’-]*|A)"
 LINK = r"(?:of|for|on|to|and|the|in|a|with|by|from|about)"
 
@@ -28,12 +42,13 @@ LINK = r"(?:of|for|on|to|and|the|in|a|with|by|from|about)"
 POSSESSOR = re.compile(r"[A-Z][a-z]+['’]s\s+$")
 FOLLOWERS = frozenset(
     "and or of in to for with as is are was were be by on at from into through that which will would should must "
-    "has have had can could while so than across".split())
+    "has have had can could while so than across".split()
+)
 
 
 def _modifier(text: str, end: int) -> bool:
     """True when a lowercase noun follows, so the phrase only modifies it."""
-    m = re.match(r"\s+([a-z][a-z-]*)", text[end:end + 30])
+    m = re.match(r"\s+([a-z][a-z-]*)", text[end : end + 30])
     return bool(m) and m.group(1) not in FOLLOWERS
 
 
@@ -59,8 +74,13 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
 @cache
 def _regional_patterns() -> tuple[re.Pattern[str], ...]:
     lex = load_lexicon()
-    regions = "|".join(sorted((re.escape(e) for e in {n for n, es in lex.places.items()
-                                                       if any(x.is_chinese for x in es)}), key=len, reverse=True))
+    regions = "|".join(
+        sorted(
+            (re.escape(e) for e in {n for n, es in lex.places.items() if any(x.is_chinese for x in es)}),
+            key=len,
+            reverse=True,
+        )
+    )
     out = []
     for p in lex.initiatives["patterns"]["regional"]:
         p = p.replace("{region}", f"(?:{regions}|northeast china|the northeast)").replace("{number}", r"\d+")
@@ -74,7 +94,7 @@ def find_initiatives(text: str, region: str | None) -> list[InitiativeHit]:
     rx, by_form = _gazetteer()
     for m in rx.finditer(text):
         name, regional = by_form[re.sub(r"\s+", " ", m.group().lower())]
-        if _modifier(text, m.end()) or (not regional and POSSESSOR.search(text[max(0, m.start() - 30):m.start()])):
+        if _modifier(text, m.end()) or (not regional and POSSESSOR.search(text[max(0, m.start() - 30) : m.start()])):
             continue  # "high-quality development projects", "Liaoning's high-quality development"
         if regional:
             name = _regional_name(text, m, region)
@@ -93,8 +113,8 @@ def find_initiatives(text: str, region: str | None) -> list[InitiativeHit]:
 
 
 def _regional_name(text: str, m: re.Match[str], region: str | None) -> str | None:
-    """"free trade port" is a regional programme: "Hainan Free Trade Port"."""
-    before = text[max(0, m.start() - 40):m.start()]
+    """ "free trade port" is a regional programme: "Hainan Free Trade Port"."""
+    before = text[max(0, m.start() - 40) : m.start()]
     lex = load_lexicon()
     owner = None
     pm = re.search(r"([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:['’]s)?\s+(?:\(\w+\)\s+)?(?:pilot\s+)?$", before)
@@ -119,8 +139,10 @@ def _named_plans(text: str) -> list[InitiativeHit]:
         if ym:
             end = ym.end()
         surface = text[start:end].strip(" ,;:")
-        surface = surface.strip("“”\"")
-        core_words = [w for w in re.findall(r"[\w'-]+", surface) if (w[0].isupper() or w[0].isdigit()) and w not in heads]
+        surface = surface.strip('“”"')
+        core_words = [
+            w for w in re.findall(r"[\w'-]+", surface) if (w[0].isupper() or w[0].isdigit()) and w not in heads
+        ]
         if len(core_words) < 2:
             continue
         kind = "plan" if any(h in surface.split() for h in PLAN_KINDS) else "strategy"
@@ -132,7 +154,7 @@ def _named_plans(text: str) -> list[InitiativeHit]:
 def _extend_left(text: str, pos: int) -> int:
     start = pos
     while True:
-        m = re.search(rf"({CAP})[ \t]+$", text[max(0, start - 60):start])
+        m = re.search(rf"({CAP})[ \t]+$", text[max(0, start - 60) : start])
         if not m or m.group(1) in ("The", "A", "In", "At", "On") or _is_sentence_initial(text, start - len(m.group())):
             break
         start -= len(m.group())
@@ -140,7 +162,7 @@ def _extend_left(text: str, pos: int) -> int:
 
 
 def _is_sentence_initial(text: str, pos: int) -> bool:
-    return pos == 0 or text[max(0, pos - 2):pos].strip() in (".", "") and text[max(0, pos - 1):pos] in ("\n", "")
+    return pos == 0 or text[max(0, pos - 2) : pos].strip() in (".", "") and text[max(0, pos - 1) : pos] in ("\n", "")
 
 
 def _extend_right(text: str, pos: int) -> int:
@@ -156,18 +178,22 @@ def _extend_right(text: str, pos: int) -> int:
 
 def _quoted(text: str) -> list[InitiativeHit]:
     promoters = load_lexicon().initiatives["plans"]["promoters"]
-    before_re = re.compile(r"(?:" + "|".join(re.escape(p) for p in sorted(promoters, key=len, reverse=True))
-                           + r")\s+(?:(?:the|a|an|our|its|this)\s+)?(?:\w+\s+){0,2}$", re.I)
+    before_re = re.compile(
+        r"(?:"
+        + "|".join(re.escape(p) for p in sorted(promoters, key=len, reverse=True))
+        + r")\s+(?:(?:the|a|an|our|its|this)\s+)?(?:\w+\s+){0,2}$",
+        re.I,
+    )
     out = []
     for m in re.finditer(r"[“\"]([^“”\"\n]{3,120})[”\"]", text):
         inner = m.group(1).strip()
         words = inner.split()
         if len(words) < 2 or len(words) > 14:
             continue
-        after = text[m.end():m.end() + 15]
+        after = text[m.end() : m.end() + 15]
         if re.match(r"\s*[a-z]", after) and not re.match(r"\s*(?:and|of|in|to|for|as|with)\b", after):
             continue  # a quoted modifier: "stuck neck" problems
-        if not before_re.search(text[max(0, m.start() - 60):m.start()]):
+        if not before_re.search(text[max(0, m.start() - 60) : m.start()]):
             continue
         kind = "plan" if any(h in words for h in PLAN_KINDS) else "strategy"
         out.append(InitiativeHit(m.start(1), m.start(1) + len(m.group(1)), inner, _tidy(inner), kind))

@@ -88,9 +88,24 @@ class Lexicon:
         entries = self.places.get(_place_key(name))
         if not entries:
             return None
-        order = {lvl: i for i, lvl in enumerate(
-            ("country", *PROVINCE_LEVELS, "city", "prefecture", "foreign region", "county", "district",
-             "new area", "zone", "town", "foreign city"))}
+        order = {
+            lvl: i
+            for i, lvl in enumerate(
+                (
+                    "country",
+                    *PROVINCE_LEVELS,
+                    "city",
+                    "prefecture",
+                    "foreign region",
+                    "county",
+                    "district",
+                    "new area",
+                    "zone",
+                    "town",
+                    "foreign city",
+                )
+            )
+        }
         return sorted(entries, key=lambda e: order.get(e.level, 99))[0]
 
     def province_of(self, name: str) -> str | None:

@@ -21,12 +21,20 @@ ANAPHORA_DETS = {"the", "this", "that", "said"}
 EVENT_ANAPHORA = re.compile(r"(?<![\w-])the\s+(?:event|occasion|gathering)(?![\w-])", re.I)
 PARTY_CONGRESS = re.compile(
     r"(?<![\w-])(?:the\s+)?(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+(?:teenth|tieth|th|st|nd|rd))\s+(?:National\s+|Provincial\s+)?"
-    r"(?:Party\s+)?Congress\s+of\s+the\s+(?:CPC|Communist\s+Party\s+of\s+China)(?![\w-])")
+    r"(?:Party\s+)?Congress\s+of\s+the\s+(?:CPC|Communist\s+Party\s+of\s+China)(?![\w-])"
+)
 LIST_GAP = re.compile(r"[^.;:]{0,60}?(?:,|\band)\s*(?:the\s+)?")
-FUTURE = re.compile(r"\b(?:will\s+be\s+held|will\s+hold|to\s+be\s+held|is\s+to\s+be\s+held|will\s+convene|will\s+open)\b", re.I)
-REFERENCE = re.compile(r"(?:(?:speech|speeches|remarks|instructions|address|report)\s+(?:at|during|on)|spirit\s+of)\s+(?:the\s+)?$",
-                       re.I)
-VENUE = re.compile(r"(?:[A-Z][\w'’-]+\s+){1,5}(?:Hall|Hotel|Center|Centre|Guesthouse|Guest\s+House|Building|Stadium|Square|Auditorium|Palace|Park)(?![\w-])")
+FUTURE = re.compile(
+    r"\b(?:will\s+be\s+held|will\s+hold|to\s+be\s+held|is\s+to\s+be\s+held|will\s+convene|will\s+open)\b",
+    re.I,
+)
+REFERENCE = re.compile(
+    r"(?:(?:speech|speeches|remarks|instructions|address|report)\s+(?:at|during|on)|spirit\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+VENUE = re.compile(
+    r"(?:[A-Z][\w'’-]+\s+){1,5}(?:Hall|Hotel|Center|Centre|Guesthouse|Guest\s+House|Building|Stadium|Square|Auditorium|Palace|Park)(?![\w-])"
+)
 
 
 @dataclass
@@ -57,14 +65,23 @@ def _kinds() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
     return rx, noun_kind, frozenset(lex.meetings["parts"]["nouns"])
 
 
-def find_meetings(text: str, doc, orgs: list[OrgHit], sentences: list[tuple[int, int]], doc_date: date | None,
-                  dateline: dates.DateHit | None, headline_end: int) -> list[MeetingSpan]:
+def find_meetings(
+    text: str,
+    doc,
+    orgs: list[OrgHit],
+    sentences: list[tuple[int, int]],
+    doc_date: date | None,
+    dateline: dates.DateHit | None,
+    headline_end: int,
+) -> list[MeetingSpan]:
     """Meetings of one article, main meeting first when there is one."""
     rx, noun_kind, parts = _kinds()
     spans: list[MeetingSpan] = []
     quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^”\"\n]{1,200}[”\"]", text)]
     for m in list(rx.finditer(text)) + list(PARTY_CONGRESS.finditer(text)):
-        if any(o.start <= m.start() < o.end and o.kind != "media" for o in orgs) and not PARTY_CONGRESS.fullmatch(m.group()):
+        if any(o.start <= m.start() < o.end and o.kind != "media" for o in orgs) and not PARTY_CONGRESS.fullmatch(
+            m.group()
+        ):
             continue
         if any(a < m.start() < b for a, b in quoted):
             continue
@@ -76,19 +93,29 @@ def find_meetings(text: str, doc, orgs: list[OrgHit], sentences: list[tuple[int,
         start, end = _phrase(doc, text, m.start(), m.end(), orgs)
         label = text[start:end].strip()
         det = re.match(r"(?:the|this|that|a|an|its|their)\s+", label, re.I)
-        core = label[det.end():] if det else label
+        core = label[det.end() :] if det else label
         anaphoric = bool(det) and det.group().strip().lower() in ANAPHORA_DETS and core.lower() == noun
         is_part = core.lower() in parts or noun in parts
-        spans.append(MeetingSpan(f"m{len(spans) + 1}", start + (det.end() if det else 0), end, core, kind, noun,
-                                 anaphoric=anaphoric and not is_part, part=is_part and bool(det)))
+        spans.append(
+            MeetingSpan(
+                f"m{len(spans) + 1}",
+                start + (det.end() if det else 0),
+                end,
+                core,
+                kind,
+                noun,
+                anaphoric=anaphoric and not is_part,
+                part=is_part and bool(det),
+            )
+        )
     spans.sort(key=lambda s: s.start)
     spans = _drop_overlapping(spans, text)
     prev: MeetingSpan | None = None
     for s in spans:
         sent = _sentence(sentences, s.start)
-        before = text[max(sent[0], s.start - 40):s.start]
-        listed = prev is not None and not prev.reported and LIST_GAP.fullmatch(text[prev.end:s.start]) is not None
-        if REFERENCE.search(before) or FUTURE.search(text[sent[0]:sent[1]]) or listed:
+        before = text[max(sent[0], s.start - 40) : s.start]
+        listed = prev is not None and not prev.reported and LIST_GAP.fullmatch(text[prev.end : s.start]) is not None
+        if REFERENCE.search(before) or FUTURE.search(text[sent[0] : sent[1]]) or listed:
             s.reported = False
         prev = s
         s.organizer = _organizer(text, s, orgs, sent)
@@ -139,12 +166,20 @@ def _phrase(doc, text: str, start: int, end: int, orgs: list[OrgHit]) -> tuple[i
         return start, end
     left = start
     for child in tok.lefts:
-        if child.dep_ in ("det", "amod", "compound", "nummod", "nmod", "poss", "punct", "quantmod", "npadvmod") \
-                and child.idx < left and text[child.idx:left].count("\n") == 0:
+        if (
+            child.dep_ in ("det", "amod", "compound", "nummod", "nmod", "poss", "punct", "quantmod", "npadvmod")
+            and child.idx < left
+            and text[child.idx : left].count("\n") == 0
+        ):
             left = min(left, min(t.idx for t in child.subtree))
     right = end
     for child in tok.rights:
-        if child.dep_ == "prep" and child.lower_ in ("of", "on", "for", "with", "between") or child.dep_ == "appos" and False:
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in ("of", "on", "for", "with", "between")
+            or child.dep_ == "appos"
+            and False
+        ):
             last = max(t.idx + len(t) for t in child.subtree)
             if "\n" not in text[right:last]:
                 right = max(right, last)
@@ -162,11 +197,15 @@ def _phrase(doc, text: str, start: int, end: int, orgs: list[OrgHit]) -> tuple[i
 def _drop_overlapping(spans: list[MeetingSpan], text: str) -> list[MeetingSpan]:
     out: list[MeetingSpan] = []
     for s in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-        if out and s.start < out[-1].end and not (s.head != out[-1].head and s.start > out[-1].start + len(out[-1].head) + 40):
+        if (
+            out
+            and s.start < out[-1].end
+            and not (s.head != out[-1].head and s.start > out[-1].start + len(out[-1].head) + 40)
+        ):
             continue
-        if out and text[out[-1].end:s.start] == " and " and not out[-1].label[:1].islower() and s.label[:1].isupper():
+        if out and text[out[-1].end : s.start] == " and " and not out[-1].label[:1].islower() and s.label[:1].isupper():
             prev = out[-1]  # "the 2023 World Cities Forum and Regional Leaders' Summit" is one event
-            prev.end, prev.label = s.end, text[prev.start:s.end]
+            prev.end, prev.label = s.end, text[prev.start : s.end]
             continue
         out.append(s)
     return out
@@ -183,7 +222,10 @@ def _organizer(text: str, span: MeetingSpan, orgs: list[OrgHit], sent: tuple[int
     inside = [o for o in orgs if span.start <= o.start < span.end and o.kind != "media"]
     if inside:
         return inside[0].name
-    held = re.search(r"(?:held|convened|hosted|organized|organised|launched)\s+(?:a|an|the)?\s*$", text[sent[0]:span.start])
+    held = re.search(
+        r"(?:held|convened|hosted|organized|organised|launched)\s+(?:a|an|the)?\s*$",
+        text[sent[0] : span.start],
+    )
     if held:
         verb_at = sent[0] + held.start()
         subj = [o for o in orgs if sent[0] <= o.end <= verb_at and o.kind != "media" and verb_at - o.end < 30]
@@ -192,21 +234,30 @@ def _organizer(text: str, span: MeetingSpan, orgs: list[OrgHit], sent: tuple[int
     return None
 
 
-_HELD = re.compile(r"\b(?:held|convened|hosted|opened|kicked\s+off|took\s+place|presided\s+over|chaired|attended|"
-                   r"presented|Holds|Hosted|was\s+held|were\s+held|participated\s+in)\b", re.I)
+_HELD = re.compile(
+    r"\b(?:held|convened|hosted|opened|kicked\s+off|took\s+place|presided\s+over|chaired|attended|"
+    r"presented|Holds|Hosted|was\s+held|were\s+held|participated\s+in)\b",
+    re.I,
+)
 
 
 def _main(new: list[MeetingSpan], text: str, sentences: list[tuple[int, int]], headline_end: int) -> MeetingSpan | None:
     body = [s for s in new if s.start >= headline_end and s.reported]
     for s in body:
         sent = _sentence(sentences, s.start)
-        if _HELD.search(text[sent[0]:sent[1]]):
+        if _HELD.search(text[sent[0] : sent[1]]):
             return s
     return body[0] if body else next((s for s in new if s.reported), None)
 
 
-def _date_and_place(span: MeetingSpan, text: str, sentences: list[tuple[int, int]], doc_date: date | None,
-                    dateline: dates.DateHit | None, main_meeting: bool) -> None:
+def _date_and_place(
+    span: MeetingSpan,
+    text: str,
+    sentences: list[tuple[int, int]],
+    doc_date: date | None,
+    dateline: dates.DateHit | None,
+    main_meeting: bool,
+) -> None:
     sent = _sentence(sentences, span.start)
     lo = max(sent[0], dateline.end if dateline else 0)
     hits = [h for h in dates.find_dates(text, lo, sent[1])]
@@ -220,16 +271,20 @@ def _date_and_place(span: MeetingSpan, text: str, sentences: list[tuple[int, int
     span.place = _place(text, sent, span)
 
 
-PLACE_LEAD = re.compile(r"(?:\b(?:held|convened|opened|took\s+place|hosted|kicked\s+off)\s+(?:\w+\s+){0,4}?in|^[^,.;]{0,25}?\bin)"
-                        r"\s+(?:the\s+)?")
+PLACE_LEAD = re.compile(
+    r"(?:\b(?:held|convened|opened|took\s+place|hosted|kicked\s+off)\s+(?:\w+\s+){0,4}?in|^[^,.;]{0,25}?\bin)"
+    r"\s+(?:the\s+)?"
+)
 
 
 def _place(text: str, sent: tuple[int, int], span: MeetingSpan) -> str | None:
     """Where the sentence that introduces a meeting says it took place ("held in Harbin")."""
     lex = load_lexicon()
-    leads = [m.end() + span.end for m in PLACE_LEAD.finditer(text[span.end:sent[1]])]
-    leads += [m.end() + sent[0] for m in re.finditer(r"\b(?:held|convened)\s+(?:\w+\s+){0,6}?in\s+(?:the\s+)?",
-                                                    text[sent[0]:span.start])]
+    leads = [m.end() + span.end for m in PLACE_LEAD.finditer(text[span.end : sent[1]])]
+    leads += [
+        m.end() + sent[0]
+        for m in re.finditer(r"\b(?:held|convened)\s+(?:\w+\s+){0,6}?in\s+(?:the\s+)?", text[sent[0] : span.start])
+    ]
     for at in sorted(leads):
         v = VENUE.match(text, at)
         p = lex.place_re.match(text, at)

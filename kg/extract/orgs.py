@@ -14,8 +14,10 @@ from functools import cache
 
 from kg.extract.lexicon import PROVINCE_LEVELS, Lexicon, apos, load_lexicon, words_pattern
 
-ORDINAL = (r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-           r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|twentieth)")
+ORDINAL = (
+    r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|twentieth)"
+)
 FUNCTION_WORDS = {"of", "for", "and", "the", "on", "with", "in", "to"}
 
 
@@ -59,8 +61,11 @@ def _form_regex(form: str, lex: Lexicon) -> str:
         if tok == "{region}":
             body = f"(?P<region>{_region_alt(lex)})"
         elif tok == "{level}":
-            body = "(?P<level>" + "|".join(re.escape(w).replace("\\ ", r"\s+")
-                                           for w in sorted(lex.level_words, key=len, reverse=True)) + ")"
+            body = (
+                "(?P<level>"
+                + "|".join(re.escape(w).replace("\\ ", r"\s+") for w in sorted(lex.level_words, key=len, reverse=True))
+                + ")"
+            )
         elif tok == "{ord}":
             body = ORDINAL
         elif tok == "{cpc}":
@@ -79,7 +84,7 @@ def _region_alt(lex: Lexicon) -> str:
 def _region_alt_cached() -> str:
     lex = load_lexicon()
     names = [k for k, es in lex.places.items() if any(e.is_chinese for e in es) and k != "china"]
-    return words_pattern(names)[len(r"(?<![\w-])"):-len(r"(?![\w-])")]
+    return words_pattern(names)[len(r"(?<![\w-])") : -len(r"(?![\w-])")]
 
 
 @cache
@@ -89,12 +94,28 @@ def _forms() -> tuple[_Form, ...]:
     for b in lex.bodies["body"]:
         for nat, forms in ((False, b["forms"]), (True, b.get("national_forms", []))):
             for f in forms:
-                out.append(_Form(b["kind"], re.compile(_form_regex(f, lex), re.I), nat, b["canonical"],
-                                 b["national"], b.get("standing", False)))
+                out.append(
+                    _Form(
+                        b["kind"],
+                        re.compile(_form_regex(f, lex), re.I),
+                        nat,
+                        b["canonical"],
+                        b["national"],
+                        b.get("standing", False),
+                    )
+                )
     for c in lex.bodies["central"]:
         for f in c["forms"]:
-            out.append(_Form("central", re.compile(_form_regex(f, lex), re.I), True, c["name"], c["name"],
-                             c.get("standing", False)))
+            out.append(
+                _Form(
+                    "central",
+                    re.compile(_form_regex(f, lex), re.I),
+                    True,
+                    c["name"],
+                    c["name"],
+                    c.get("standing", False),
+                )
+            )
     return tuple(out)
 
 
@@ -179,13 +200,13 @@ def _body_hit(m: re.Match[str], form: _Form, text: str, ctx: DocContext, lex: Le
     start = m.start()
     parent = None
     kind = form.kind
-    pre = STANDING_PREFIX.search(text[max(0, start - 40):start])
+    pre = STANDING_PREFIX.search(text[max(0, start - 40) : start])
     if pre and form.standing:
         parent, name, kind = name, f"Standing Committee of the {name}", "standing_committee"
         start = start - (len(pre.group()))
-    if text[start:start + 4].lower() == "the ":
+    if text[start : start + 4].lower() == "the ":
         start += 4
-    return OrgHit(start, m.end(), text[start:m.end()], name, kind, region, level, parent)
+    return OrgHit(start, m.end(), text[start : m.end()], name, kind, region, level, parent)
 
 
 def _generic_hits(text: str, lex: Lexicon) -> list[OrgHit]:
@@ -199,26 +220,57 @@ def _generic_hits(text: str, lex: Lexicon) -> list[OrgHit]:
         if w not in heads and not is_media:
             continue
         j = i
-        while j > 0 and _cap(toks[j - 1][2]) and not _line_break(text, toks[j - 1][1], toks[j][0]) \
-                and toks[j - 1][2] not in ("The", "A", "An"):
+        while (
+            j > 0
+            and _cap(toks[j - 1][2])
+            and not _line_break(text, toks[j - 1][1], toks[j][0])
+            and toks[j - 1][2] not in ("The", "A", "An")
+        ):
             j -= 1
         k = i
         if not is_media:
-            while k + 2 < len(toks) and toks[k + 1][2] in ("of", "for", "on", "with") and _cap(toks[k + 2][2]) \
-                    and toks[k + 2][2].lower().rstrip(".") not in honorifics \
-                    and not _gap(text, toks[k][1], toks[k + 2][0]):
+            while (
+                k + 2 < len(toks)
+                and toks[k + 1][2] in ("of", "for", "on", "with")
+                and _cap(toks[k + 2][2])
+                and toks[k + 2][2].lower().rstrip(".") not in honorifics
+                and not _gap(text, toks[k][1], toks[k + 2][0])
+            ):
                 k += 2
-                while k + 1 < len(toks) and not _gap(text, toks[k][1], toks[k + 1][0]) and (
-                        _cap(toks[k + 1][2]) or (toks[k + 1][2] in ("and", "the") and k + 2 < len(toks)
-                                                 and _cap(toks[k + 2][2]))):
+                while (
+                    k + 1 < len(toks)
+                    and not _gap(text, toks[k][1], toks[k + 1][0])
+                    and (
+                        _cap(toks[k + 1][2])
+                        or (toks[k + 1][2] in ("and", "the") and k + 2 < len(toks) and _cap(toks[k + 2][2]))
+                    )
+                ):
                     k += 1
-        if (j == i and (k == i or w not in LONE_HEADS)) or text[toks[j][0]:toks[k][1]] == "Standing Committee":
+        if (j == i and (k == i or w not in LONE_HEADS)) or text[toks[j][0] : toks[k][1]] == "Standing Committee":
             continue  # "Committee of X" or a bare "Standing Committee" is not a name
         start, end = toks[j][0], toks[k][1]
         surface = text[start:end]
-        kind = "media" if is_media else ("foreign" if w == "Embassy" else "ministry" if w in (
-            "Ministry", "Office", "Commission", "Bureau", "Administration", "Department", "Council", "Agency")
-            else "other")
+        kind = (
+            "media"
+            if is_media
+            else (
+                "foreign"
+                if w == "Embassy"
+                else "ministry"
+                if w
+                in (
+                    "Ministry",
+                    "Office",
+                    "Commission",
+                    "Bureau",
+                    "Administration",
+                    "Department",
+                    "Council",
+                    "Agency",
+                )
+                else "other"
+            )
+        )
         out.append(OrgHit(start, end, surface, surface, kind, None, None))
     return out
 
@@ -246,7 +298,7 @@ def _without_overlaps(hits: list[OrgHit]) -> list[OrgHit]:
 
 
 def _bare_standing(text: str, hits: list[OrgHit]) -> list[OrgHit]:
-    """"the Standing Committee" alone refers back to the last standing committee named."""
+    """ "the Standing Committee" alone refers back to the last standing committee named."""
     out = list(hits)
     for m in BARE_STANDING.finditer(text):
         if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
@@ -255,7 +307,7 @@ def _bare_standing(text: str, hits: list[OrgHit]) -> list[OrgHit]:
         if before:
             ref = before[-1]
             s = m.start() + (4 if m.group().lower().startswith("the ") else 0)
-            out.append(OrgHit(s, m.end(), text[s:m.end()], ref.name, ref.kind, ref.region, ref.level, ref.parent))
+            out.append(OrgHit(s, m.end(), text[s : m.end()], ref.name, ref.kind, ref.region, ref.level, ref.parent))
     return sorted(out, key=lambda h: h.start)
 
 

@@ -35,8 +35,12 @@ def split_chinese_name(surface: str, lex: Lexicon) -> tuple[str, str] | None:
     parts = surface.split()
     if len(parts) == 2 and parts[0] in lex.surnames and lex.is_pinyin_given_name(parts[1]):
         return parts[0], parts[1]
-    if len(parts) == 3 and parts[0] in lex.surnames and all(lex.is_pinyin_given_name(p) for p in parts[1:]) \
-            and len(parts[1]) + len(parts[2]) <= 7:
+    if (
+        len(parts) == 3
+        and parts[0] in lex.surnames
+        and all(lex.is_pinyin_given_name(p) for p in parts[1:])
+        and len(parts[1]) + len(parts[2]) <= 7
+    ):
         return parts[0], parts[1] + parts[2].lower()
     return None
 
@@ -72,8 +76,15 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
         chinese = split_chinese_name(surface, lex) is not None
         key = (start, end)
         prev = found.get(key)
-        found[key] = PersonCandidate(start, end, surface, poss or (prev.possessive if prev else False), chinese,
-                                     from_model or (prev.from_model if prev else False), dep or (prev.dep if prev else ""))
+        found[key] = PersonCandidate(
+            start,
+            end,
+            surface,
+            poss or (prev.possessive if prev else False),
+            chinese,
+            from_model or (prev.from_model if prev else False),
+            dep or (prev.dep if prev else ""),
+        )
 
     for ent in doc.ents:
         if ent.label_ != "PERSON":
@@ -81,7 +92,7 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
         start, end = _trim_entity(text, ent.start_char, ent.end_char, lex)
         if end > start:
             dep = doc[ent.end - 1].dep_ if ent.end > ent.start else ""
-            if text[end:end + 2] in ("'s", "’s"):
+            if text[end : end + 2] in ("'s", "’s"):
                 end += 2
             add(start, end, True, dep)
     surname_alt = "|".join(sorted(lex.surnames, key=len, reverse=True))
@@ -126,7 +137,7 @@ def _drop_nested(cands) -> list[PersonCandidate]:
 
 def blocked_by_preposition(text: str, cand: PersonCandidate) -> bool:
     """True for "Mayor of Jeju", "in Lecheng": a preposition right before marks a place."""
-    return bool(BLOCK_BEFORE.search(text[max(0, cand.start - 30):cand.start]))
+    return bool(BLOCK_BEFORE.search(text[max(0, cand.start - 30) : cand.start]))
 
 
 def one_letter_apart(a: str, b: str) -> bool:

@@ -1,6 +1,6 @@
 """The spaCy pipeline: the statistical English model plus kg's rule components.
 
-    nlp = load_pipeline()          # en_core_web_sm (or its PyPI re-upload) + kg_context, kg_orgs, kg_people, kg_initiatives
+    nlp = load_pipeline()   # en_core_web_sm (or its re-upload) + kg_context, kg_orgs, kg_people, kg_initiatives
     for extraction in extract_documents(documents): ...
 
 Each kg component declares what it needs and what it sets (``requires``/``assigns``); the

@@ -34,8 +34,10 @@ from kg.model import (
 
 APPOINT_BEFORE = re.compile(r"(?:appoint|appointed|appointing|name|named|elect|elected|nominate|nominated)\s+$", re.I)
 APPOINT_AFTER = r"\s+(?:was\s+|has\s+been\s+|is\s+)?(?:appointed\s+|elected\s+|named\s+)?as\s+(?:the\s+)?"
-RESIGN_AFTER = (r"(?:['’]s?\s+(?:request|application|resignation)\s+to\s+resign|\s+(?:resigned|stepped\s+down|"
-                r"was\s+removed|was\s+relieved))\s+(?:as|from)\s+(?:the\s+post\s+of\s+|his\s+post\s+as\s+|her\s+post\s+as\s+)?(?:the\s+)?")
+RESIGN_AFTER = (
+    r"(?:['’]s?\s+(?:request|application|resignation)\s+to\s+resign|\s+(?:resigned|stepped\s+down|"
+    r"was\s+removed|was\s+relieved))\s+(?:as|from)\s+(?:the\s+post\s+of\s+|his\s+post\s+as\s+|her\s+post\s+as\s+)?(?:the\s+)?"
+)
 REMOVE_BEFORE = re.compile(r"(?:remove|removed|relieve|relieved|dismiss|dismissed)\s+$", re.I)
 LEADER = re.compile(r"\s+(?:as\s+the\s+(?:major|main|top)?\s*leader|at\s+the\s+core)\b", re.I)
 WITH_BEFORE = re.compile(r"\bwith\s+(?:Comrade\s+)?$")
@@ -75,7 +77,7 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
 
     def ev(start: int, end: int) -> Evidence:
         s = next(((a, b) for a, b in sentences if a <= start < b), (start, max(end, start)))
-        return Evidence(document.doc_id, s[0], s[1], text[s[0]:s[1]], start, end, text[start:end])
+        return Evidence(document.doc_id, s[0], s[1], text[s[0] : s[1]], start, end, text[start:end])
 
     def sent_of(pos: int) -> tuple[int, int]:
         return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos))
@@ -93,7 +95,7 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
     if roles and not meetings:
         meetings = [_implicit_meeting(roles[0], document, dateline)]
         roles = [RoleHit(r.person, r.role, "m0", r.verb_start, r.verb_end) for r in roles]
-    posts = _posts(kept, ev)
+    posts = _posts(kept, ev, text)
     return DocumentExtraction(
         doc_id=document.doc_id,
         file_name=document.file_name,
@@ -104,38 +106,55 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
         organizations=tuple(_organizations(orgs, posts, doc._.kg_initiatives, ev)),
         posts=tuple(posts),
         meetings=tuple(_meeting_records(meetings, ev)),
-        participations=tuple(_dedupe(
-            ParticipationMention(r.person.surface, r.meeting or "m0", r.role, ev(min(r.person.name_start, r.verb_start),
-                                                                              max(r.verb_end, r.person.name_end)))
-            for r in roles)),
+        participations=tuple(
+            _dedupe(
+                ParticipationMention(
+                    r.person.surface,
+                    r.meeting or "m0",
+                    r.role,
+                    ev(min(r.person.name_start, r.verb_start), max(r.verb_end, r.person.name_end)),
+                )
+                for r in roles
+            )
+        ),
         initiatives=tuple(_initiatives(doc._.kg_initiatives, roles, meetings, text, ev)),
     )
 
 
-def _read_titles(c: PersonCandidate, scanner: TitleScanner, text: str, sent: tuple[int, int],
-                 orgs: list[OrgHit]) -> _Person:
+def _read_titles(
+    c: PersonCandidate, scanner: TitleScanner, text: str, sent: tuple[int, int], orgs: list[OrgHit]
+) -> _Person:
     p = _Person(c, start=c.start, end=c.end)
     pre, pre_start = scanner.before(c.start, sent[0])
     if pre_start < c.start:
         p.start = pre_start
-        p.honorific = bool(re.match(r"\s*(?:comrade|mr|ms|mrs|dr|madam)\b", text[pre_start:c.start], re.I))
+        p.honorific = bool(re.match(r"\s*(?:comrade|mr|ms|mrs|dr|madam)\b", text[pre_start : c.start], re.I))
         p.titles += pre
     status = "holds"
     lead = r"\s*,\s*(?:the\s+)?"
-    if re.match(RESIGN_AFTER, text[c.end:sent[1]], re.I) or REMOVE_BEFORE.search(text[sent[0]:c.start]):
-        status, lead = "resigned", RESIGN_AFTER if re.match(RESIGN_AFTER, text[c.end:sent[1]], re.I) else \
-            r"\s+(?:from|of)\s+(?:the\s+post\s+of\s+|his\s+post\s+as\s+|her\s+post\s+as\s+)?(?:the\s+)?"
+    if re.match(RESIGN_AFTER, text[c.end : sent[1]], re.I) or REMOVE_BEFORE.search(text[sent[0] : c.start]):
+        status, lead = (
+            "resigned",
+            RESIGN_AFTER
+            if re.match(RESIGN_AFTER, text[c.end : sent[1]], re.I)
+            else r"\s+(?:from|of)\s+(?:the\s+post\s+of\s+|his\s+post\s+as\s+|her\s+post\s+as\s+)?(?:the\s+)?",
+        )
         p.pattern = True
-    elif APPOINT_BEFORE.search(text[sent[0]:c.start]) or re.match(r"\s+was\s+(?:appointed|elected|named)\b", text[c.end:sent[1]]):
+    elif APPOINT_BEFORE.search(text[sent[0] : c.start]) or re.match(
+        r"\s+was\s+(?:appointed|elected|named)\b", text[c.end : sent[1]]
+    ):
         status, lead, p.pattern = "appointed", APPOINT_AFTER, True
     post, post_end = scanner.after(c.end, sent[1], status=status, lead=re.compile(lead, re.I).pattern)
     if status != "holds" and not post:
         post, post_end = scanner.after(c.end, sent[1])
     p.titles += post
     p.end = max(p.end, post_end)
-    before = text[sent[0]:p.start]
+    before = text[sent[0] : p.start]
     if WITH_BEFORE.search(before) and LEADER.match(text, c.end):
-        org = next((o for o in reversed(orgs) if o.end <= p.start and p.start - o.end < 30 and o.kind != "media"), None)
+        org = next(
+            (o for o in reversed(orgs) if o.end <= p.start and p.start - o.end < 30 and o.kind != "media"),
+            None,
+        )
         if org is not None:
             p.titles.append(TitleHit(leader_title(org), org.name, org.kind, org.region, org, org.start, org.end))
             p.pattern = True
@@ -178,28 +197,41 @@ def _accept(people: list[_Person], roles: list[RoleHit], text: str) -> set[int]:
     return accepted
 
 
-def _posts(people: list[_Person], ev) -> list[PostMention]:
+def _same_paragraph(p: _Person, at: int, text: str) -> bool:
+    return "\n" not in text[at : p.start]
+
+
+def _posts(people: list[_Person], ev, text: str) -> list[PostMention]:
     out: list[PostMention] = []
     last_org: dict[str, tuple[str, str | None]] = {}
     list_title: TitleHit | None = None
     prev_end = -10
+    last_any: str | None = None
+    last_any_at = 0
     for p in sorted(people, key=lambda p: p.cand.start):
         titles = list(p.titles)
         if not titles and list_title is not None and p.start - prev_end < 6:
             titles = [list_title]
-        list_title = next((t for t in titles if t.plural), None) if titles else list_title if p.start - prev_end < 6 else None
+        list_title = (
+            next((t for t in titles if t.plural), None) if titles else list_title if p.start - prev_end < 6 else None
+        )
         prev_end = p.end
-        orgs = [t.org or (last_org.get(t.title) or (None,))[0] for t in titles]
+        # A title that names no body: the body of the same title just before, or of the post just
+        # before in the same paragraph ("Chairman X presided. Vice chairmen A and B attended.")
+        recent = last_any if last_any and _same_paragraph(p, last_any_at, text) else None
+        orgs = [t.org or (last_org.get(t.title) or (None,))[0] or recent for t in titles]
         shared = next((o for o in orgs if o), None)  # "vice chairman and secretary general X" share one body
         for t, org in zip(titles, orgs, strict=True):
             org = org or shared
             if org is None:
                 continue
             last_org[t.title] = (org, t.org_kind)
+            last_any, last_any_at = org, p.end
             start = min(p.cand.start, t.start)
             end = max(p.cand.end, t.end)
-            out.append(PostMention(p.cand.surface, t.title, org, t.status, ev(start, end),
-                                   INFERRED if t.inferred else STATED))
+            out.append(
+                PostMention(p.cand.surface, t.title, org, t.status, ev(start, end), INFERRED if t.inferred else STATED)
+            )
     return _drop_inferred(_dedupe(out))
 
 
@@ -212,7 +244,9 @@ def _drop_inferred(posts: list[PostMention]) -> list[PostMention]:
     return [p for p in posts if p.confidence >= STATED or (canonical_person_name(p.person), p.title) not in stated]
 
 
-def _organizations(orgs: list[OrgHit], posts: list[PostMention], initiatives: list[InitiativeHit], ev) -> list[OrgMention]:
+def _organizations(
+    orgs: list[OrgHit], posts: list[PostMention], initiatives: list[InitiativeHit], ev
+) -> list[OrgMention]:
     out: list[OrgMention] = []
     for o in orgs:
         if o.kind in ("other", "ministry") and any(i.start <= o.start < i.end for i in initiatives):
@@ -230,9 +264,16 @@ def _organizations(orgs: list[OrgHit], posts: list[PostMention], initiatives: li
 
 def _kind_of(name: str) -> str:
     n = name.lower()
-    for key, kind in (("standing committee", "standing_committee"), ("cppcc", "cppcc"), ("people's congress", "congress"),
-                      ("people's government", "government"), ("state council", "government"), ("cpc", "party_committee"),
-                      ("embassy", "foreign"), (" government", "foreign")):
+    for key, kind in (
+        ("standing committee", "standing_committee"),
+        ("cppcc", "cppcc"),
+        ("people's congress", "congress"),
+        ("people's government", "government"),
+        ("state council", "government"),
+        ("cpc", "party_committee"),
+        ("embassy", "foreign"),
+        (" government", "foreign"),
+    ):
         if key in n:
             return kind
     return "central" if name == "People's Republic of China" else "other"
@@ -255,23 +296,28 @@ def _headline_end(text: str) -> int:
 
 def _implicit_meeting(role: RoleHit, document: Document, dateline) -> MeetingSpan:
     date = document.date.isoformat() if document.date else (dates.resolve(dateline, None, None) if dateline else None)
-    return MeetingSpan("m0", role.verb_start, role.verb_end, "event reported in the article", "meeting", "meeting", date=date)
+    return MeetingSpan(
+        "m0", role.verb_start, role.verb_end, "event reported in the article", "meeting", "meeting", date=date
+    )
 
 
 def _meeting_records(meetings: list[MeetingSpan], ev) -> list[MeetingMention]:
-    return [MeetingMention(m.key, m.label, m.kind, m.date, m.place, m.organizer, ev(m.start, m.end), m.reported, m.part_of)
-            for m in meetings]
+    return [
+        MeetingMention(m.key, m.label, m.kind, m.date, m.place, m.organizer, ev(m.start, m.end), m.reported, m.part_of)
+        for m in meetings
+    ]
 
 
-def _initiatives(hits: list[InitiativeHit], roles: list[RoleHit], meetings: list[MeetingSpan], text: str,
-                 ev) -> list[InitiativeMention]:
+def _initiatives(
+    hits: list[InitiativeHit], roles: list[RoleHit], meetings: list[MeetingSpan], text: str, ev
+) -> list[InitiativeMention]:
     main = next((m.key for m in meetings if m.reported), None)
-    speakers = sorted(((r.verb_start, r.person.surface) for r in roles if r.role == "spoke"))
+    speakers = sorted((r.verb_start, r.person.surface) for r in roles if r.role == "spoke")
     out = []
     for h in hits:
         promoter = None
         for at, who in speakers:
-            if at <= h.start and "\n" not in text[at:h.start]:
+            if at <= h.start and "\n" not in text[at : h.start]:
                 promoter = who
         out.append(InitiativeMention(h.name, h.kind, h.surface, ev(h.start, h.end), promoter, main))
     return out

@@ -16,9 +16,11 @@ from functools import cache
 from kg.extract.lexicon import load_lexicon, words_pattern
 from kg.extract.meetings import LIST_GAP, MeetingSpan
 
-ADVERBS = (r"(?:also|then|later|subsequently|respectively|further|each|both|all|successively|separately|jointly|"
-           r"first|finally|briefly|specifically|again|personally|has|have|had|was|were|is|once|fully|earnestly|"
-           r"warmly|positively|particularly|especially|repeatedly)")
+ADVERBS = (
+    r"(?:also|then|later|subsequently|respectively|further|each|both|all|successively|separately|jointly|"
+    r"first|finally|briefly|specifically|again|personally|has|have|had|was|were|is|once|fully|earnestly|"
+    r"warmly|positively|particularly|especially|repeatedly)"
+)
 SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b)*$", re.I)
 LIST_SEP = re.compile(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*$", re.I)
 PRONOUN = re.compile(r"(?<![\w-])(?:he|she)\s*$", re.I)
@@ -46,19 +48,34 @@ class RoleHit:
 
 
 @cache
-def _verbs() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+def _verbs() -> tuple[
+    re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str], re.Pattern[str], re.Pattern[str]
+]:
     r = load_lexicon().roles
     active = {f: role for role in ("presided", "spoke", "attended") for f in r[role]["active"]}
     passive = {f: role for role in ("presided", "spoke", "attended") for f in r[role].get("passive", [])}
     lead = re.compile(words_pattern(r["spoke"]["lead_ins"]) + r"\s+$", re.I)
-    speech = re.compile(r"['’]s?\s+(?:\w+\s+){0,2}?(?:" + "|".join(r["spoke"]["speech_nouns"]) + r")\s+(?:"
-                        + "|".join(r["spoke"]["speech_links"]) + r")\s+", re.I)
-    return (re.compile(words_pattern(list(active)), re.I), active,
-            re.compile(words_pattern(list(passive)) + r"\s+$", re.I), passive, lead, speech)
+    speech = re.compile(
+        r"['’]s?\s+(?:\w+\s+){0,2}?(?:"
+        + "|".join(r["spoke"]["speech_nouns"])
+        + r")\s+(?:"
+        + "|".join(r["spoke"]["speech_links"])
+        + r")\s+",
+        re.I,
+    )
+    return (
+        re.compile(words_pattern(list(active)), re.I),
+        active,
+        re.compile(words_pattern(list(passive)) + r"\s+$", re.I),
+        passive,
+        lead,
+        speech,
+    )
 
 
-def find_roles(text: str, sentences: list[tuple[int, int]], people: list[PersonSpan],
-               meetings: list[MeetingSpan]) -> list[RoleHit]:
+def find_roles(
+    text: str, sentences: list[tuple[int, int]], people: list[PersonSpan], meetings: list[MeetingSpan]
+) -> list[RoleHit]:
     """Every (person, role, meeting) the text states."""
     active_re, active, passive_re, passive, lead_re, speech_re = _verbs()
     main = meetings[0].key if meetings else None
@@ -72,11 +89,17 @@ def find_roles(text: str, sentences: list[tuple[int, int]], people: list[PersonS
                 continue
             role = active[re.sub(r"\s+", " ", m.group().lower())]
             subjects = _subjects_before(text, s0, m.start(), in_sent)
-            if not subjects and PRONOUN.search(text[s0:m.start()][-12:]) and last_subjects:
+            if not subjects and PRONOUN.search(text[s0 : m.start()][-12:]) and last_subjects:
                 subjects = last_subjects[:1]
-            meeting = _meeting_after(text, m.end(), s1, meetings) or (prev[1] if prev and not subjects else None) or main
-            if not subjects and prev and re.search(r"(?:\band|,)\s*(?:\b" + ADVERBS + r"\s+)?$", text[prev[2]:m.start()]) \
-                    and not any(prev[2] <= p.name_start < m.start() for p in in_sent):
+            meeting = (
+                _meeting_after(text, m.end(), s1, meetings) or (prev[1] if prev and not subjects else None) or main
+            )
+            if (
+                not subjects
+                and prev
+                and re.search(r"(?:\band|,)\s*(?:\b" + ADVERBS + r"\s+)?$", text[prev[2] : m.start()])
+                and not any(prev[2] <= p.name_start < m.start() for p in in_sent)
+            ):
                 subjects = prev[0]
             if subjects:
                 for p in subjects:
@@ -84,13 +107,21 @@ def find_roles(text: str, sentences: list[tuple[int, int]], people: list[PersonS
                 prev = (subjects, meeting, m.end())
                 last_subjects = subjects
         for p in in_sent:
-            before = text[s0:p.start]
+            before = text[s0 : p.start]
             pm = passive_re.search(before)
             if pm and pm.end() == len(before):
                 role = passive[re.sub(r"\s+", " ", pm.group().strip().lower())]
-                hits.append(RoleHit(p, role, _meeting_before(s0 + pm.start(), meetings, s0) or main, s0 + pm.start(), p.start))
+                hits.append(
+                    RoleHit(
+                        p,
+                        role,
+                        _meeting_before(s0 + pm.start(), meetings, s0) or main,
+                        s0 + pm.start(),
+                        p.start,
+                    )
+                )
             lm = lead_re.search(before)
-            if lm and lm.end() == len(before) and re.match(r"\s*,", text[p.end:p.end + 3]):
+            if lm and lm.end() == len(before) and re.match(r"\s*,", text[p.end : p.end + 3]):
                 hits.append(RoleHit(p, "spoke", main, s0 + lm.start(), p.end))
             if p.possessive:
                 sm = speech_re.match(text, p.name_end, s1)
@@ -101,8 +132,9 @@ def find_roles(text: str, sentences: list[tuple[int, int]], people: list[PersonS
 
 
 def _passive_here(text: str, m: re.Match[str], passive: dict[str, str]) -> bool:
-    return bool(re.match(r"\s*by\b", text[m.end():m.end() + 6])) or bool(
-        re.search(r"\b(?:was|were|be|been|being)\s+$", text[max(0, m.start() - 12):m.start()]))
+    return bool(re.match(r"\s*by\b", text[m.end() : m.end() + 6])) or bool(
+        re.search(r"\b(?:was|were|be|been|being)\s+$", text[max(0, m.start() - 12) : m.start()])
+    )
 
 
 def _subjects_before(text: str, s0: int, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
@@ -115,7 +147,7 @@ def _subjects_before(text: str, s0: int, verb_start: int, people: list[PersonSpa
         if p is None:
             break
         out.append(p)
-        sep = LIST_SEP.search(text[s0:p.start])
+        sep = LIST_SEP.search(text[s0 : p.start])
         if not sep:
             break
         pos = s0 + sep.start()
@@ -123,7 +155,7 @@ def _subjects_before(text: str, s0: int, verb_start: int, people: list[PersonSpa
 
 
 def _meeting_after(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) -> str | None:
-    window = text[pos:min(s1, pos + 60)]
+    window = text[pos : min(s1, pos + 60)]
     cut = re.search(r"[,;.]|\band\b", window)
     limit = pos + (cut.start() if cut else len(window))
     for mt in meetings:

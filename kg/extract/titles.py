@@ -42,7 +42,9 @@ class TitleHit:
     inferred: bool = False  # the organization comes from the document's context, not the text
 
 
-_LEVEL = re.compile(r"(?:provincial|municipal|city|district|county|prefectural|autonomous\s+regional|regional)(?![\w-])", re.I)
+_LEVEL = re.compile(
+    r"(?:provincial|municipal|city|district|county|prefectural|autonomous\s+regional|regional)(?![\w-])", re.I
+)
 _SIMPLE = [
     ("OF", re.compile(r"of(?:\s+the)?(?![\w-])", re.I)),
     ("AND", re.compile(r"and(?![\w-])", re.I)),
@@ -138,7 +140,9 @@ class TitleScanner:
             return [], name_start
         return self._assign(best, pre=True), best_start
 
-    def after(self, name_end: int, limit: int, status: str = "holds", lead: str = r"\s*,\s*") -> tuple[list[TitleHit], int]:
+    def after(
+        self, name_end: int, limit: int, status: str = "holds", lead: str = r"\s*,\s*"
+    ) -> tuple[list[TitleHit], int]:
         """Titles in an apposition after a name (", Secretary of ..."); and where it ends."""
         m = re.compile(lead).match(self.text, name_end)
         if not m:
@@ -160,7 +164,11 @@ class TitleScanner:
                     continue
             if it.kind == "COMMA":
                 nxt = self.item_at(it.end)
-                if nxt is None or nxt.kind not in ("TITLE", "LEVEL", "PARTY", "CPC", "AND") or not _title_follows(self, it.end, limit):
+                if (
+                    nxt is None
+                    or nxt.kind not in ("TITLE", "LEVEL", "PARTY", "CPC", "AND")
+                    or not _title_follows(self, it.end, limit)
+                ):
                     break
             items.append(it)
             pos = it.end
@@ -168,7 +176,7 @@ class TitleScanner:
             items.pop()
         if not any(i.kind == "TITLE" for i in items) or items[0].kind in ("AND", "COMMA", "OF", "TO"):
             return [], name_end
-        if re.match(r"[ \t]+[A-Z][a-z]", self.text[items[-1].end:items[-1].end + 3]):
+        if re.match(r"[ \t]+[A-Z][a-z]", self.text[items[-1].end : items[-1].end + 3]):
             return [], name_end  # "..., and vice chairman Zhang Yazhong": the title of the next name
         hits = self._assign(items, pre=False)
         return [TitleHit(**{**h.__dict__, "status": status}) for h in hits], items[-1].end
@@ -220,7 +228,9 @@ class TitleScanner:
         org, kind, region, hit = self._org_for(title, org_item, nat)
         return TitleHit(title.name, org, kind, region, hit, start, end, plural, inferred=org_item is None)
 
-    def _org_for(self, title: Title, item: Item | None, nat: bool) -> tuple[str | None, str | None, str | None, OrgHit | None]:
+    def _org_for(
+        self, title: Title, item: Item | None, nat: bool
+    ) -> tuple[str | None, str | None, str | None, OrgHit | None]:
         lex = self.lex
         if item is not None and item.kind == "ORG":
             o: OrgHit = item.value  # type: ignore[assignment]
@@ -274,8 +284,18 @@ def _share_orgs(hits: list[TitleHit]) -> list[TitleHit]:
     for h in hits:
         if h.org is None:
             ref = known[-1]
-            h = TitleHit(h.title, ref.org, ref.org_kind, ref.org_region, ref.org_hit, h.start, h.end, h.plural, h.status,
-                         ref.inferred)
+            h = TitleHit(
+                h.title,
+                ref.org,
+                ref.org_kind,
+                ref.org_region,
+                ref.org_hit,
+                h.start,
+                h.end,
+                h.plural,
+                h.status,
+                ref.inferred,
+            )
         out.append(h)
     return out
 
@@ -285,8 +305,9 @@ def _valid_pre(items: list[Item]) -> bool:
         return False
     if items[0].kind in ("AND", "COMMA", "OF", "TO"):
         return False
-    return all(i.kind in ("TITLE", "HON", "ORG", "REGION", "LEVEL", "PARTY", "CPC", "NAT", "AND", "THE") for i in items) \
-        and not any(a.kind == "THE" and b.kind == "HON" for a, b in zip(items, items[1:], strict=False))
+    return all(
+        i.kind in ("TITLE", "HON", "ORG", "REGION", "LEVEL", "PARTY", "CPC", "NAT", "AND", "THE") for i in items
+    ) and not any(a.kind == "THE" and b.kind == "HON" for a, b in zip(items, items[1:], strict=False))
 
 
 def _title_follows(scanner: TitleScanner, pos: int, limit: int) -> bool:
@@ -310,7 +331,9 @@ def leader_title(org: OrgHit) -> str:
     if org.kind == "party_committee":
         return "General Secretary" if org.region == "China" else "Secretary"
     if org.kind == "government":
-        return "Premier" if org.region == "China" else ("Mayor" if org.level in ("city", "municipality") else "Governor")
+        return (
+            "Premier" if org.region == "China" else ("Mayor" if org.level in ("city", "municipality") else "Governor")
+        )
     if org.kind in ("cppcc", "congress", "standing_committee"):
         return "Chairman"
     return "Head"
