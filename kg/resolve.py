@@ -179,7 +179,7 @@ class _Builder:
         for mm in sorted(ex.meetings, key=lambda m: m.part_of is not None):
             organizer = org_keys.get(mm.organizer) if mm.organizer else None
             if mm.date and len(mm.date) == 10 and organizer and mm.part_of is None:
-                key = f"meeting/{mm.date}/{organizer.split('/', 1)[1]}-{slug(mm.kind)}"
+                key = f"meeting/{mm.date}/{organizer.split('/', 1)[1]}/{slug(mm.kind)}"
             else:
                 key = f"meeting/{quote(ex.doc_id, safe='-_.~')}/{slug(mm.label, 60)}"
             keys[mm.key] = key

@@ -121,6 +121,8 @@ def find_meetings(
         s.organizer = _organizer(text, s, orgs, sent)
         if s.kind == "meeting" and s.organizer and "Standing Committee" in s.organizer:
             s.kind = "standing committee meeting"
+        if s.organizer and s.label.lower().strip("() ") in (s.head, f"enlarged) {s.head}") and not s.anaphoric:
+            s.label = f"{s.label} of the {s.organizer}"  # "a meeting" held by a body: name it by the body
     new = [s for s in spans if not s.anaphoric and not s.part]
     main = _main(new, text, sentences, headline_end)
     if main is None and any(s.anaphoric for s in spans):
