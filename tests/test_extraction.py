@@ -262,3 +262,39 @@ def test_every_record_carries_offsets_into_the_text():
         assert text[ev.start : ev.end] == ev.text
         assert text[ev.sentence_start : ev.sentence_end] == ev.sentence
         assert ev.sentence_start <= ev.start <= ev.end <= ev.sentence_end
+
+
+def test_weekday_date_is_the_last_such_day_before_the_article():
+    r = run("The provincial government held a conference on Monday in Hefei.", date(2024, 3, 13))
+    assert ("2024-03-11", "Hefei") in [(m[1], m[2]) for m in r.meetings]
+
+
+def test_meeting_with_a_foreign_delegation_is_a_meeting_of_its_own():
+    text = (
+        "KUNMING, May 7 -- Ding Haiyan, Secretary of the CPC Yunnan Provincial Committee, met with a delegation led by "
+        "Somchai Rattana, Prime Minister of Thailand, in Kunming on Tuesday."
+    )
+    r = run(text)
+    talks = [m for m in r.corpus.meetings if m.kind == "talks"]
+    assert talks and "delegation" in talks[0].label and talks[0].date == "--05-07"
+    assert ("Somchai Rattana", "Prime Minister", "Thailand Government", "holds") in r.posts
+    assert {("Ding Haiyan", "attended"), ("Somchai Rattana", "attended")} <= r.roles
+
+
+def test_chairman_of_the_autonomous_region_heads_its_government():
+    r = run(
+        "The Standing Committee of the Ningxia Hui Autonomous Regional Committee of the CPC held a meeting. "
+        "Ma Jianguo, chairman of the autonomous region, attended the meeting."
+    )
+    assert ("Ma Jianguo", "Chairman", "Ningxia Autonomous Regional People's Government", "holds") in r.posts
+    assert ("Ma Jianguo", "attended") in r.roles
+
+
+def test_speech_delivered_by_someone_at_an_earlier_meeting():
+    r = run("The meeting studied the speech delivered by Premier Fan Yiming at the national work conference on ports.")
+    assert ("Fan Yiming", "spoke") in r.roles_at("work conference on ports")
+
+
+def test_quoted_name_followed_by_initiative_is_an_initiative():
+    r = run('He called for efforts to advance the "Smart Henan" initiative.')
+    assert "Smart Henan" in r.initiatives

@@ -67,6 +67,10 @@ NOT_DATELINE = frozenset(
 ISO_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")
 
 
+WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+WEEKDAY_RE = re.compile(r"(?<![\w-])on\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w-])")
+
+
 @dataclass(frozen=True)
 class DateHit:
     start: int
@@ -74,6 +78,7 @@ class DateHit:
     month: int | None
     day: int
     year: int | None
+    weekday: int | None = None  # "on Monday": the last such day on or before the article's date
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHit]:
@@ -93,6 +98,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHi
     for m in DAY_ONLY_RE.finditer(text, start, end):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(DateHit(m.start(), m.end(), None, int(m.group("day")), None))
+    for m in WEEKDAY_RE.finditer(text, start, end):
+        hits.append(DateHit(m.start(), m.end(), None, 0, None, WEEKDAYS[m.group("wd").lower()]))
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -122,6 +129,9 @@ def find_dateline(text: str) -> DateHit | None:
 
 def resolve(hit: DateHit, doc_date: date | None, dateline: DateHit | None) -> str | None:
     """ "YYYY-MM-DD" when a year is known, "--MM-DD" otherwise; None for impossible dates."""
+    if hit.weekday is not None:
+        ref = doc_date or (_full(dateline) if dateline else None)
+        return (ref - timedelta(days=(ref.weekday() - hit.weekday) % 7)).isoformat() if ref else None
     month = hit.month or (dateline.month if dateline else None) or (doc_date.month if doc_date else None)
     if month is None:
         return None
@@ -142,5 +152,12 @@ def resolve(hit: DateHit, doc_date: date | None, dateline: DateHit | None) -> st
             date(2000, month, hit.day)  # validates (2000 is a leap year)
             return f"--{month:02d}-{hit.day:02d}"
         return date(year, month, hit.day).isoformat()
+    except ValueError:
+        return None
+
+
+def _full(hit: DateHit) -> date | None:
+    try:
+        return date(hit.year, hit.month, hit.day) if hit.year and hit.month else None
     except ValueError:
         return None

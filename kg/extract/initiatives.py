@@ -191,7 +191,10 @@ def _quoted(text: str) -> list[InitiativeHit]:
         if len(words) < 2 or len(words) > 14:
             continue
         after = text[m.end() : m.end() + 15]
-        if re.match(r"\s*[a-z]", after) and not re.match(r"\s*(?:and|of|in|to|for|as|with)\b", after):
+        if re.match(r"\s*[a-z]", after) and not re.match(
+            r"\s*(?:and|of|in|to|for|as|with|initiative|strategy|plan|program|programme|campaign|project|action)\b",
+            after,
+        ):
             continue  # a quoted modifier: "stuck neck" problems
         if not before_re.search(text[max(0, m.start() - 60) : m.start()]):
             continue

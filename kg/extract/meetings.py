@@ -22,6 +22,7 @@ EVENT_ANAPHORA = re.compile(r"(?<![\w-])the\s+(?:event|occasion|gathering)(?![\w
 PARTY_CONGRESS = re.compile(
     r"(?<![\w-])(?:the\s+)?(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+(?:teenth|tieth|th|st|nd|rd))\s+(?:National\s+|Provincial\s+)?"
     r"(?:Party\s+)?Congress\s+of\s+the\s+(?:CPC|Communist\s+Party\s+of\s+China)(?![\w-])"
+    r"|(?<![\w-])(?:the\s+)?\d+(?:st|nd|rd|th)\s+(?:CPC|Party)\s+National\s+Congress(?![\w-])"
 )
 LIST_GAP = re.compile(r"[^.;:]{0,60}?(?:,|\band)\s*(?:the\s+)?")
 FUTURE = re.compile(
@@ -108,6 +109,7 @@ def find_meetings(
                 part=is_part and bool(det),
             )
         )
+    spans += _talks(text, sentences, spans)
     spans.sort(key=lambda s: s.start)
     spans = _drop_overlapping(spans, text)
     prev: MeetingSpan | None = None
@@ -154,6 +156,27 @@ def find_meetings(
         out.remove(main)
         out.insert(0, main)
     return _merge_same(out)
+
+
+MET = re.compile(r"(?<![\w-])met\s+(?:with\s+)?")
+GUESTS = re.compile(r"\b(?:delegation|delegates|guests|visitors|visiting|ambassador|envoy|consul)s?\b", re.I)
+
+
+def _talks(text: str, sentences: list[tuple[int, int]], spans: list[MeetingSpan]) -> list[MeetingSpan]:
+    """ "X met with a delegation led by Y": a meeting between officials, named by whom they met."""
+    out = []
+    for m in MET.finditer(text):
+        start = m.end()
+        if any(start <= s.start < start + 60 for s in spans):
+            continue
+        sent = _sentence(sentences, m.start())
+        stop = re.search(r"[,.;]|\s+(?:in|on|at)\s+|\s+and\s+(?:made|delivered|said|held)\b", text[start : sent[1]])
+        end = start + (stop.start() if stop else min(80, max(0, sent[1] - start)))
+        obj = text[start:end].strip()
+        if not obj or not (GUESTS.search(obj) or re.match(r"[A-Z][a-z]+\s+[A-Z][a-z]+", obj)):
+            continue
+        out.append(MeetingSpan(f"t{len(out) + 1}", start, end, f"meeting with {obj}", "talks", "meeting"))
+    return out
 
 
 def _token_at(doc, char: int):
@@ -237,7 +260,7 @@ def _organizer(text: str, span: MeetingSpan, orgs: list[OrgHit], sent: tuple[int
 
 
 _HELD = re.compile(
-    r"\b(?:held|convened|hosted|opened|kicked\s+off|took\s+place|presided\s+over|chaired|attended|"
+    r"\b(?:met|held|convened|hosted|opened|kicked\s+off|took\s+place|presided\s+over|chaired|attended|"
     r"presented|Holds|Hosted|was\s+held|were\s+held|participated\s+in)\b",
     re.I,
 )
@@ -265,7 +288,7 @@ def _date_and_place(
     hits = [h for h in dates.find_dates(text, lo, sent[1])]
     if hits:
         span.date = dates.resolve(hits[0], doc_date, dateline)
-    elif main_meeting:
+    if span.date is None and main_meeting:
         if doc_date is not None:
             span.date = doc_date.isoformat()
         elif dateline is not None:
@@ -279,10 +302,14 @@ PLACE_LEAD = re.compile(
 )
 
 
+PLACE_AFTER_COMMA = re.compile(r",\s*in\s+(?:the\s+)?")
+
+
 def _place(text: str, sent: tuple[int, int], span: MeetingSpan) -> str | None:
     """Where the sentence that introduces a meeting says it took place ("held in Harbin")."""
     lex = load_lexicon()
     leads = [m.end() + span.end for m in PLACE_LEAD.finditer(text[span.end : sent[1]])]
+    leads += [m.end() + span.end for m in PLACE_AFTER_COMMA.finditer(text[span.end : sent[1]])]
     leads += [
         m.end() + sent[0]
         for m in re.finditer(r"\b(?:held|convened)\s+(?:\w+\s+){0,6}?in\s+(?:the\s+)?", text[sent[0] : span.start])

@@ -59,6 +59,8 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
     found: dict[tuple[int, int], PersonCandidate] = {}
 
     def add(start: int, end: int, from_model: bool, dep: str = "") -> None:
+        while start < end and not text[start].isalpha():  # "-- Chen Jining" from a dateline
+            start += 1
         surface = text[start:end]
         poss = False
         m = re.search(r"['’]s?$", surface)

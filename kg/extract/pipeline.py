@@ -10,7 +10,9 @@ it needs the document's header date, which is not part of the text.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -79,12 +81,22 @@ def load_pipeline() -> Language:
     return nlp
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(document: Document) -> Document:
+    """spaCy cannot tokenize lone surrogates: replace each by U+FFFD (one for one, so offsets hold)."""
+    if _SURROGATE.search(document.text) is None:
+        return document
+    return dataclasses.replace(document, text=_SURROGATE.sub("\ufffd", document.text))
+
+
 def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentExtraction]:
     """Run the pipeline over documents, streaming: one ``DocumentExtraction`` per document."""
     from kg.extract.records import build_extraction
 
     nlp = load_pipeline()
-    docs = iter(documents)
+    docs = (_without_surrogates(d) for d in documents)
     pairs = ((d.text, d) for d in docs)
     for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield build_extraction(sdoc, document)

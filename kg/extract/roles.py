@@ -23,6 +23,7 @@ ADVERBS = (
 )
 SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b)*$", re.I)
 LIST_SEP = re.compile(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*$", re.I)
+SPEECH_BY = re.compile(r"(?:speech|speeches|remarks|report|address)\s+(?:delivered|made|given)\s+by\s+$", re.I)
 PRONOUN = re.compile(r"(?<![\w-])(?:he|she)\s*$", re.I)
 
 
@@ -123,6 +124,10 @@ def find_roles(
             lm = lead_re.search(before)
             if lm and lm.end() == len(before) and re.match(r"\s*,", text[p.end : p.end + 3]):
                 hits.append(RoleHit(p, "spoke", main, s0 + lm.start(), p.end))
+            if SPEECH_BY.search(before) and re.match(r"\s+(?:at|during|on)\s+", text[p.end : s1]):
+                link = re.match(r"\s+(?:at|during|on)\s+", text[p.end : s1])
+                for key in _meetings_listed(text, p.end + link.end(), s1, meetings):
+                    hits.append(RoleHit(p, "spoke", key, p.start, p.end))
             if p.possessive:
                 sm = speech_re.match(text, p.name_end, s1)
                 if sm:

@@ -45,6 +45,7 @@ class TitleHit:
 _LEVEL = re.compile(
     r"(?:provincial|municipal|city|district|county|prefectural|autonomous\s+regional|regional)(?![\w-])", re.I
 )
+_RELATIVE_REGION = re.compile(r"(?:the\s+)?(autonomous\s+region|province|municipality|city|region)(?![\w-])", re.I)
 _SIMPLE = [
     ("OF", re.compile(r"of(?:\s+the)?(?![\w-])", re.I)),
     ("AND", re.compile(r"and(?![\w-])", re.I)),
@@ -91,6 +92,12 @@ class TitleScanner:
             if tail:
                 end += tail.end()
             return Item("REGION", pos, end, self.lex.place(m.group()))
+        m = _RELATIVE_REGION.match(text, pos)
+        if m:
+            name = self.ctx.city if m.group(1).lower() == "city" else self.ctx.region
+            place = self.lex.place(name) if name and name != "China" else None
+            if place is not None:
+                return Item("REGION", pos, m.end(), place)
         m = _LEVEL.match(text, pos)
         if m:
             return Item("LEVEL", pos, m.end(), m.group())
@@ -251,7 +258,10 @@ class TitleScanner:
         kind = _default_kind(title, None)
         if kind is None:
             return None, None, None, None
-        region = self.ctx.city if title.level == "city" else self.ctx.region
+        region = self.ctx.region
+        if title.level == "city":
+            entry = lex.place(self.ctx.region) if self.ctx.region else None
+            region = self.ctx.city or (self.ctx.region if entry and entry.level == "municipality" else None)
         if region in (None, "China"):
             return None, None, None, None
         return canonical_name(kind, region, None, lex), kind, region, None
