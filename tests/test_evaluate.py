@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg.evaluate import evaluate_graph, format_scores, norm, similar, title_head
 from kg.cli import main
+from kg.evaluate import evaluate_graph, format_scores, norm, similar, title_head
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORER = SHARED / "gold" / "score.py"
