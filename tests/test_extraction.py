@@ -298,3 +298,36 @@ def test_speech_delivered_by_someone_at_an_earlier_meeting():
 def test_quoted_name_followed_by_initiative_is_an_initiative():
     r = run('He called for efforts to advance the "Smart Henan" initiative.')
     assert "Smart Henan" in r.initiatives
+
+
+def test_plural_apposition_after_a_list_of_names_is_each_ones():
+    r = run(
+        "Gao Wenjie, Lu Hanming and Pei Dongsheng, members of the Standing Committee of the Political Bureau of the "
+        "CPC Central Committee, attended the session."
+    )
+    for name in ("Gao Wenjie", "Lu Hanming", "Pei Dongsheng"):
+        assert (name, "Member", "Standing Committee of the Political Bureau of the CPC Central Committee", "holds") in (
+            r.posts
+        )
+        assert (name, "attended") in r.roles
+
+
+def test_surname_alone_after_a_full_name_speaks_for_it():
+    r = run("Zhu Yongkang, Governor of Shanxi, inspected a coal mine. Zhu urged officials to ensure safety.")
+    assert ("Zhu Yongkang", "spoke") in r.roles
+    assert "Zhu" not in r.people
+
+
+def test_capital_dateline_alone_does_not_make_national_news_local():
+    r = run(
+        "BEIJING, Jan. 8 -- The plenary session opened in Beijing on Monday. Members of the Standing Committee "
+        "attended. Standing Committee member Qiu Dehai spoke at the session.",
+        date(2024, 1, 9),
+    )
+    assert r.extraction.region == "China"
+
+
+def test_demonym_before_a_title_names_the_country():
+    r = run("Chen Lidong met with Pierre Martin, French Ambassador to China, in Chengdu on Friday.", date(2023, 9, 2))
+    assert ("Pierre Martin", "Ambassador", "Embassy of France", "holds") in r.posts
+    assert {("Chen Lidong", "attended"), ("Pierre Martin", "attended")} <= r.roles

@@ -124,6 +124,7 @@ def _media_re() -> re.Pattern[str]:
     return re.compile(words_pattern(load_lexicon().bodies["heads"]["media"]))
 
 
+BEIJING_BODY = re.compile(r"Beijing\s+Municipal|CPC\s+Beijing|Beijing\s+(?:Party|People's)|municipal", re.I)
 LONE_HEADS = frozenset({"Ministry", "Embassy", "Consulate", "Bank", "University", "Academy"})
 STANDING_PREFIX = re.compile(r"(?:the\s+)?Standing\s+Committee\s+of\s+(?:the\s+)?$", re.I)
 BARE_STANDING = re.compile(r"(?<![\w-])(?:the\s+)?Standing\s+Committee(?!\s+of\b)(?![\w-])", re.I)
@@ -331,6 +332,10 @@ def infer_context(text: str) -> DocContext:
         first.setdefault(prov, m.start())
         if entry.level not in PROVINCE_LEVELS:
             cities[entry.name] = cities.get(entry.name, 0) + 1
+    if not provinces:
+        return DocContext("China", None)
+    if "Beijing" in provinces and not BEIJING_BODY.search(text):
+        del provinces["Beijing"]  # the capital, where national bodies sit: not a jurisdiction by itself
     if not provinces:
         return DocContext("China", None)
     region = max(provinces, key=lambda p: (provinces[p], -first[p]))

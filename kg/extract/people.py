@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.orgs import OrgHit
 
+ENGLISH_WORD_SURNAMES = frozenset(
+    "He An Long Sun Fan Man Ban Bo Pan Hang Song Tang Tan Le Ping Yu Mi Di Hu Bai Gan Lin Hong Kong Jiang".split()
+)
 POSSESSIVE = re.compile(r"['’]s?$")
 NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[a-z]+")
 BLOCK_BEFORE = re.compile(r"(?:\b(?:of|in|to|at|from|into|near|across|than)\s+|\[[^\]]*\]\s*)$", re.I)
@@ -102,7 +105,16 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
         name = POSSESSIVE.sub("", m.group()) if m.group().endswith(("'s", "’s")) else m.group()
         if split_chinese_name(name, lex):
             add(m.start(), m.end(), False)
+    for m in re.finditer(rf"(?<![\w-])(?:{surname_alt})(?![\w'’-])(?!\s+[A-Z])", text):
+        if m.group() in ENGLISH_WORD_SURNAMES or re.search(r"[A-Z][a-z]*\s$", text[max(0, m.start() - 20) : m.start()]):
+            continue
+        if not _inside(m.start(), found):
+            add(m.start(), m.end(), False)  # "Wang urged ...": kept only if a full name has this surname
     return sorted(_drop_nested(found.values()), key=lambda c: c.start)
+
+
+def _inside(pos: int, found: dict) -> bool:
+    return any(s <= pos < e for s, e in found)
 
 
 def _trim_entity(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:

@@ -95,6 +95,7 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
     if roles and not meetings:
         meetings = [_implicit_meeting(roles[0], document, dateline)]
         roles = [RoleHit(r.person, r.role, "m0", r.verb_start, r.verb_end) for r in roles]
+    _share_plural_appositions(kept, text)
     posts = _posts(kept, ev, text)
     return DocumentExtraction(
         doc_id=document.doc_id,
@@ -131,7 +132,7 @@ def _read_titles(
         p.honorific = bool(re.match(r"\s*(?:comrade|mr|ms|mrs|dr|madam)\b", text[pre_start : c.start], re.I))
         p.titles += pre
     status = "holds"
-    lead = r"\s*,\s*(?:the\s+)?"
+    lead = r"\s*,\s*(?:the\s+|a\s+|an\s+)?"
     if re.match(RESIGN_AFTER, text[c.end : sent[1]], re.I) or REMOVE_BEFORE.search(text[sent[0] : c.start]):
         status, lead = (
             "resigned",
@@ -195,6 +196,21 @@ def _accept(people: list[_Person], roles: list[RoleHit], text: str) -> set[int]:
             accepted.add(c.start)
     del lex
     return accepted
+
+
+def _share_plural_appositions(people: list[_Person], text: str) -> None:
+    """ "A, B and C, members of the Standing Committee of ...": the plural title is each one's."""
+    run: list[_Person] = []
+    for p in sorted(people, key=lambda p: p.cand.start):
+        plural = [t for t in p.titles if t.plural and t.start >= p.cand.end]
+        if plural:
+            for q in run:
+                q.titles.extend(plural)
+            run = []
+        elif not p.titles and (not run or re.fullmatch(r"\s*(?:,|,?\s*and)\s*", text[run[-1].end : p.start])):
+            run.append(p)
+        else:
+            run = []
 
 
 def _same_paragraph(p: _Person, at: int, text: str) -> bool:

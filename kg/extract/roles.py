@@ -24,6 +24,7 @@ ADVERBS = (
 SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b)*$", re.I)
 LIST_SEP = re.compile(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*$", re.I)
 SPEECH_BY = re.compile(r"(?:speech|speeches|remarks|report|address)\s+(?:delivered|made|given)\s+by\s+$", re.I)
+MET_BEFORE = re.compile(r"(?<![\w-])met\s+(?:with\s+)?$")
 PRONOUN = re.compile(r"(?<![\w-])(?:he|she)\s*$", re.I)
 
 
@@ -84,6 +85,8 @@ def find_roles(
     last_subjects: list[PersonSpan] = []
     for s0, s1 in sentences:
         in_sent = [p for p in people if s0 <= p.name_start < s1]
+        opener = next((p for p in in_sent if p.start - s0 <= 2 and not p.possessive), None)
+        found_subject = False
         prev: tuple[list[PersonSpan], str | None, int] | None = None
         for m in active_re.finditer(text, s0, s1):
             if any(p.name_start <= m.start() < p.name_end for p in in_sent) or _passive_here(text, m, passive):
@@ -107,6 +110,7 @@ def find_roles(
                     hits.append(RoleHit(p, role, meeting, m.start(), m.end()))
                 prev = (subjects, meeting, m.end())
                 last_subjects = subjects
+                found_subject = True
         for p in in_sent:
             before = text[s0 : p.start]
             pm = passive_re.search(before)
@@ -121,6 +125,16 @@ def find_roles(
                         p.start,
                     )
                 )
+            if MET_BEFORE.search(before):  # "X met with Y": Y took part too
+                hits.append(
+                    RoleHit(
+                        p,
+                        "attended",
+                        _meeting_after(text, p.name_start, s1, meetings) or main,
+                        p.name_start,
+                        p.name_end,
+                    )
+                )
             lm = lead_re.search(before)
             if lm and lm.end() == len(before) and re.match(r"\s*,", text[p.end : p.end + 3]):
                 hits.append(RoleHit(p, "spoke", main, s0 + lm.start(), p.end))
@@ -133,6 +147,8 @@ def find_roles(
                 if sm:
                     for key in _meetings_listed(text, sm.end(), s1, meetings):
                         hits.append(RoleHit(p, "spoke", key, p.name_end, sm.end()))
+        if not found_subject and opener is not None:
+            last_subjects = [opener]  # "X conducted an inspection tour. He stressed ..."
     return hits
 
 
