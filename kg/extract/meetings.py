@@ -134,7 +134,8 @@ def find_meetings(
         spans.insert(0, main)
         new.insert(0, main)
     if main is not None:
-        _date_and_place(main, text, sentences, doc_date, dateline, main_meeting=True)
+        refs = [sp for sp in spans if sp.anaphoric and sp is not main]
+        _date_and_place(main, text, sentences, doc_date, dateline, main_meeting=True, refs=refs)
     for s in new:
         if s is not main and s.reported:
             _date_and_place(s, text, sentences, doc_date, dateline, main_meeting=False)
@@ -282,18 +283,22 @@ def _date_and_place(
     doc_date: date | None,
     dateline: dates.DateHit | None,
     main_meeting: bool,
+    refs: list[MeetingSpan] = (),
 ) -> None:
-    sent = _sentence(sentences, span.start)
-    lo = max(sent[0], dateline.end if dateline else 0)
-    hits = [h for h in dates.find_dates(text, lo, sent[1])]
-    if hits:
-        span.date = dates.resolve(hits[0], doc_date, dateline)
+    """Date and place from the sentence that introduces a meeting, else from those that refer back to it."""
+    for at in [span, *refs]:
+        sent = _sentence(sentences, at.start)
+        lo = max(sent[0], dateline.end if dateline else 0)
+        hits = dates.find_dates(text, lo, sent[1])
+        if hits and span.date is None:
+            span.date = dates.resolve(hits[0], doc_date, dateline)
+        if span.place is None:
+            span.place = _place(text, sent, at)
     if span.date is None and main_meeting:
         if doc_date is not None:
             span.date = doc_date.isoformat()
         elif dateline is not None:
             span.date = dates.resolve(dateline, None, None)
-    span.place = _place(text, sent, span)
 
 
 PLACE_LEAD = re.compile(
@@ -314,6 +319,14 @@ def _place(text: str, sent: tuple[int, int], span: MeetingSpan) -> str | None:
         m.end() + sent[0]
         for m in re.finditer(r"\b(?:held|convened)\s+(?:\w+\s+){0,6}?in\s+(?:the\s+)?", text[sent[0] : span.start])
     ]
+    venue = re.search(
+        r"\bat\s+(?:the\s+)?(" + VENUE.pattern + r"(?:\s+of\s+the\s+[A-Z][\w'’-]+)?)", text[span.end : sent[1]]
+    )
+    if venue:
+        city = re.match(
+            r",?\s+in\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)", text[span.end + venue.end() : sent[1]]
+        )
+        return venue.group(1) + (f", {city.group(1)}" if city else "")
     for at in sorted(leads):
         v = VENUE.match(text, at)
         p = lex.place_re.match(text, at)

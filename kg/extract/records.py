@@ -213,6 +213,11 @@ def _share_plural_appositions(people: list[_Person], text: str) -> None:
             run = []
 
 
+def _deputy_of(title: str, head: str) -> bool:
+    """ "Vice Chairman" after "Chairman", "Secretary-General" after anything of the same body's leaders."""
+    return bool(head) and (title != head and head in title or title.startswith("Secretary-General"))
+
+
 def _same_paragraph(p: _Person, at: int, text: str) -> bool:
     return "\n" not in text[at : p.start]
 
@@ -224,6 +229,7 @@ def _posts(people: list[_Person], ev, text: str) -> list[PostMention]:
     prev_end = -10
     last_any: str | None = None
     last_any_at = 0
+    last_title = ""
     for p in sorted(people, key=lambda p: p.cand.start):
         titles = list(p.titles)
         if not titles and list_title is not None and p.start - prev_end < 6:
@@ -235,14 +241,17 @@ def _posts(people: list[_Person], ev, text: str) -> list[PostMention]:
         # A title that names no body: the body of the same title just before, or of the post just
         # before in the same paragraph ("Chairman X presided. Vice chairmen A and B attended.")
         recent = last_any if last_any and _same_paragraph(p, last_any_at, text) else None
-        orgs = [t.org or (last_org.get(t.title) or (None,))[0] or recent for t in titles]
+        orgs = [
+            t.org or (last_org.get(t.title) or (None,))[0] or (recent if _deputy_of(t.title, last_title) else None)
+            for t in titles
+        ]
         shared = next((o for o in orgs if o), None)  # "vice chairman and secretary general X" share one body
         for t, org in zip(titles, orgs, strict=True):
             org = org or shared
             if org is None:
                 continue
             last_org[t.title] = (org, t.org_kind)
-            last_any, last_any_at = org, p.end
+            last_any, last_any_at, last_title = org, p.end, t.title
             start = min(p.cand.start, t.start)
             end = max(p.cand.end, t.end)
             out.append(

@@ -21,7 +21,14 @@ ADVERBS = (
     r"first|finally|briefly|specifically|again|personally|has|have|had|was|were|is|once|fully|earnestly|"
     r"warmly|positively|particularly|especially|repeatedly)"
 )
-SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b)*$", re.I)
+TIME_ADVERBIAL = (
+    r"(?:on|in|at)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|the\s+morning|the\s+afternoon|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?)"
+)
+SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b|\b{TIME_ADVERBIAL}\b)*$", re.I)
+INVERTED = re.compile(
+    r"(?:(?:also\s+)?present(?:\s+at\s+the\s+\w+)?|attending(?:\s+the\s+\w+(?:\s+\w+)?)?)\s+(?:was|were)\s+$", re.I
+)
 LIST_SEP = re.compile(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*$", re.I)
 SPEECH_BY = re.compile(r"(?:speech|speeches|remarks|report|address)\s+(?:delivered|made|given)\s+by\s+$", re.I)
 MET_BEFORE = re.compile(r"(?<![\w-])met\s+(?:with\s+)?$")
@@ -125,6 +132,9 @@ def find_roles(
                         p.start,
                     )
                 )
+            if INVERTED.search(before):  # "Also present were A, B and C."
+                for q in _list_from(p, in_sent, text):
+                    hits.append(RoleHit(q, "attended", _meeting_before(p.start, meetings, s0) or main, p.start, q.end))
             if MET_BEFORE.search(before):  # "X met with Y": Y took part too
                 hits.append(
                     RoleHit(
@@ -205,4 +215,17 @@ def _meetings_listed(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) 
             break
         out.append(mt.key)
         cursor = mt.end
+    return out
+
+
+def _list_from(first: PersonSpan, people: list[PersonSpan], text: str) -> list[PersonSpan]:
+    """``first`` and the people listed after it ("A, Title of X, B and C")."""
+    out = [first]
+    for p in sorted(people, key=lambda p: p.start):
+        if p.start <= out[-1].start:
+            continue
+        if re.fullmatch(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*", text[out[-1].end : p.start], re.I):
+            out.append(p)
+        else:
+            break
     return out

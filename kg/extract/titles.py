@@ -311,12 +311,13 @@ def _share_orgs(hits: list[TitleHit]) -> list[TitleHit]:
 
 
 def _valid_pre(items: list[Item]) -> bool:
-    if items[-1].kind not in ("TITLE", "HON"):
-        return False
+    titled_of = any(a.kind == "TITLE" and b.kind == "OF" for a, b in zip(items, items[1:], strict=False))
+    if items[-1].kind not in ("TITLE", "HON") and not (items[-1].kind in ("REGION", "ORG") and titled_of):
+        return False  # "Provincial party secretary X", "Prime Minister of Spain X"
     if items[0].kind in ("AND", "COMMA", "OF", "TO"):
         return False
     return all(
-        i.kind in ("TITLE", "HON", "ORG", "REGION", "LEVEL", "PARTY", "CPC", "NAT", "AND", "THE") for i in items
+        i.kind in ("TITLE", "HON", "ORG", "REGION", "LEVEL", "PARTY", "CPC", "NAT", "AND", "THE", "OF") for i in items
     ) and not any(a.kind == "THE" and b.kind == "HON" for a, b in zip(items, items[1:], strict=False))
 
 
