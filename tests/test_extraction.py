@@ -331,3 +331,27 @@ def test_demonym_before_a_title_names_the_country():
     r = run("Chen Lidong met with Pierre Martin, French Ambassador to China, in Chengdu on Friday.", date(2023, 9, 2))
     assert ("Pierre Martin", "Ambassador", "Embassy of France", "holds") in r.posts
     assert {("Chen Lidong", "attended"), ("Pierre Martin", "attended")} <= r.roles
+
+
+def test_inverted_attendance_list():
+    r = run(
+        "Attending the meeting were Zhejiang Party chief Wu Minghai, Governor Ye Jianping and Tao Ling, chairwoman "
+        "of the Zhejiang Provincial Committee of the CPPCC. The meeting, held in Hangzhou on July 18, was chaired by "
+        "Xu Guoan, deputy secretary of the CPC Zhejiang Provincial Committee.",
+        date(2023, 7, 20),
+    )
+    assert {("Wu Minghai", "attended"), ("Ye Jianping", "attended"), ("Tao Ling", "attended")} <= r.roles
+    assert ("Xu Guoan", "presided") in r.roles
+    assert [(m[1], m[2]) for m in r.meetings] == [("2023-07-18", "Hangzhou")]
+
+
+def test_head_of_state_meeting_with_title_of_country_before_name():
+    r = run(
+        "Chinese President Wu Jianguo on Tuesday met with visiting Prime Minister of Norway Erik Hansen at the Great "
+        "Hall of the People in Beijing.",
+        date(2024, 4, 3),
+    )
+    assert ("Erik Hansen", "Prime Minister", "Norway Government", "holds") in r.posts
+    assert ("Wu Jianguo", "attended") in r.roles
+    talks = [m for m in r.meetings if m[0].startswith("meeting with")]
+    assert talks == [(talks[0][0], "2024-04-02", "Great Hall of the People, Beijing")]
