@@ -1,0 +1,443 @@
+"""The timeline page: who held which post, and who attended which meeting, along a date axis.
+
+Two sections share one date axis. "Posts" has a row per post with its holders, so a post's
+succession (the party secretaries of a province, say) reads left to right; "People" has a row
+per person with the posts they held and the meetings they presided over, spoke at or
+attended. A holding is dated by its assertion's ``kg:asOf`` (the document's date); a meeting by
+its ``schema:startDate``. Items without a full date (no document date, or a meeting day without
+its year) are listed apart in a table.
+
+The page is plain HTML and SVG written here, with a small script for the evidence panel and the
+row filter: no library, nothing fetched. All document text is HTML-escaped, and the evidence
+travels as escaped JSON shown with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.viz.data import EDGES, HOLDING, KIND_STYLE, MEETING_ROLES, GraphIndex, iso_date, short_label
+from kg.viz.page import asset, script_json, write_page
+
+LABEL_WIDTH = 240  # px: the row names
+MIN_PLOT, MAX_PLOT, PX_PER_DAY = 560, 4000, 0.75
+MIN_ROW = 34  # px: room for a two-line row name
+LANE = 20  # px per lane of a row
+CHAR_PX = 6.3  # rough width of a character at 11px
+MARK = 5  # half-size of a marker
+
+
+@dataclass
+class Item:
+    """One dated statement: a person held a post, or took part in a meeting, as of ``date``."""
+
+    kind: str  # "holding" or "meeting"
+    person: str
+    person_name: str
+    thing: str  # the post or meeting IRI
+    thing_name: str
+    relation: str  # holds post, appointed to, resigned from, presided, spoke, attended
+    date: str | None
+    date_text: str  # what is known of the date, for undated items
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Span:
+    """Items of one row that belong together (one holding seen on several dates)."""
+
+    key: str
+    label: str
+    tooltip: str
+    items: list[int]  # indexes into the page's item list
+    first: dt.date
+    last: dt.date
+    colour: str
+    shape: str
+
+
+def collect(index: GraphIndex) -> list[Item]:
+    """The holdings and meeting roles of the graph, one item per assertion (per meeting role)."""
+    items: list[Item] = []
+    for (s, p, o), _graphs in sorted(index.edge_graphs.items(), key=lambda kv: tuple(str(t) for t in kv[0])):
+        if p in HOLDING and index.kind(s) == "person" and index.kind(o) == "post":
+            for assertion in index.assertions(s, p, o):
+                ev = index.evidence[assertion]
+                items.append(
+                    Item(
+                        "holding",
+                        str(s),
+                        index.name(s),
+                        str(o),
+                        index.name(o),
+                        EDGES[p].label,
+                        ev.date,
+                        ev.date or "the document has no date",
+                        [ev.as_dict()],
+                    )
+                )
+        elif p in MEETING_ROLES and index.kind(o) == "person" and index.kind(s) == "meeting":
+            start = index.start_date.get(s)
+            date = iso_date(start)
+            known = date or _partial_date(start)
+            evidence = [e.as_dict() for e in index.evidence_of(index.assertions(s, p, o))]
+            items.append(
+                Item("meeting", str(o), index.name(o), str(s), index.name(s), EDGES[p].label, date, known, evidence)
+            )
+    return items
+
+
+def _partial_date(start) -> str:
+    """What is known of a meeting date that is not a full date: "15 Sep, year unknown"."""
+    if start is None:
+        return "the meeting's date is not given"
+    match = re.fullmatch(r"--(\d{2})-(\d{2})", str(start))
+    if match and 1 <= int(match.group(1)) <= 12:
+        return f"{int(match.group(2))} {dt.date(2000, int(match.group(1)), 1):%b}, year unknown"
+    return f"{start} (not a full date)"
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+class Axis:
+    """Dates to x positions, and the ticks to draw."""
+
+    def __init__(self, dates: list[dt.date]) -> None:
+        first, last = min(dates), max(dates)
+        pad = max(20, (last - first).days // 20)
+        self.start = dt.date(first.year, first.month, 1) - dt.timedelta(days=pad)
+        self.end = last + dt.timedelta(days=pad + 30)
+        days = (self.end - self.start).days
+        self.width = int(min(MAX_PLOT, max(MIN_PLOT, days * PX_PER_DAY)))
+        self.scale = self.width / days
+        self.total = LABEL_WIDTH + self.width  # widened to fit the labels (see fit)
+
+    def fit(self, spans: list[Span]) -> None:
+        """Widen the drawing so that the labels of the last items are not cut off."""
+        right = max((_label_end(self, span) for span in spans), default=0)
+        self.total = int(max(self.total, right + 8))
+
+    def x(self, day: dt.date) -> float:
+        return round(LABEL_WIDTH + (day - self.start).days * self.scale, 1)
+
+    def ticks(self) -> list[tuple[dt.date, str, bool]]:
+        """(date, label, major) for month or year ticks, spaced to stay readable."""
+        months_apart = next(m for m in (1, 2, 3, 6, 12, 24, 60) if 30 * m * self.scale >= 48)
+        ticks = []
+        year, month = self.start.year, self.start.month
+        while True:
+            day = dt.date(year, month, 1)
+            if day > self.end:
+                break
+            if day >= self.start and ((year * 12 + month - 1) % months_apart == 0):
+                major = month == 1
+                text = str(year) if major or months_apart >= 12 else day.strftime("%b")
+                if not major and months_apart < 12 and not ticks:
+                    text = day.strftime("%b %Y")
+                ticks.append((day, text, major))
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+        return ticks
+
+
+def _spans(row_items: list[tuple[int, Item]], by: str) -> list[Span]:
+    """Group a row's items into spans: one per post held (or holder), one per meeting."""
+    groups: dict[str, list[tuple[int, Item]]] = defaultdict(list)
+    for i, item in row_items:
+        other = item.person if by == "post" else item.thing
+        groups[f"{item.kind}|{other}"].append((i, item))
+    spans = []
+    for key, members in groups.items():
+        days = sorted(_day(item.date) for _i, item in members if item.date)
+        first_item = members[0][1]
+        if by == "post":
+            label, colour, shape = first_item.person_name, KIND_STYLE["person"][0], "dot"
+        elif first_item.kind == "holding":
+            label, colour, shape = first_item.thing_name, KIND_STYLE["post"][0], "diamond"
+        else:
+            label, colour, shape = (
+                f"{first_item.relation}: {first_item.thing_name}",
+                KIND_STYLE["meeting"][0],
+                "triangle",
+            )
+        dates = sorted({item.date for _i, item in members if item.date})
+        relations = sorted({item.relation for _i, item in members})
+        when = dates[0] if len(dates) == 1 else f"{dates[0]} … {dates[-1]} ({len(dates)} dates)"
+        tooltip = f"{first_item.person_name} — {', '.join(relations)} — {first_item.thing_name}\n{when}"
+        spans.append(
+            Span(
+                key,
+                short_label(label),
+                tooltip + "\nclick for the sentences",
+                [i for i, _ in members],
+                days[0],
+                days[-1],
+                colour,
+                shape,
+            )
+        )
+    return sorted(spans, key=lambda s: (s.first, s.label))
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "diamond":
+        points = f"{x},{y - MARK - 1} {x + MARK + 1},{y} {x},{y + MARK + 1} {x - MARK - 1},{y}"
+        return f'<polygon points="{points}" fill="{colour}" stroke="#333" stroke-width="0.7"/>'
+    if shape == "triangle":
+        points = f"{x},{y - MARK - 1} {x + MARK + 1},{y + MARK} {x - MARK - 1},{y + MARK}"
+        return f'<polygon points="{points}" fill="{colour}" stroke="#333" stroke-width="0.7"/>'
+    return f'<circle cx="{x}" cy="{y}" r="{MARK}" fill="{colour}" stroke="#333" stroke-width="0.7"/>'
+
+
+def _label_end(axis: Axis, span: Span) -> float:
+    return axis.x(span.last) + MARK + 4 + CHAR_PX * len(span.label)
+
+
+def _row_svg(axis: Axis, spans: list[Span], items: list[Item], ticks: list[tuple[dt.date, str, bool]]) -> str:
+    """One row: lanes of spans, each a bar from first to last date with a marker per date and a label."""
+    lanes: list[float] = []
+    placed = []
+    for span in spans:
+        x0, x1 = axis.x(span.first), axis.x(span.last)
+        right = _label_end(axis, span)
+        lane = next((i for i, end in enumerate(lanes) if end < x0 - MARK - 2), None)
+        if lane is None:
+            lanes.append(right)
+            lane = len(lanes) - 1
+        else:
+            lanes[lane] = right
+        placed.append((span, lane, x0, x1))
+    height = max(MIN_ROW, max(1, len(lanes)) * LANE + 6)
+    top = (height - max(1, len(lanes)) * LANE) / 2
+    total = axis.total
+    out = [f'<svg class="tl-svg" width="{total}" height="{height}" viewBox="0 0 {total} {height}">']
+    for day, _text, major in ticks:
+        x = axis.x(day)
+        out.append(f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" class="{"tl-major" if major else "tl-grid"}"/>')
+    for span, lane, x0, x1 in placed:
+        y = top + lane * LANE + LANE / 2
+        idx = " ".join(str(i) for i in span.items)
+        out.append(f'<g class="tl-item" data-items="{idx}" tabindex="0">')
+        out.append(f"<title>{html.escape(span.tooltip)}</title>")
+        if x1 > x0:
+            out.append(
+                f'<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="{span.colour}" stroke-width="4" '
+                'stroke-linecap="round" opacity="0.55"/>'
+            )
+        for day in sorted({_day(items[i].date) for i in span.items if items[i].date}):
+            out.append(_marker(span.shape, axis.x(day), y, span.colour))
+        out.append(f'<text x="{x1 + MARK + 4}" y="{y + 4}">{html.escape(span.label)}</text>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _axis_svg(axis: Axis, ticks: list[tuple[dt.date, str, bool]]) -> str:
+    total = axis.total
+    out = [f'<svg class="tl-axis" width="{total}" height="24" viewBox="0 0 {total} 24">']
+    for day, text, major in ticks:
+        x = axis.x(day)
+        out.append(f'<line x1="{x}" y1="16" x2="{x}" y2="24" stroke="#52606d"/>')
+        weight = ' font-weight="bold"' if major else ""
+        out.append(f'<text x="{x + 2}" y="13"{weight}>{html.escape(text)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _section(
+    title: str, explain: str, rows: list[tuple[str, str, str, list[Span]]], axis: Axis, items: list[Item], ticks
+) -> str:
+    if not rows:
+        return ""
+    parts = [
+        f'<section class="tl-section"><h2>{html.escape(title)}</h2><p class="tl-explain">{html.escape(explain)}</p>'
+    ]
+    parts.append(f'<div class="tl-row tl-axis-row"><div class="tl-label"></div>{_axis_svg(axis, ticks)}</div>')
+    for key, name, sub, spans in rows:
+        search = " ".join([name, *(s.label for s in spans)]).casefold()
+        parts.append(
+            f'<div class="tl-row" data-key="{html.escape(key)}" data-search="{html.escape(search)}">'
+            f'<div class="tl-label" title="{html.escape(name)}">{html.escape(short_label(name))}'
+            f'<span class="tl-sub">{html.escape(sub)}</span></div>'
+            f"{_row_svg(axis, spans, items, ticks)}</div>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _undated_table(items: list[Item], undated: list[int]) -> str:
+    if not undated:
+        return ""
+    rows = []
+    for i in sorted(undated, key=lambda i: (items[i].person_name, items[i].thing_name)):
+        item = items[i]
+        doc = item.evidence[0]["doc"] if item.evidence else ""
+        rows.append(
+            f'<tr class="tl-item" data-items="{i}" tabindex="0"><td>{html.escape(item.person_name)}</td>'
+            f"<td>{html.escape(item.relation)}</td><td>{html.escape(item.thing_name)}</td>"
+            f"<td>{html.escape(item.date_text)}</td><td>{html.escape(doc)}</td></tr>"
+        )
+    return (
+        '<section class="tl-section" id="tl-undated"><h2>Without a full date</h2>'
+        f'<p class="tl-explain">{len(undated)} item{"s" if len(undated) != 1 else ""} that cannot be placed on the '
+        "axis: the document has no date, or the meeting's year is not known. Click a row for its sentence.</p>"
+        "<table><thead><tr><th>Person</th><th>Relation</th><th>Post or meeting</th><th>Date known</th>"
+        f"<th>Document</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="kg">
+<title>@TITLE@</title>
+<style>
+@CSS@
+</style>
+</head>
+<body>
+<header>
+  <h1>@TITLE@</h1> <span id="tl-summary">@SUMMARY@</span>
+  <div id="tl-toolbar">
+    <input id="tl-filter" type="search" placeholder="Filter rows by name…" aria-label="Filter rows by name">
+    <label><input type="checkbox" id="tl-show-holding" checked> posts held</label>
+    <label><input type="checkbox" id="tl-show-meeting" checked> meetings</label>
+    <span class="tl-key">@KEY@</span>
+    <span class="tl-hint">Hover an item for a summary; click it for the sentences behind it.</span>
+  </div>
+</header>
+<main>
+  <div id="tl-body">@BODY@</div>
+  <aside id="tl-panel" aria-live="polite" hidden></aside>
+</main>
+<script type="application/json" id="tl-data">@DATA@</script>
+<script>
+@JS@
+</script>
+</body>
+</html>
+"""
+
+
+def _key() -> str:
+    parts = []
+    for shape, colour, text in (
+        ("diamond", KIND_STYLE["post"][0], "post held (a mark per document date)"),
+        ("triangle", KIND_STYLE["meeting"][0], "meeting (its start date)"),
+        ("dot", KIND_STYLE["person"][0], "holder of the post"),
+    ):
+        parts.append(f'<svg width="14" height="14" viewBox="0 0 14 14">{_marker(shape, 7, 7, colour)}</svg> {text}')
+    return " &nbsp; ".join(parts)
+
+
+def timeline_page(ds: Dataset | Graph | GraphIndex, heading: str = "kg timeline") -> str:
+    """The timeline page of ``ds`` as HTML."""
+    index = ds if isinstance(ds, GraphIndex) else GraphIndex(ds)
+    items = collect(index)
+    dated = [i for i, item in enumerate(items) if item.date]
+    undated = [i for i, item in enumerate(items) if not item.date]
+    body = []
+    if dated:
+        axis = Axis([_day(items[i].date) for i in dated])
+        ticks = axis.ticks()
+        by_post: dict[str, list[tuple[int, Item]]] = defaultdict(list)
+        by_person: dict[str, list[tuple[int, Item]]] = defaultdict(list)
+        for i in dated:
+            item = items[i]
+            if item.kind == "holding":
+                by_post[item.thing].append((i, item))
+            by_person[item.person].append((i, item))
+        post_rows = []
+        for post, row in by_post.items():
+            holders = len({item.person for _i, item in row})
+            sub = f"{holders} holder{'s' if holders != 1 else ''}"
+            post_rows.append((post, row[0][1].thing_name, sub, _spans(row, "post")))
+        post_rows.sort(key=lambda r: (_post_sort_key(r[1]), r[1]))
+        person_rows = []
+        for person, row in by_person.items():
+            posts = len({item.thing for _i, item in row if item.kind == "holding"})
+            meetings = len({item.thing for _i, item in row if item.kind == "meeting"})
+            sub = f"{posts} post{'s' if posts != 1 else ''}, {meetings} meeting{'s' if meetings != 1 else ''}"
+            person_rows.append((person, row[0][1].person_name, sub, _spans(row, "person")))
+        person_rows.sort(key=lambda r: r[1].casefold())
+        axis.fit([span for row in post_rows + person_rows for span in row[3]])
+        body.append(
+            _section(
+                "Posts and their holders",
+                "One row per post; each holder is marked at the dates of the documents that say they hold it, "
+                "so a succession reads left to right.",
+                post_rows,
+                axis,
+                items,
+                ticks,
+            )
+        )
+        body.append(
+            _section(
+                "People: posts held and meetings",
+                "One row per person: the posts they hold (dated by the document) and the meetings they "
+                "presided over, spoke at or attended (dated by the meeting).",
+                person_rows,
+                axis,
+                items,
+                ticks,
+            )
+        )
+    else:
+        body.append('<p class="tl-explain">No dated holdings or meetings in this graph.</p>')
+    body.append(_undated_table(items, undated))
+    people = len({item.person for item in items})
+    summary = (
+        f"{len(items)} item{'s' if len(items) != 1 else ''} for {people} "
+        f"{'person' if people == 1 else 'people'}: {len(dated)} dated, {len(undated)} without a full date"
+    )
+    data = [
+        {
+            "kind": item.kind,
+            "person": item.person_name,
+            "thing": item.thing_name,
+            "relation": item.relation,
+            "date": item.date,
+            "date_text": item.date_text,
+            "evidence": item.evidence,
+        }
+        for item in items
+    ]
+    parts = {
+        "@TITLE@": html.escape(heading),
+        "@CSS@": asset("timeline.css"),
+        "@SUMMARY@": html.escape(summary),
+        "@KEY@": _key(),
+        "@BODY@": "".join(body),
+        "@DATA@": script_json(data),
+        "@JS@": asset("timeline.js"),
+    }
+    return re.sub("|".join(parts), lambda m: parts[m.group(0)], _PAGE)
+
+
+def _post_sort_key(name: str) -> str:
+    """Posts sort by their body, then title: "Secretary of the X Committee" sorts under X."""
+    title, _sep, body = name.partition(" of ")
+    return f"{body.removeprefix('the ')}|{title}" if body else name
+
+
+def render_timeline(ds: Dataset | Graph, path: str | Path, *, heading: str = "kg timeline") -> Path:
+    """Write the timeline page of ``ds`` to ``path`` atomically."""
+    path = Path(path)
+    write_page(path, timeline_page(ds, heading))
+    return path
+
+
+__all__ = ["Item", "collect", "render_timeline", "timeline_page"]
