@@ -2,7 +2,7 @@
 
 Named queries are the ``*.rq`` files of the ``kg.queries`` package. The first comment line of a
 file is its one-line description; lines ``# param: NAME = DEFAULT`` declare parameters.
-DEFAULT is a SPARQL term (``"Hao Peng"``, ``"2023-12-31"^^xsd:date``, ``<iri>``,
+DEFAULT is a SPARQL term (``"Qin Haoran"``, ``"2023-12-31"^^xsd:date``, ``<iri>``,
 ``id:person/hao-peng``, ``42``) or bare text (a string). If the query holds DEFAULT in a block
 ``VALUES ?var { DEFAULT }`` (``?NAME`` preferred), an override replaces that value; otherwise
 the parameter binds the variable ``?NAME`` (also written ``$NAME``) before evaluation. An
@@ -11,29 +11,42 @@ below ``id:``, e.g. ``person/hao-peng``) and is always inserted as one escaped t
 
 The prefixes kg:, id:, org:, schema:, prov:, oa:, time:, rdfs:, xsd:, owl: and dcterms: are
 predeclared, so inline queries may use them without PREFIX lines.
+
+Queries are read-only and offline: SPARQL Update is refused (``UpdateRefused``), ``SERVICE`` is
+refused, and ``FROM``/``FROM NAMED`` name graphs of the loaded file instead of fetching anything.
+With a ``timeout`` the query is evaluated in a forked worker process that is killed when the time
+is up (``QueryTimeout``); where ``fork`` is unavailable, in a thread that is abandoned.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
+import multiprocessing
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
+import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
 from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 from rdflib.util import from_n3
 
-from kg.errors import ExportError, QueryError, QuerySyntaxError, UnknownQuery, UpdateRefused
+from kg.errors import ExportError, KgError, QueryError, QuerySyntaxError, QueryTimeout, UnknownQuery, UpdateRefused
 from kg.rdf.namespace import ID, PREFIXES, bind_prefixes
 from kg.store import GRAPH_FORMATS, load_graph
 
@@ -42,6 +55,11 @@ __all__ = ["GRAPH_FORMATS", "load_graph"]  # re-exported: loading graph files li
 FORMATS = ("table", "csv", "tsv", "json")
 _PARAM_LINE = re.compile(r"^\s*#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s*(?:=\s*(?P<default>.*?))?\s*$")
 _PREFIXED = re.compile(r"(?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>\S*)")
+_SPARQL_START = re.compile(  # inline SPARQL (query or update) rather than a query name or file
+    r"\s*(?:#[^\n]*\n\s*)*(?:BASE|PREFIX|SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|WITH|LOAD|CLEAR|DROP|CREATE"
+    r"|ADD|MOVE|COPY)\s",
+    re.IGNORECASE,
+)
 _NUMBER_OR_BOOL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|true|false")
 
 
@@ -121,7 +139,7 @@ def resolve_query(spec: str) -> str:
     """
     if not spec.strip():
         raise QueryError("empty query")
-    if "{" in spec:
+    if "{" in spec or _SPARQL_START.match(spec):
         return spec
     path = Path(spec)
     if spec.endswith(".rq") or "/" in spec or "\\" in spec:
@@ -256,8 +274,23 @@ def _apply_params(sparql: str, query: Query, params: dict[str, str] | None) -> t
     return sparql, bindings
 
 
+def _refuse_service(query: Query) -> None:
+    """Raise ``QueryError`` when ``query`` has a SERVICE clause (kg queries never leave the machine)."""
+    services: list[CompValue] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            services.append(node)
+
+    traverse(query.algebra, visitPost=visit)
+    if services:
+        target = services[0].get("term")
+        where = f" {target.n3()}" if isinstance(target, Node) else ""
+        raise QueryError(f"refusing SERVICE{where}: queries run offline against the local graph only")
+
+
 def prepare(sparql: str, params: dict[str, str] | None = None) -> tuple[Query, dict[Variable, Node]]:
-    """Parse ``sparql`` (refusing updates) and apply its parameters.
+    """Parse ``sparql`` (refusing updates and SERVICE) and apply its parameters.
 
     A parameter whose default sits in a ``VALUES ?var { DEFAULT }`` block is applied by
     replacing that value; any other parameter binds the variable ``?NAME`` (or ``$NAME``).
@@ -266,6 +299,7 @@ def prepare(sparql: str, params: dict[str, str] | None = None) -> tuple[Query, d
     text, bindings = _apply_params(sparql, query, params)
     if text != sparql:
         query = _prepare_text(text)
+    _refuse_service(query)
     return query, bindings
 
 
@@ -275,28 +309,133 @@ def _cell(term: Node | None) -> str | None:
     return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
-def execute(ds: Dataset, query: Query, bindings: dict[Variable, Node]) -> QueryResult:
-    """Evaluate a prepared query against ``ds``."""
+@contextlib.contextmanager
+def _no_graph_loading() -> Iterator[None]:
+    """FROM <iri> names a graph of the dataset; rdflib would otherwise fetch or read ``iri``."""
+    previous = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     try:
-        result = ds.query(query, initBindings=bindings)
-        if result.type == "ASK":
-            return QueryResult("ask", boolean=bool(result.askAnswer))
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            graph = result.graph if result.graph is not None else Graph()
-            bind_prefixes(graph)
-            return QueryResult("graph", graph=graph)
-        names = tuple(str(v) for v in result.vars or ())
-        terms = tuple(tuple(row.get(Variable(v)) for v in names) for row in result)
+        yield
+    finally:
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = previous
+
+
+def execute(ds: Dataset, query: Query, bindings: dict[Variable, Node], *, timeout: float | None = None) -> QueryResult:
+    """Evaluate a prepared query against ``ds``; ``timeout`` (seconds) raises ``QueryTimeout`` when exceeded."""
+    if timeout is not None:
+        return _execute_with_timeout(ds, query, bindings, timeout)
+    return _execute(ds, query, bindings)
+
+
+def _execute(ds: Dataset, query: Query, bindings: dict[Variable, Node]) -> QueryResult:
+    try:
+        with _no_graph_loading():  # around the whole evaluation: rdflib evaluates lazily
+            result = ds.query(query, initBindings=bindings)
+            if result.type == "ASK":
+                return QueryResult("ask", boolean=bool(result.askAnswer))
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                graph = result.graph if result.graph is not None else Graph()
+                bind_prefixes(graph)
+                return QueryResult("graph", graph=graph)
+            names = tuple(str(v) for v in result.vars or ())
+            terms = tuple(tuple(row.get(Variable(v)) for v in names) for row in result)
     except Exception as exc:  # noqa: BLE001 - evaluation errors come in many types
         raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
     rows = tuple(tuple(_cell(t) for t in row) for row in terms)
     return QueryResult("select", vars=names, rows=rows, terms=terms)
 
 
-def run_query(ds: Dataset, sparql: str, params: dict[str, str] | None = None) -> QueryResult:
+def _timeout_error(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"query stopped after {timeout:g} s (--timeout {timeout:g}); simplify it or allow more time")
+
+
+def _portable(result: QueryResult) -> tuple:
+    """``result`` as plain picklable values (a graph result as N-Triples)."""
+    graph = result.graph.serialize(format="nt", encoding="utf-8") if result.graph is not None else None
+    return (result.kind, result.vars, result.rows, result.terms, result.boolean, graph)
+
+
+def _from_portable(payload: tuple) -> QueryResult:
+    kind, names, rows, terms, boolean, nt = payload
+    graph = None
+    if nt is not None:
+        graph = Graph()
+        graph.parse(data=nt, format="nt")
+        bind_prefixes(graph)
+    return QueryResult(kind, vars=names, rows=rows, terms=terms, boolean=boolean, graph=graph)
+
+
+def _worker(conn, ds: Dataset, query: Query, bindings: dict[Variable, Node]) -> None:
+    """In the forked child: evaluate and send ("ok", payload) or ("error", class name, message)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills this process
+    try:
+        message = ("ok", _portable(_execute(ds, query, bindings)))
+    except KgError as exc:
+        message = ("error", type(exc).__name__, str(exc))
+    except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
+        message = ("error", "QueryError", f"query failed: {type(exc).__name__}: {exc}")
+    try:
+        conn.send(message)
+    finally:
+        conn.close()
+
+
+def _execute_with_timeout(ds: Dataset, query: Query, bindings: dict[Variable, Node], timeout: float) -> QueryResult:
+    if not timeout > 0:
+        raise QueryError(f"the timeout must be a positive number of seconds, got {timeout:g}")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _execute_in_thread(ds, query, bindings, timeout)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_worker, args=(sender, ds, query, bindings), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise _timeout_error(timeout)
+        try:
+            message = receiver.recv()
+        except EOFError:
+            process.join(1)
+            raise QueryError(f"query failed: the worker process died (exit code {process.exitcode})") from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if message[0] == "ok":
+        return _from_portable(message[1])
+    _, name, text = message
+    error = {cls.__name__: cls for cls in (QueryError, QuerySyntaxError, QueryTimeout, UpdateRefused)}.get(name)
+    raise (error or QueryError)(text)
+
+
+def _execute_in_thread(ds: Dataset, query: Query, bindings: dict[Variable, Node], timeout: float) -> QueryResult:
+    """Without fork: evaluate in a daemon thread; on timeout the thread is abandoned (it cannot be killed)."""
+    outcome: list[QueryResult | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(_execute(ds, query, bindings))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="kg-query", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive() or not outcome:
+        raise _timeout_error(timeout)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def run_query(
+    ds: Dataset, sparql: str, params: dict[str, str] | None = None, *, timeout: float | None = None
+) -> QueryResult:
     """Run a read-only SPARQL query with ``# param:`` defaults and ``params`` overrides."""
     query, bindings = prepare(sparql, params)
-    return execute(ds, query, bindings)
+    return execute(ds, query, bindings, timeout=timeout)
 
 
 # ---------------------------------------------------------------- formatting
@@ -383,14 +522,24 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     return _delimited(list(result.vars), rows, ",")
 
 
-def query(spec: str, graph: str | Path, *, params: dict[str, str] | None = None, fmt: str = "table") -> str:
+def query(
+    spec: str,
+    graph: str | Path,
+    *,
+    params: dict[str, str] | None = None,
+    fmt: str = "table",
+    timeout: float | None = None,
+) -> str:
     """Resolve ``spec``, check it, load ``graph``, run the query and format the answer.
 
-    The query is checked (name, syntax, read-only) before the graph is loaded.
+    The query is checked (name, syntax, read-only) before the graph is loaded. ``timeout``
+    (seconds) limits the evaluation, not the loading.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; valid formats: {', '.join(FORMATS)}")
+    if timeout is not None and not timeout > 0:
+        raise QueryError(f"the timeout must be a positive number of seconds, got {timeout:g}")
     sparql = resolve_query(spec)
     prepared, bindings = prepare(sparql, params)
     ds = load_graph(graph)
-    return format_result(execute(ds, prepared, bindings), fmt)
+    return format_result(execute(ds, prepared, bindings, timeout=timeout), fmt)

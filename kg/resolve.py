@@ -2,7 +2,7 @@
 
 Takes the doc-local records of extraction and returns a ``Corpus`` with stable, readable keys
 (``person/zhou-bo``, ``org/cpc-liaoning-provincial-committee``) and the facts between them.
-Within a document, a surname alone ("Huang") is the last full name with that surname before it
+Within a document, a surname alone ("Qin") is the last full name with that surname before it
 (or the first after), and a name one letter off ("Zheng Shajie") is the name written first;
 across documents, the same canonical name is the same node. ``aliases`` (from an editable
 TOML file) settles what rules cannot: ``"Xi Jin-ping" = "Xi Jinping"``.
@@ -39,7 +39,7 @@ CONFIDENCE = {"mentions": 0.9, "reports": 0.85, "promotes": 0.7}
 
 
 def slug(text: str, limit: int = 80) -> str:
-    """Lowercase ASCII words joined by "-" ("Hao Peng" -> "hao-peng")."""
+    """Lowercase ASCII words joined by "-" ("Qin Haoran" -> "qin-haoran")."""
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     s = re.sub(r"['’]", "", s)
     s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")

@@ -43,7 +43,7 @@ S_A0 = (
     "Committee in Shenyang."
 )
 S_B0 = (
-    "On September 15, Huang Kunming, Secretary of the CPC Guangdong Provincial Committee, chaired a "
+    "On September 15, Huang Mingkai, Secretary of the CPC Guangdong Provincial Committee, chaired a "
     "symposium on talent attraction in Guangzhou."
 )
 
@@ -61,7 +61,7 @@ EXPECTED: dict[str, set[tuple[str | None, ...]]] = {
         (A, "Gao Ming"),
         (A, "Tian Yu"),
         (B, "Gao Ming"),
-        (B, "Huang Kunming"),
+        (B, "Huang Mingkai"),
         (B, "Wang Wei"),
     },
     "organizations": {  # Xinhua (a kg:MediaOutlet) is mentioned in A but excluded
@@ -74,7 +74,7 @@ EXPECTED: dict[str, set[tuple[str | None, ...]]] = {
     "posts": {
         (A, "Gao Ming", "Secretary", CPC_LN, "Liaoning"),
         (A, "Tian Yu", "Vice Governor", "Liaoning Provincial Government", "Liaoning"),
-        (B, "Huang Kunming", "Secretary", "CPC Guangdong Provincial Committee", "Guangdong"),
+        (B, "Huang Mingkai", "Secretary", "CPC Guangdong Provincial Committee", "Guangdong"),
         (B, "Gao Ming", "Secretary", CPC_LN, "Liaoning"),
         (B, "Wang Wei", "Mayor", "Guangzhou Municipal Government", "Guangzhou"),
     },
@@ -82,8 +82,8 @@ EXPECTED: dict[str, set[tuple[str | None, ...]]] = {
         (A, "Gao Ming", "presided"),
         (A, "Gao Ming", "spoke"),
         (A, "Tian Yu", "attended"),
-        (B, "Huang Kunming", "presided"),
-        (B, "Huang Kunming", "spoke"),
+        (B, "Huang Mingkai", "presided"),
+        (B, "Huang Mingkai", "spoke"),
         (B, "Gao Ming", "attended"),
     },
     "meetings": {
@@ -167,7 +167,7 @@ def test_posts_extra_variables(ds: Dataset) -> None:
     assert rows == {
         (A, "Gao Ming", "holds", "2023-02-17"),
         (A, "Tian Yu", "appointed", "2023-02-17"),
-        (B, "Huang Kunming", "holds", None),
+        (B, "Huang Mingkai", "holds", None),
         (B, "Gao Ming", "holds", None),
         (B, "Wang Wei", "resigned", None),
     }
@@ -178,8 +178,8 @@ def test_participants_and_meetings_extra_variables(ds: Dataset) -> None:
         ("Gao Ming", "presided", M_A, LABEL_A),
         ("Gao Ming", "spoke", M_A, LABEL_A),
         ("Tian Yu", "attended", M_A, LABEL_A),
-        ("Huang Kunming", "presided", M_B, LABEL_B),
-        ("Huang Kunming", "spoke", M_B, LABEL_B),
+        ("Huang Mingkai", "presided", M_B, LABEL_B),
+        ("Huang Mingkai", "spoke", M_B, LABEL_B),
         ("Gao Ming", "attended", M_B, LABEL_B),
     }
     assert set(run(ds, "meetings", ("meeting", "label", "kind", "sentence"))) == {
@@ -229,7 +229,7 @@ def test_the_scorer_reads_the_same_rows() -> None:
 def test_presided_meetings(ds: Dataset) -> None:
     rows = run(ds, "presided_meetings", ("name", "meeting", "date", "doc", "sentence"))
     assert rows == [  # ordered by date: "--09-15" sorts before "2023-02-17"
-        ("Huang Kunming", M_B, "--09-15", B, S_B0),
+        ("Huang Mingkai", M_B, "--09-15", B, S_B0),
         ("Gao Ming", M_A, "2023-02-17", A, S_A0),
     ]
 

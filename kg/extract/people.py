@@ -1,7 +1,7 @@
 """Find the people an article names, as written, and decide which candidates really are people.
 
 Candidates come from spaCy's PERSON entities, from the shape of Chinese names (a surname of
-``chinese_names.toml`` followed by a pinyin given name, in any case: "Zhou bo"), and from a
+``chinese_names.toml`` followed by a pinyin given name, in any case: "Qin hao"), and from a
 title next to a capitalised name ("Premier Alan Winde", "Paulette Bethel, Ambassador of ...").
 A candidate is kept only with evidence that it is a person; see ``accept``.
 """
@@ -34,7 +34,7 @@ class PersonCandidate:
 
 
 def split_chinese_name(surface: str, lex: Lexicon) -> tuple[str, str] | None:
-    """("Zhou", "bo") for "Zhou bo"; None when the words are not surname + pinyin given name."""
+    """("Qin", "hao") for "Qin hao"; None when the words are not surname + pinyin given name."""
     parts = surface.split()
     if len(parts) == 2 and parts[0] in lex.surnames and lex.is_pinyin_given_name(parts[1]):
         return parts[0], parts[1]
@@ -49,7 +49,7 @@ def split_chinese_name(surface: str, lex: Lexicon) -> tuple[str, str] | None:
 
 
 def canonical_person_name(surface: str, lex: Lexicon | None = None) -> str:
-    """Capitalisation fixed, possessive and extra spaces removed ("Zhou bo" -> "Zhou Bo")."""
+    """Capitalisation fixed, possessive and extra spaces removed ("Qin hao" -> "Qin Hao")."""
     lex = lex or load_lexicon()
     s = POSSESSIVE.sub("", surface.strip()).strip()
     s = re.sub(r"\s+", " ", s)
@@ -118,7 +118,7 @@ def _inside(pos: int, found: dict) -> bool:
 
 
 def _trim_entity(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
-    """Drop title words and trailing verbs that the model glued to a name ("Zhang Guoqing Hosted")."""
+    """Drop title words and trailing verbs that the model glued to a name ("Qin Haoran Hosted")."""
     span = text[start:end]
     words = list(re.finditer(r"\S+", span))
     while words and re.sub(r"\W", "", words[0].group()).lower() in _title_words(lex):
@@ -155,7 +155,7 @@ def blocked_by_preposition(text: str, cand: PersonCandidate) -> bool:
 
 
 def one_letter_apart(a: str, b: str) -> bool:
-    """Same surname, given names one edit apart ("Zheng Shajie" ~ "Zheng Shanjie"): a misspelling."""
+    """Same surname, given names one edit apart ("Fang Zhiwai" ~ "Fang Zhiwei"): a misspelling."""
     sa, sb = a.lower().split(), b.lower().split()
     if len(sa) != len(sb) or len(sa) < 2 or sa[0] != sb[0] or sa == sb:
         return False
