@@ -53,7 +53,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class PersonMention:
-    """A person named in the text, as written ("Zhou bo", "Huang", "Zheng Shajie")."""
+    """A person named in the text, as written ("Qin hao", "Qin", "Fang Zhiwai")."""
 
     surface: str
     evidence: Evidence

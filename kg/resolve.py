@@ -3,7 +3,7 @@
 Takes the doc-local records of extraction and returns a ``Corpus`` with stable, readable keys
 (``person/zhou-bo``, ``org/cpc-liaoning-provincial-committee``) and the facts between them.
 Within a document, a surname alone ("Qin") is the last full name with that surname before it
-(or the first after), and a name one letter off ("Zheng Shajie") is the name written first;
+(or the first after), and a name one letter off ("Fang Zhiwai") is the name written first;
 across documents, the same canonical name is the same node. ``aliases`` (from an editable
 TOML file) settles what rules cannot: ``"Xi Jin-ping" = "Xi Jinping"``.
 No spaCy here: this stage works on plain records.
