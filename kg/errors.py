@@ -5,8 +5,10 @@ Every message is one line that names the file (or query, or graph) and the probl
 
     KgError
     ├── InputError                 a source document or path cannot be used
-    │   ├── SourceNotFound         a path given on the command line does not exist
-    │   └── DocumentError          one document is unusable (empty, binary, undecodable, bad date)
+    │   ├── SourceNotFound         a path given on the command line does not exist (and nothing loaded)
+    │   ├── DocumentError          one document is unusable (empty, binary, unreadable, bad date)
+    │   ├── NoDocuments            no document at all could be loaded (carries the skipped files)
+    │   └── StrictFailure          --strict and some file was skipped or truncated (carries them)
     ├── OntologyError              ontology/kg.ttl or shapes.ttl missing or inconsistent with the code
     ├── GraphError                 a graph file cannot be read
     │   └── GraphParseError        ... because it does not parse (line number in the message)
@@ -47,6 +49,23 @@ class DocumentError(InputError):
         self.path = path
         self.problem = problem
         self.reason = reason
+
+
+class NoDocuments(InputError):
+    """No usable document in the sources; ``skipped`` lists why each file was not loaded."""
+
+    def __init__(self, message: str, skipped: tuple = ()) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+class StrictFailure(InputError):
+    """``--strict`` build with skipped files or truncated documents; nothing was written."""
+
+    def __init__(self, message: str, skipped: tuple = (), notes: tuple = ()) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+        self.notes = notes
 
 
 class OntologyError(KgError):

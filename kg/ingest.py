@@ -1,31 +1,86 @@
 """Load source articles into ``kg.model.Document`` values.
 
-A source is a file or a folder (searched recursively for ``*.txt``, in sorted order). A document
-is a UTF-8 text file that may start with a header `` date YYYY-MM-DD`` followed by one space and
-the body. The stored text is the file's text without that header, decoded, with a leading BOM
-removed and CRLF turned into LF; every offset kg produces points into it.
+A source is a file or a folder (searched recursively for ``*.txt``, case-insensitively, in sorted
+order; hidden files and folders and symbolic links to folders are not followed). A document is a
+text file that may start with a header `` date YYYY-MM-DD`` followed by one space and the body.
 
+The stored text (``Document.text``) is the cleaned body, and every offset kg produces points into
+it. Cleaning, in this order:
+
+1. decoding (:func:`decode_bytes`): a byte-order mark decides (UTF-8/16/32); else strict UTF-8;
+   else a charset declared in the file (``<meta charset=...>``, ``<?xml encoding=...?>``); else
+   UTF-8 with a few bad bytes replaced by U+FFFD when the rest is clearly UTF-8; else GB18030 when
+   it decodes and the text is Chinese (GB2312 characters); else cp1252; else Latin-1. Files with
+   NUL bytes or many control characters are binary and skipped;
+2. a leading BOM is dropped, CRLF and lone CR become LF, U+2028/U+2029 become LF, and other
+   control characters (except tab and LF) become spaces;
+3. the date header is split off;
+4. a body that is HTML (:func:`looks_like_html`) becomes plain text (:func:`html_to_text`: tags
+   dropped, entities decoded, script/style/title dropped, paragraph breaks kept as blank lines);
+5. a body longer than ``max_chars`` (default :data:`MAX_DOCUMENT_CHARS`) is cut at the last
+   paragraph, line or sentence break before the limit. At most :data:`MAX_FILE_BYTES` of a file
+   are read.
+
+Steps 1 (other than UTF-8), 2 (control characters), 4 and 5 are reported as ``Note`` entries.
 Unusable files do not stop the run: they are reported as ``Skipped`` entries with a short
-``reason`` ("empty", "not-utf8", "binary", "bad-date", "bad-header", "duplicate",
-"duplicate-name", "unreadable", "no-documents").
+``reason``: "empty", "binary", "bad-date", "bad-header", "duplicate", "duplicate-name",
+"unreadable", "not-a-file", "not-found", "no-documents".
+
+Which of two files with the same content (or the same name) is kept does not depend on the order
+of the sources: the one with the smaller file name (or relative path, then content hash) wins.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
 import re
+import stat
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
-from kg.errors import DocumentError, InputError, SourceNotFound
+from kg.errors import DocumentError, InputError, NoDocuments, SourceNotFound
 from kg.model import Document
+
+MAX_DOCUMENT_CHARS = 100_000
+"""Longest stored text (characters). Extraction takes about 14 s and 450 MB for 100,000 characters of
+news prose; a long news article is 5,000-30,000 characters. Longer bodies are truncated, with a note."""
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""At most this many bytes of a file are read (more than enough for MAX_DOCUMENT_CHARS of text)."""
 
 # " date 2023-02-17 body..." — a header is "date" followed by something that starts with a digit.
 _HEADER = re.compile(r"[ \t]*date[ \t]+(?P<token>\d\S*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BOM = "\ufeff"
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*(?P<meta>[A-Za-z0-9_.:-]{1,40})"""
+    rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["'](?P<xml>[A-Za-z0-9_.:-]{1,40})["']""",
+    re.IGNORECASE,
+)
+# Labels browsers map to a superset (WHATWG Encoding Standard): decode as the superset.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "latin_1": "cp1252", "ascii": "cp1252", "iso8859_1": "cp1252"}
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and LF
+_ALL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BINARY_CONTROL_SHARE = 0.02  # more control characters than this (per character) means binary
+_HTML_TAG = re.compile(
+    r"<\s*/?\s*(?P<tag>!doctype\s+html|html|head|body|p|div|br|hr|h[1-6]|article|section|span|a|table|tr|td|ul|ol"
+    r"|li|strong|em|b|i|meta|script|style|title|blockquote)(?:\s[^<>]*)?/?\s*>",
+    re.IGNORECASE,
+)
+_HTML_DOCUMENT_TAGS = ("!doctype", "html", "head", "body")
 
 
 @dataclass(frozen=True)
@@ -38,29 +93,237 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something done to a loaded document: ``kind`` is "decoded", "controls", "html" or "truncated"."""
+
+    path: str
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
 class IngestResult:
-    """The loaded documents (in source order) and the files that were skipped."""
+    """The loaded documents (in source order), the files that were skipped, and cleaning notes."""
 
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...]
+    notes: tuple[Note, ...] = ()
+
+
+def display_path(path: str | Path) -> str:
+    """``path`` fit for a one-line message: undecodable bytes as U+FFFD, control characters escaped."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that are not escaped bytes
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _ALL_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def _codec(label: str) -> str | None:
+    """Python's name for an encoding label, mapped to the superset browsers use; None if unknown."""
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    name = name.replace("-", "_")
+    return _SUPERSETS.get(name, name)
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    match = _DECLARED.search(raw[:4096])
+    if match is None:
+        return None
+    return (match.group("meta") or match.group("xml")).decode("ascii")
+
+
+def _mostly_utf8(raw: bytes) -> tuple[str, int] | None:
+    """(text, number of bad sequences) when ``raw`` is UTF-8 apart from a few bad bytes, else None."""
+    bad = 0
+
+    def count(exc: UnicodeDecodeError) -> tuple[str, int]:
+        nonlocal bad
+        bad += 1
+        return "\ufffd", exc.end
+
+    codecs.register_error("kg-count", count)
+    text = raw.decode("utf-8", "kg-count")
+    multibyte = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    if bad and multibyte >= bad:  # the file is plainly UTF-8 (cut characters, a stray byte)
+        return text, bad
+    return None
+
+
+def _looks_chinese(text: str) -> bool:
+    """Most non-ASCII characters are GB2312 (simplified Chinese), and half are ideographs."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    if len(wide) < 2:
+        return False
+    common = 0
+    for c in wide:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    ideographs = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff")
+    return common >= 0.9 * len(wide) and ideographs >= 0.5 * len(wide)
+
+
+def decode_bytes(raw: bytes, path: str | Path, *, partial: bool = False) -> tuple[str, str | None]:
+    """Decode a document's bytes; return (text, note) where note says how, unless plain UTF-8.
+
+    ``partial`` means ``raw`` was cut from a longer file: an incomplete last character is dropped.
+    Raises ``DocumentError`` (reason "binary") for binary data.
+    """
+    shown = display_path(path)
+
+    def decode(encoding: str, errors: str = "strict") -> str:
+        return codecs.getincrementaldecoder(encoding)(errors).decode(raw, final=not partial)
+
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = decode(encoding)
+            except UnicodeDecodeError:
+                text = decode(encoding, "replace")
+                return text, f"invalid {encoding.upper()} bytes replaced by U+FFFD"
+            note = None if encoding == "utf-8-sig" else f"decoded as {encoding.upper()} (byte-order mark)"
+            return text.removeprefix(_BOM), note
+    if b"\x00" in raw:
+        raise DocumentError(shown, "binary file (contains NUL bytes), not a text document", "binary")
+    try:
+        return decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(raw)
+    codec = _codec(declared) if declared else None
+    if codec and codec != "utf_8":
+        try:
+            return decode(codec), f"decoded as {codec} (declared charset {declared!r}; not valid UTF-8)"
+        except UnicodeDecodeError:
+            pass
+    mostly = _mostly_utf8(raw)
+    if mostly is not None:
+        return mostly[0], f"not valid UTF-8: {mostly[1]} bad byte sequence(s) replaced by U+FFFD"
+    try:
+        text = decode("gb18030")
+        if _looks_chinese(text):
+            return text, "decoded as gb18030 (Chinese text; not valid UTF-8)"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return decode("cp1252"), "decoded as cp1252 (not valid UTF-8)"
+    except UnicodeDecodeError:
+        return decode("latin-1"), "decoded as latin-1 (not valid UTF-8)"
+
+
+def _check_not_binary(text: str, path: str | Path) -> None:
+    sample = text[:65536]
+    controls = len(_CONTROLS.findall(sample)) - sample.count("\r") - sample.count("\x0c")
+    if sample and controls > _BINARY_CONTROL_SHARE * len(sample):
+        problem = f"binary file ({controls / len(sample):.0%} control characters), not a text document"
+        raise DocumentError(display_path(path), problem, "binary")
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """Drop a leading BOM, turn CRLF/CR/U+2028/U+2029 into LF and other controls (not tab) into spaces.
+
+    Returns (text, number of control characters replaced by spaces).
+    """
+    text = text.removeprefix(_BOM).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _CONTROLS.subn(" ", text)
 
 
 def decode_text(raw: bytes, path: str | Path) -> str:
-    """Decode a document's bytes: reject binary data, strip a UTF-8 BOM, turn CRLF into LF.
+    """Decode and clean a document's bytes (see :func:`decode_bytes` and :func:`clean_text`).
 
-    Raises ``DocumentError`` with reason "binary" or "not-utf8".
+    Raises ``DocumentError`` with reason "binary" for binary data.
     """
-    if b"\x00" in raw:
-        raise DocumentError(str(path), "binary file (contains NUL bytes), not a text document", "binary")
+    text, _note = decode_bytes(raw, path)
+    _check_not_binary(text, path)
+    return clean_text(text)[0]
+
+
+# ---------------------------------------------------------------- HTML
+
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li "
+    "main nav ol p pre section table tbody tfoot thead tr ul".split()
+)
+_SKIPPED_TAGS = frozenset("script style title noscript template svg iframe object".split())
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if not self.pre:  # a blank line in the source stays a paragraph break; other whitespace is a space
+            data = re.sub(r"\s+", lambda m: "\n\n" if m.group().count("\n") > 1 else " ", data)
+        self.parts.append(data)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` has a document-level HTML tag (``<html>``, ``<body>``, ...) or two HTML tags."""
+    tags = [m.group("tag").lower() for m in _HTML_TAG.finditer(text[:200_000])]
+    return any(tag.startswith(_HTML_DOCUMENT_TAGS) for tag in tags) or len(tags) >= 2
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of HTML ``markup``: tags dropped, entities decoded, paragraphs as blank lines."""
+    parser = _TextParser()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            str(path), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})", "not-utf8"
-        ) from None
-    if text.startswith(_BOM):
-        text = text[len(_BOM) :]
-    return text.replace("\r\n", "\n")
+        parser.feed(markup)
+        parser.close()
+        text = "".join(parser.parts)
+    except Exception:  # noqa: BLE001 - html.parser is lenient, but never let markup stop a build
+        text = unescape(re.sub(r"<[^>]*>", " ", markup))
+    text, _ = clean_text(text)
+    text = text.replace("\u00a0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# ---------------------------------------------------------------- header, size
 
 
 def split_header(text: str, path: str | Path) -> tuple[date | None, str]:
@@ -73,102 +336,232 @@ def split_header(text: str, path: str | Path) -> tuple[date | None, str]:
     if match is None:
         return None, text
     token = match.group("token")
+    shown = display_path(path)
     if not _ISO_DATE.fullmatch(token):
-        raise DocumentError(
-            str(path), f"malformed date header 'date {token}' (expected ' date YYYY-MM-DD')", "bad-header"
-        )
+        token = token[:40] + ("..." if len(token) > 40 else "")
+        raise DocumentError(shown, f"malformed date header 'date {token}' (expected ' date YYYY-MM-DD')", "bad-header")
     try:
         parsed = date.fromisoformat(token)
     except ValueError:
-        raise DocumentError(str(path), f"impossible date '{token}' in the date header", "bad-date") from None
+        raise DocumentError(shown, f"impossible date '{token}' in the date header", "bad-date") from None
     end = match.end()
     if end < len(text) and text[end] in " \t\n":
         end += 1
     return parsed, text[end:]
 
 
-def load_document(path: str | Path) -> Document:
-    """Read one document file. Raises ``DocumentError`` when it is unusable."""
-    path = Path(path)
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at the last paragraph, line, sentence or word break."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    floor = limit * 3 // 4  # do not give up more than a quarter of the allowance for a nicer break
+    for pattern in (r"\n\s*\n", r"\n", r"[.!?。！？][\"'”’)]*\s", r"\s"):
+        ends = [m.end() for m in re.finditer(pattern, head[floor:])]
+        if ends:
+            return head[: floor + ends[-1]].rstrip()
+    return head
+
+
+def _read(path: Path) -> tuple[bytes, int]:
+    """Up to MAX_FILE_BYTES of a regular file, and the file's size. Raises ``DocumentError``."""
+    shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "a special file (FIFO, socket or device)"
+            raise DocumentError(shown, f"not a regular file: {what}", "not-a-file")
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES), info.st_size
+    except FileNotFoundError:
+        problem = "broken symbolic link" if os.path.islink(path) else "file disappeared while reading"
+        raise DocumentError(shown, f"cannot read: {problem}", "unreadable") from None
     except OSError as exc:
-        raise DocumentError(str(path), f"cannot read: {exc.strerror or exc}", "unreadable") from None
-    text = decode_text(raw, path)
+        raise DocumentError(shown, f"cannot read: {exc.strerror or exc}", "unreadable") from None
+
+
+def _name(path: Path) -> str:
+    """The file name as text (undecodable bytes as U+FFFD, controls escaped), so identifiers are valid Unicode."""
+    return display_path(path.name)
+
+
+def load_document(
+    path: str | Path, *, max_chars: int = MAX_DOCUMENT_CHARS, notes: list[Note] | None = None
+) -> Document:
+    """Read, decode and clean one document file. Raises ``DocumentError`` when it is unusable.
+
+    What cleaning did (legacy encoding, HTML, control characters, truncation) is appended to ``notes``.
+    """
+    path = Path(path)
+    shown = display_path(path)
+    found: list[Note] = []
+    raw, size = _read(path)
+    partial = size > len(raw)
+    text, how = decode_bytes(raw, path, partial=partial)
+    _check_not_binary(text, path)
+    if how:
+        found.append(Note(shown, "decoded", f"{shown}: {how}"))
+    text, controls = clean_text(text)
+    if controls:
+        found.append(Note(shown, "controls", f"{shown}: {controls} control character(s) replaced by spaces"))
     if not text.strip():
-        raise DocumentError(str(path), "empty document", "empty")
+        raise DocumentError(shown, "empty document", "empty")
     doc_date, body = split_header(text, path)
     if not body.strip():
-        raise DocumentError(str(path), "empty document (only a date header)", "empty")
-    return Document(
-        doc_id=path.name.removesuffix(".txt"),
-        file_name=path.name,
+        raise DocumentError(shown, "empty document (only a date header)", "empty")
+    if looks_like_html(body):
+        body = html_to_text(body)
+        if not body:
+            raise DocumentError(shown, "empty document (no text outside the HTML markup)", "empty")
+        found.append(Note(shown, "html", f"{shown}: HTML markup converted to plain text"))
+    if partial or len(body) > max_chars:
+        length = f"{size:,} bytes long" if partial else f"{len(body):,} characters long"
+        body = truncate(body, max_chars)
+        message = f"{shown}: document is {length}; kept the first {len(body):,} characters (limit {max_chars:,})"
+        found.append(Note(shown, "truncated", message))
+    name = _name(path)
+    doc = Document(
+        doc_id=name[:-4] if name.lower().endswith(".txt") else name,
+        file_name=name,
         path=str(path),
         text=body,
         date=doc_date,
         sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
     )
+    if notes is not None:
+        notes.extend(found)
+    return doc
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+# ---------------------------------------------------------------- sources
 
 
-def _candidates(sources: Sequence[str | Path]) -> tuple[list[Path], list[Skipped]]:
-    """Expand sources into document files (deduplicated by real path) and empty-folder entries."""
-    files: list[Path] = []
+@dataclass(frozen=True)
+class _Candidate:
+    path: Path
+    relative: str  # the path below its source folder (the file name for a file source)
+
+
+def _walk(root: Path, skipped: list[Skipped]) -> list[_Candidate]:
+    """``*.txt`` files below ``root`` (not hidden, symlinked folders not followed), sorted."""
+
+    def unreadable(exc: OSError) -> None:
+        where = display_path(exc.filename or root)
+        skipped.append(Skipped(where, "unreadable", f"{where}: cannot read folder: {exc.strerror or exc}"))
+
+    found: list[Path] = []
+    for folder, dirnames, filenames in os.walk(root, onerror=unreadable):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found += [Path(folder) / n for n in filenames if not n.startswith(".") and n.lower().endswith(".txt")]
+    return [_Candidate(p, p.relative_to(root).as_posix()) for p in sorted(found)]
+
+
+def _candidates(sources: Sequence[str | Path]) -> tuple[list[_Candidate], list[Skipped], list[str]]:
+    """Expand sources into files (deduplicated by real path), skipped entries and missing sources."""
+    files: list[_Candidate] = []
     skipped: list[Skipped] = []
+    missing: list[str] = []
     seen: set[Path] = set()
     for source in sources:
         path = Path(source)
-        if not path.exists():
-            raise SourceNotFound(f"{source}: no such file or directory")
+        shown = display_path(source)
+        if not path.exists() and not path.is_symlink():
+            missing.append(shown)
+            skipped.append(Skipped(shown, "not-found", f"{shown}: no such file or directory"))
+            continue
         if path.is_dir():
-            found = [p for p in sorted(path.rglob("*.txt")) if p.is_file() and not _is_hidden(p, path)]
+            found = _walk(path, skipped)
             if not found:
-                skipped.append(Skipped(str(source), "no-documents", f"{source}: folder has no .txt files"))
+                skipped.append(Skipped(shown, "no-documents", f"{shown}: folder has no .txt files"))
         else:
-            found = [path]
-        for file in found:
-            real = file.resolve()
+            found = [_Candidate(path, display_path(path.name))]
+        for candidate in found:
+            try:
+                real = candidate.path.resolve()
+            except (OSError, RuntimeError):  # symlink loops
+                real = candidate.path.absolute()
             if real not in seen:
                 seen.add(real)
-                files.append(file)
-    return files, skipped
+                files.append(candidate)
+    return files, skipped, missing
 
 
-def load_documents(sources: Sequence[str | Path]) -> IngestResult:
+def load_documents(sources: Sequence[str | Path], *, max_chars: int = MAX_DOCUMENT_CHARS) -> IngestResult:
     """Load every document under ``sources`` (files and folders), skipping unusable ones.
 
-    Raises ``SourceNotFound`` for a path that does not exist and ``InputError`` when no
-    document at all could be loaded.
+    Missing sources are skipped ("not-found") like unusable files. Raises ``SourceNotFound`` when
+    no document could be loaded and a source does not exist, else ``NoDocuments`` (an
+    ``InputError`` carrying the skipped entries) when no document at all could be loaded.
     """
     if isinstance(sources, str | Path):
         sources = [sources]
-    files, skipped = _candidates(sources)
-    documents: list[Document] = []
-    by_hash: dict[str, Document] = {}
-    by_name: dict[str, Document] = {}
-    for file in files:
+    if max_chars < 1:
+        raise InputError(f"the document size limit must be at least 1 character, got {max_chars}")
+    files, skipped, missing = _candidates(sources)
+    notes: list[Note] = []
+    loaded: list[tuple[_Candidate, Document]] = []
+    problems: dict[Path, Skipped] = {}
+    for candidate in files:
         try:
-            doc = load_document(file)
+            loaded.append((candidate, load_document(candidate.path, max_chars=max_chars, notes=notes)))
         except DocumentError as exc:
-            skipped.append(Skipped(exc.path, exc.reason, str(exc)))
-            continue
-        if doc.sha256 in by_hash:
-            first = by_hash[doc.sha256].path
-            skipped.append(Skipped(doc.path, "duplicate", f"{doc.path}: same content as {first}"))
-            continue
-        if doc.file_name in by_name:
-            first = by_name[doc.file_name].path
-            message = f"{doc.path}: same file name as {first} (different content)"
-            skipped.append(Skipped(doc.path, "duplicate-name", message))
-            continue
-        by_hash[doc.sha256] = doc
-        by_name[doc.file_name] = doc
-        documents.append(doc)
+            problems[candidate.path] = Skipped(exc.path, exc.reason, str(exc))
+    # Duplicates: the winner must not depend on the order of the sources.
+    losers: dict[Path, Skipped] = {}
+    by_hash: dict[str, list[tuple[_Candidate, Document]]] = {}
+    for item in loaded:
+        by_hash.setdefault(item[1].sha256, []).append(item)
+    for group in by_hash.values():
+        winner = min(group, key=lambda item: (item[1].file_name, item[0].relative, item[1].path))
+        for candidate, doc in group:
+            if doc is not winner[1]:
+                message = f"{display_path(doc.path)}: same content as {display_path(winner[1].path)}"
+                losers[candidate.path] = Skipped(display_path(doc.path), "duplicate", message)
+    by_name: dict[str, list[tuple[_Candidate, Document]]] = {}
+    for item in loaded:
+        if item[0].path not in losers:
+            by_name.setdefault(item[1].doc_id, []).append(item)  # "a.txt" and "a.TXT" are both doc "a"
+    for group in by_name.values():
+        winner = min(group, key=lambda item: (item[0].relative, item[1].sha256, item[1].path))
+        for candidate, doc in group:
+            if doc is not winner[1]:
+                first = display_path(winner[1].path)
+                message = f"{display_path(doc.path)}: same file name as {first} (different content)"
+                losers[candidate.path] = Skipped(display_path(doc.path), "duplicate-name", message)
+    documents = [doc for candidate, doc in loaded if candidate.path not in losers]
+    skipped += [problems.get(c.path) or losers[c.path] for c in files if c.path in problems or c.path in losers]
+    kept = {display_path(doc.path) for doc in documents}
+    notes = [note for note in notes if note.path in kept]
     if not documents:
-        names = ", ".join(str(s) for s in sources) or "(no sources given)"
+        if missing:
+            raise SourceNotFound(f"{missing[0]}: no such file or directory")
+        names = ", ".join(display_path(s) for s in sources) or "(no sources given)"
         detail = f" ({len(skipped)} skipped: {skipped[0].message}{', ...' if len(skipped) > 1 else ''})"
-        raise InputError(f"no usable documents in {names}{detail if skipped else ''}")
-    return IngestResult(documents=tuple(documents), skipped=tuple(skipped))
+        raise NoDocuments(f"no usable documents in {names}{detail if skipped else ''}", tuple(skipped))
+    return IngestResult(documents=tuple(documents), skipped=tuple(skipped), notes=tuple(notes))
+
+
+def count_reasons(skipped: Sequence[Skipped]) -> dict[str, int]:
+    """Number of skipped entries per reason, most frequent first (ties by name)."""
+    counts = Counter(item.reason for item in skipped)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+__all__ = [
+    "MAX_DOCUMENT_CHARS",
+    "MAX_FILE_BYTES",
+    "IngestResult",
+    "Note",
+    "Skipped",
+    "clean_text",
+    "count_reasons",
+    "decode_bytes",
+    "decode_text",
+    "display_path",
+    "html_to_text",
+    "load_document",
+    "load_documents",
+    "looks_like_html",
+    "split_header",
+    "truncate",
+]

@@ -3,14 +3,23 @@
 Every output kg writes goes to a temporary file in the target's folder first, is fsync'ed, and
 then ``os.replace``d onto the target, so readers see either the old file or the new one, never
 half of one. ``write_exports`` renders all exports to temporary files before renaming any of
-them, so a failed build leaves the previous exports as they were.
+them, so a failed, interrupted (Ctrl-C, SIGTERM) or killed (SIGKILL) build leaves the previous
+exports as they were. The renames themselves take microseconds and run with SIGINT/SIGTERM held;
+``build.json`` (the build record, with the SHA-256 of every export) is renamed last, so a record
+that matches the files proves they come from one build.
+
+Temporary files are named ``.{target}.{pid}.{random}.tmp``. An interrupted write removes its own;
+the ones a killed process leaves behind are removed by the next write into the same folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import json
 import os
+import re
 import secrets
 import signal
 import threading
@@ -19,13 +28,18 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 from rdflib.exceptions import ParserError
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg.errors import ExportError, GraphError, GraphParseError
 from kg.rdf.namespace import bind_prefixes
 
 GRAPH_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
 EXPORT_NAMES = {"trig": "graph.trig", "ttl": "graph.ttl", "nq": "graph.nq", "html": "graph.html"}
+BUILD_RECORD = "build.json"
+_TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
 
 
 def _temp_path(target: Path) -> Path:
@@ -68,18 +82,63 @@ def _remove_quietly(path: Path) -> None:
 
 @contextlib.contextmanager
 def _sigint_held() -> Iterator[None]:
-    """Ignore Ctrl-C while a group of renames runs (a few milliseconds), so it is all or nothing.
+    """Ignore Ctrl-C (and SIGTERM) while a group of renames or a clean-up runs (a few milliseconds).
 
     Once the renames are done the outputs are complete, so a Ctrl-C pressed meanwhile is dropped.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in _HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+        for signum, handler in previous.items():
+            if handler is None:
+                handler = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+            signal.signal(signum, handler)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_stale_temps(folder: str | Path, targets: set[str] | None = None) -> list[Path]:
+    """Remove temp files in ``folder`` left by killed kg processes (their pid is gone); return them.
+
+    Only names of the form ``.{target}.{pid}.{8 hex}.tmp`` are touched (and only for ``targets``,
+    when given); temp files of live processes, including this one, are left alone.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        target = match.group("target") if match else ""
+        if not match or (targets is not None and not any(target == t or target.startswith(f".{t}.") for t in targets)):
+            continue  # (a temp of a temp, ``..graph.html.1.ab12cd34.tmp.1.ef56ab78.tmp``, belongs to graph.html)
+        pid = int(match.group("pid"))
+        if pid != os.getpid() and not _alive(pid) and entry.is_file(follow_symlinks=False):
+            _remove_quietly(Path(entry.path))
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _own_temps(target: Path) -> list[Path]:
+    """This process's temp files for ``target`` (also one created but not yet handed out)."""
+    prefix = f".{target.name}.{os.getpid()}."
+    try:
+        return [target.parent / n for n in os.listdir(target.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return []
 
 
 @contextlib.contextmanager
@@ -90,7 +149,12 @@ def atomic_outputs(targets: Mapping[str, str | Path]) -> Iterator[dict[str, Path
     has finished without an exception (KeyboardInterrupt included).
     """
     temps: dict[str, Path] = {}
+    folders: dict[Path, set[str]] = {}
+    for target in targets.values():
+        folders.setdefault(Path(target).parent, set()).add(Path(target).name)
     try:
+        for folder, names in folders.items():
+            remove_stale_temps(folder, names)
         for key, target in targets.items():
             temps[key] = _temp_path(Path(target))
         yield dict(temps)
@@ -99,14 +163,15 @@ def atomic_outputs(targets: Mapping[str, str | Path]) -> Iterator[dict[str, Path
         with _sigint_held():
             for key, temp in temps.items():
                 os.replace(temp, targets[key])
-        for folder in {Path(t).parent for t in targets.values()}:
+        for folder in folders:
             _fsync_dir(folder)
     except OSError as exc:
         raise ExportError(f"{exc.filename or 'output'}: cannot write: {exc.strerror or exc}") from None
     finally:
-        for temp in temps.values():
-            if temp.exists():
-                _remove_quietly(temp)
+        with _sigint_held():
+            for target in targets.values():
+                for temp in _own_temps(Path(target)):
+                    _remove_quietly(temp)
 
 
 @contextlib.contextmanager
@@ -142,9 +207,24 @@ def _facts_graph(ds: Dataset) -> Graph:
     return graph
 
 
+class _SortedTrigSerializer(TrigSerializer):
+    """TriG with the graphs in IRI order (rdflib's order depends on string hashing), so it is byte-stable."""
+
+    def __init__(self, store: Graph) -> None:
+        super().__init__(store)
+        self.contexts.sort(key=lambda g: (g.identifier != DATASET_DEFAULT_GRAPH_ID, str(g.identifier)))
+
+
+def serialize_trig(ds: Dataset) -> bytes:
+    """TriG of ``ds``: byte-identical for identical datasets, whatever the hash seed."""
+    stream = io.BytesIO()
+    _SortedTrigSerializer(ds).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
 def _renderers(ds: Dataset) -> dict[str, Callable[[Path], None]]:
     def trig(path: Path) -> None:
-        path.write_bytes(ds.serialize(format="trig", encoding="utf-8"))
+        path.write_bytes(serialize_trig(ds))
 
     def ttl(path: Path) -> None:
         path.write_bytes(_facts_graph(ds).serialize(format="turtle", encoding="utf-8"))
@@ -160,11 +240,23 @@ def _renderers(ds: Dataset) -> dict[str, Callable[[Path], None]]:
     return {"trig": trig, "ttl": ttl, "nq": nq, "html": html}
 
 
-def write_exports(ds: Dataset, out_dir: str | Path, *, html: bool = True) -> dict[str, Path]:
+def _file_info(path: Path, name: str) -> dict[str, object]:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"file": name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def write_exports(
+    ds: Dataset, out_dir: str | Path, *, html: bool = True, record: Mapping[str, object] | None = None
+) -> dict[str, Path]:
     """Write graph.trig, graph.ttl, graph.nq (and graph.html) into ``out_dir``, all or nothing.
 
-    Returns the written paths by key ("trig", "ttl", "nq", "html"). If any export fails, no
-    file in ``out_dir`` is changed and the error propagates (``ExportError`` for I/O problems).
+    With ``record``, also write ``build.json``: ``record`` plus ``"outputs"`` (file name, size and
+    SHA-256 of each export), renamed into place after the exports. Returns the written export
+    paths by key ("trig", "ttl", "nq", "html"; not the record). If any export fails, no file in
+    ``out_dir`` is changed and the error propagates (``ExportError`` for I/O problems).
     """
     out = Path(out_dir)
     try:
@@ -175,9 +267,13 @@ def write_exports(ds: Dataset, out_dir: str | Path, *, html: bool = True) -> dic
     renderers = _renderers(ds)
     keys = [key for key in EXPORT_NAMES if html or key != "html"]
     targets = {key: out / EXPORT_NAMES[key] for key in keys}
-    with atomic_outputs(targets) as temps:
+    with atomic_outputs({**targets, **({"build": out / BUILD_RECORD} if record is not None else {})}) as temps:
         for key in keys:
             renderers[key](temps[key])
+        if record is not None:
+            outputs = {key: _file_info(temps[key], EXPORT_NAMES[key]) for key in keys}
+            text = json.dumps({**record, "outputs": outputs}, indent=2, ensure_ascii=False, default=str)
+            temps["build"].write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
     return targets
 
 

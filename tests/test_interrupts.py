@@ -1,0 +1,120 @@
+"""Real ``kg build`` processes killed (SIGKILL) or interrupted (Ctrl-C, SIGTERM) at several moments:
+the previous exports stay byte-identical and readable, and interrupted builds leave no temp files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.store import BUILD_RECORD, load_graph
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+KG_SCRIPT = Path(sys.executable).parent / "kg"
+EXPORTS = ("graph.trig", "graph.ttl", "graph.nq", "graph.html", BUILD_RECORD)
+WRITING = "writing"  # the moment the first temp file appears in the output folder
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A distinct copy of each seed: a build of several seconds, different from the seeds' build."""
+    folder = tmp_path_factory.mktemp("copies")
+    for n in range(1):
+        for path in sorted(SEEDS.glob("*.txt")):
+            (folder / f"{path.stem}_{n}.txt").write_text(path.read_text(encoding="utf-8") + f"\n\nCopy {n}.\n")
+    return folder
+
+
+@pytest.fixture
+def previous(seeds_build, tmp_path) -> tuple[Path, dict[str, bytes]]:
+    """An output folder holding a previous, different build (of seeds/), and its bytes."""
+    out = tmp_path / "exports"
+    shutil.copytree(seeds_build[1], out)
+    return out, files(out)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.endswith(".tmp")}
+
+
+def temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def start_build(corpus: Path, out: Path) -> subprocess.Popen[str]:
+    def default_sigint() -> None:  # a shell may start background jobs with SIGINT ignored
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    command = [str(KG_SCRIPT), "build", str(corpus), "--out", str(out)]
+    pipe = subprocess.PIPE
+    return subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True, preexec_fn=default_sigint)
+
+
+def wait_for(moment: float | str, process: subprocess.Popen[str], out: Path) -> None:
+    """Sleep ``moment`` seconds, or until the build starts writing its temp files."""
+    if moment != WRITING:
+        time.sleep(moment)
+    else:
+        deadline = time.monotonic() + 300
+        while not temps(out) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert temps(out), "the build never started writing"
+    assert process.poll() is None, "the build finished before it could be stopped: use a bigger corpus"
+
+
+def assert_previous_intact(out: Path, before: dict[str, bytes]) -> None:
+    assert files(out) == before
+    for name in ("graph.trig", "graph.ttl", "graph.nq"):
+        assert sum(1 for _ in load_graph(out / name).quads((None, None, None, None))) > 100
+    record = json.loads((out / BUILD_RECORD).read_text(encoding="utf-8"))
+    assert record["outputs"]["trig"]["bytes"] == len(before["graph.trig"])
+    assert before["graph.html"].rstrip().endswith(b"</html>")
+
+
+def test_sigkill_at_any_moment_leaves_the_previous_exports(corpus, previous):
+    out, before = previous
+    for moment in (0.5, 1.5, 3.0, WRITING):
+        process = start_build(corpus, out)
+        try:
+            wait_for(moment, process, out)
+        finally:
+            process.kill()
+            process.communicate(timeout=60)
+        assert process.returncode == -signal.SIGKILL
+        assert_previous_intact(out, before)
+    # The next build completes, replaces every export and removes the temp files the killed ones left.
+    summary = build([corpus], out)
+    assert summary.documents == 5 and temps(out) == []
+    after = files(out)
+    assert set(after) == set(EXPORTS) and all(after[name] != before[name] for name in EXPORTS)
+
+
+@pytest.mark.parametrize(
+    ("signum", "moment"),
+    [(signal.SIGINT, 1.5), (signal.SIGINT, 3.0), (signal.SIGINT, WRITING), (signal.SIGTERM, 3.0)],
+    ids=["ctrl-c-1.5s", "ctrl-c-3s", "ctrl-c-writing", "sigterm-3s"],
+)
+def test_interrupt_exits_cleanly_without_partial_files(corpus, previous, signum, moment):
+    out, before = previous
+    process = start_build(corpus, out)
+    try:
+        wait_for(moment, process, out)
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and stdout == ""
+    assert stderr.splitlines()[-1].startswith("kg: interrupted")
+    assert temps(out) == []
+    assert_previous_intact(out, before)
