@@ -59,7 +59,7 @@ def _form_regex(form: str, lex: Lexicon) -> str:
         optional = tok.startswith("[") and tok.endswith("]")
         tok = tok.strip("[]")
         if tok == "{region}":
-            body = f"(?P<region>{_region_alt(lex)})"
+            body = f"(?P<region>{REGION_WORDS})"  # checked against the gazetteer after matching
         elif tok == "{level}":
             body = (
                 "(?P<level>"
@@ -74,17 +74,6 @@ def _form_regex(form: str, lex: Lexicon) -> str:
             body = apos(re.escape(tok))
         parts.append(f"(?:{body}\\s+)?" if optional else f"{body}\\s+")
     return r"(?<![\w-])" + "".join(parts)[: -len("\\s+")] + r"(?![\w-])"
-
-
-def _region_alt(lex: Lexicon) -> str:
-    return _region_alt_cached()
-
-
-@cache
-def _region_alt_cached() -> str:
-    lex = load_lexicon()
-    names = [k for k, es in lex.places.items() if any(e.is_chinese for e in es) and k != "china"]
-    return words_pattern(names)[len(r"(?<![\w-])") : -len(r"(?![\w-])")]
 
 
 @cache
@@ -125,6 +114,8 @@ def _media_re() -> re.Pattern[str]:
 
 
 BEIJING_BODY = re.compile(r"Beijing\s+Municipal|CPC\s+Beijing|Beijing\s+(?:Party|People's)|municipal", re.I)
+# One to three capitalised words; the shortest that lets the form match is tried first.
+REGION_WORDS = r"(?-i:[A-Z][\w'’]*(?:[ -][A-Z][\w'’]*){0,2}?)"
 LONE_HEADS = frozenset({"Ministry", "Embassy", "Consulate", "Bank", "University", "Academy"})
 STANDING_PREFIX = re.compile(r"(?:the\s+)?Standing\s+Committee\s+of\s+(?:the\s+)?$", re.I)
 BARE_STANDING = re.compile(r"(?<![\w-])(?:the\s+)?Standing\s+Committee(?!\s+of\b)(?![\w-])", re.I)
@@ -176,8 +167,10 @@ def _body_hit(m: re.Match[str], form: _Form, text: str, ctx: DocContext, lex: Le
     surface = m.group()
     gd = m.groupdict()
     region_s = gd.get("region")
-    if region_s and not region_s[0].isupper():
-        return None
+    if region_s:
+        entry = lex.place(region_s)
+        if entry is None or not entry.is_chinese or entry.name == "China":
+            return None
     if form.national:
         name, region, level = form.national_name, "China", "national"
         if form.kind == "central":

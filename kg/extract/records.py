@@ -19,7 +19,7 @@ from kg.extract.meetings import MeetingSpan, find_meetings
 from kg.extract.orgs import OrgHit
 from kg.extract.people import PersonCandidate, blocked_by_preposition, canonical_person_name, one_letter_apart
 from kg.extract.roles import PersonSpan, RoleHit, find_roles
-from kg.extract.titles import TitleHit, TitleScanner, leader_title
+from kg.extract.titles import LOOK_BACK, TitleHit, TitleScanner, leader_title
 from kg.model import (
     Document,
     DocumentExtraction,
@@ -125,6 +125,7 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
 def _read_titles(
     c: PersonCandidate, scanner: TitleScanner, text: str, sent: tuple[int, int], orgs: list[OrgHit]
 ) -> _Person:
+    sent = (max(sent[0], c.start - LOOK_BACK), min(sent[1], c.end + 4 * LOOK_BACK))
     p = _Person(c, start=c.start, end=c.end)
     pre, pre_start = scanner.before(c.start, sent[0])
     if pre_start < c.start:

@@ -119,7 +119,7 @@ def find_roles(
                 last_subjects = subjects
                 found_subject = True
         for p in in_sent:
-            before = text[s0 : p.start]
+            before = text[max(s0, p.start - 300) : p.start]
             pm = passive_re.search(before)
             if pm and pm.end() == len(before):
                 role = passive[re.sub(r"\s+", " ", pm.group().strip().lower())]
@@ -169,6 +169,7 @@ def _passive_here(text: str, m: re.Match[str], passive: dict[str, str]) -> bool:
 
 
 def _subjects_before(text: str, s0: int, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
+    s0 = max(s0, verb_start - 2000)
     pos = s0 + SKIP_BACK.search(text[s0:verb_start]).start()
     out: list[PersonSpan] = []
     while True:

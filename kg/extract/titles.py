@@ -16,6 +16,7 @@ from kg.extract.lexicon import Lexicon, Title, load_lexicon, words_pattern
 from kg.extract.orgs import DocContext, OrgHit, canonical_name
 
 MAX_PRE_WORDS = 10
+LOOK_BACK = 300  # characters before a name searched for its title or role phrase
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class TitleScanner:
     def before(self, name_start: int, sent_start: int) -> tuple[list[TitleHit], int]:
         """Titles written before a name ("Provincial party secretary"); and where they start."""
         text = self.text
+        sent_start = max(sent_start, name_start - LOOK_BACK)
         words = [m.start() for m in re.finditer(r"\S+", text[sent_start:name_start])]
         best: list[Item] | None = None
         best_start = name_start
