@@ -341,18 +341,6 @@ def test_unreadable_file_is_skipped(tmp_path, monkeypatch):
     assert skipped.message == f"{locked}: cannot read: Permission denied"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_file_by_mode_is_skipped(tmp_path):  # pragma: no cover - not run as root
-    write(tmp_path / "good.txt", BODY)
-    locked = write(tmp_path / "locked.txt", BODY + " Another.")
-    locked.chmod(0)
-    try:
-        (skipped,) = load_documents([tmp_path]).skipped
-    finally:
-        locked.chmod(0o644)
-    assert skipped.reason == "unreadable" and str(locked) in skipped.message
-
-
 def test_broken_symlink_and_fifo_are_reported_not_ignored_or_hung_on(tmp_path):
     write(tmp_path / "good.txt", BODY)
     (tmp_path / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
