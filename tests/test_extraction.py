@@ -355,3 +355,11 @@ def test_head_of_state_meeting_with_title_of_country_before_name():
     assert ("Wu Jianguo", "attended") in r.roles
     talks = [m for m in r.meetings if m[0].startswith("meeting with")]
     assert talks == [(talks[0][0], "2024-04-02", "Great Hall of the People, Beijing")]
+
+
+def test_extraction_does_not_import_rdflib():
+    import subprocess
+    import sys
+
+    code = "import kg.extract.pipeline, kg.extract.records, sys; assert 'rdflib' not in sys.modules, 'rdflib imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
