@@ -1,25 +1,41 @@
-"""The whole pipeline: ingest -> extract -> resolve -> RDF mapping -> validate -> exports.
+"""The whole pipeline: ingest -> extract -> resolve -> RDF mapping -> store -> validate -> exports.
+
+A build streams: ``kg.ingest.scan_documents`` lists the documents without keeping their texts,
+which are read again one at a time in ``doc_id`` order and extracted (``kg.parallel`` with several
+workers or a Dask scheduler, else ``kg.extract`` in this process; ``kg.incremental`` serves cached
+extractions); the resolved corpus goes to ``kg.publish``, which maps it part by part into an
+Oxigraph store, validates (``kg.validate_parts``) and writes the exports from the store.
 
 The graph depends only on the set of documents: they are extracted in ``doc_id`` order, whatever
 the order of the sources, and nothing in the graph records when or where it was built. That goes
-to ``build.json`` (time, kg version, options, counts, skipped files, notes, outputs' SHA-256),
-written atomically with the exports.
+to ``build.json`` (time, kg version, options, documents, counts, skipped files, notes, what was
+validated, outputs' SHA-256), written atomically with the exports.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import BuildInterrupted, StrictFailure
-from kg.ingest import MAX_DOCUMENT_CHARS, Note, Skipped, count_reasons, display_path, load_documents
-from kg.model import FACT_KINDS, Document
-from kg.store import BUILD_RECORD, write_exports
+from kg.errors import BuildInterrupted, InputError, StrictFailure
+from kg.ingest import (
+    MAX_DOCUMENT_CHARS,
+    Note,
+    ScanResult,
+    Skipped,
+    count_reasons,
+    display_path,
+    iter_documents,
+    scan_documents,
+)
+from kg.model import FACT_KINDS, Document, DocumentExtraction
+from kg.store import BUILD_RECORD, remove_folder
+from kg.validate_parts import VALIDATION_MODES
 
 ENTITY_KINDS = ("people", "organizations", "posts", "meetings", "initiatives", "places")
 
@@ -37,9 +53,10 @@ class BuildSummary:
     outputs: dict[str, Path]  # "trig", "ttl", "nq", "html" -> path
     notes: tuple[Note, ...] = ()  # what cleaning did (legacy encodings, HTML, truncation)
     record: Path | None = None  # build.json
+    validation: dict[str, object] | None = None  # what was validated (see kg.validate_parts.PartValidator)
 
 
-def _batches(documents: Sequence[Document], max_chars: int) -> Iterator[list[Document]]:
+def _batches(documents: Iterable[Document], max_chars: int) -> Iterator[list[Document]]:
     """Documents in groups of at most ``max_chars`` characters (or one document), to bound memory."""
     batch: list[Document] = []
     size = 0
@@ -66,82 +83,218 @@ def _strict_check(skipped: Sequence[Skipped], notes: Sequence[Note]) -> None:
     raise StrictFailure(f"--strict: {' and '.join(parts)}; nothing was written", tuple(skipped), truncated)
 
 
+ProgressCallback = Callable[[int, int], None]  # (documents extracted so far, documents in all)
+STORE_SCHEME = "oxigraph:"
+
+
+def parse_store(spec: str | Path | None) -> Path | None:
+    """The folder of a ``--store oxigraph:PATH`` option (None stays None); InputError for other stores."""
+    if spec is None:
+        return None
+    text = str(spec)
+    if not text.startswith(STORE_SCHEME) or not text[len(STORE_SCHEME) :]:
+        raise InputError(f"{text}: unknown store; use oxigraph:PATH (a folder)")
+    return Path(text[len(STORE_SCHEME) :])
+
+
+def check_store_folder(path: Path) -> None:
+    """InputError unless ``path`` is free for a new store: missing, an empty folder, or an Oxigraph store.
+
+    (A build replaces the whole folder: it must never be a folder of other files.)
+    """
+    if not path.exists() and not path.is_symlink():
+        return
+    if not path.is_dir() or path.is_symlink():
+        raise InputError(f"{display_path(path)}: not a folder; the store needs a folder of its own")
+    names = {entry.name for entry in path.iterdir()}
+    if names and not {"CURRENT", "IDENTITY"} <= names:
+        raise InputError(f"{display_path(path)}: not an Oxigraph store (and not empty); choose another folder")
+
+
+def _extractor(documents: Iterable[Document], workers: int, scheduler: str | None, max_chars: int):  # noqa: ANN202
+    """One process: kg.extract.extract_documents in batches of at most ``max_chars`` characters;
+    more workers or a scheduler: kg.parallel.extract_parallel."""
+    if workers > 1 or scheduler is not None:
+        from kg.parallel import extract_parallel
+
+        return extract_parallel(documents, workers=workers, scheduler=scheduler, batch_size=32)
+    from kg.extract import extract_documents  # lazily: loads spaCy
+
+    return (ex for batch in _batches(documents, max_chars) for ex in extract_documents(batch))
+
+
+def _counted(items: Iterable[DocumentExtraction], total: int, progress: ProgressCallback | None):  # noqa: ANN202
+    done = 0
+    if progress is not None:
+        progress(0, total)
+    for item in items:
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        yield item
+
+
 def build(
     sources: Sequence[str | Path],
     out_dir: str | Path,
     *,
-    validate: bool = True,
+    validate: bool | str = True,
     html: bool = True,
     aliases: str | Path | None = None,
     strict: bool = False,
     max_chars: int = MAX_DOCUMENT_CHARS,
+    store: str | Path | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+    cache: bool = False,
 ) -> BuildSummary:
     """Build the graph of the documents under ``sources`` and write its exports to ``out_dir``.
+
+    Documents are read one at a time in ``doc_id`` order and extracted (``workers`` processes, or
+    a Dask ``scheduler``); the resolved corpus is mapped part by part into an Oxigraph store, and
+    the exports are written from the store. ``store`` (``"oxigraph:PATH"``) keeps the store in
+    folder PATH (replaced as a whole, atomically); without it a temporary store in ``out_dir`` is
+    removed afterwards. ``validate`` is a mode of ``kg.validate_parts.PartValidator`` ("auto", "full",
+    "sample", "off"; True means "auto", False "off"). ``progress(done, total)`` is called as
+    documents are extracted. ``cache`` keeps each document's extraction in ``out_dir/cache`` (see
+    ``kg.incremental``), so a later build (or ``--add``) does not extract it again.
 
     Unusable files are skipped (see ``kg.ingest``); with ``strict`` a skipped file or a truncated
     document raises ``StrictFailure`` before anything is written. Raises ``ValidationError``
     (before writing anything) when the graph violates the shapes, and ``BuildInterrupted`` on
-    Ctrl-C; in all these cases previous exports stay as they were.
+    Ctrl-C; in all these cases previous exports (and the previous store) stay as they were.
     """
     started = time.perf_counter()
-    started_at = datetime.now(UTC)
     if isinstance(sources, str | Path):
         sources = [sources]
     try:
-        ingested = load_documents(sources, max_chars=max_chars)
+        scan = scan_documents(sources, max_chars=max_chars)
         if strict:
-            _strict_check(ingested.skipped, ingested.notes)
-        documents = sorted(ingested.documents, key=lambda d: (d.doc_id, d.sha256))
-        from kg.extract import extract_documents  # lazily: loads spaCy
-        from kg.rdf.mapping import corpus_to_dataset
+            _strict_check(scan.skipped, scan.notes)
+    except KeyboardInterrupt:
+        raise BuildInterrupted(f"build interrupted; nothing was written to {display_path(out_dir)}") from None
+    options = {"strict": strict, "max_chars": max_chars}
+    return build_documents(
+        scan,
+        [display_path(s) for s in sources],
+        out_dir,
+        validate=validate,
+        html=html,
+        aliases=aliases,
+        store=store,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        cache=cache,
+        options=options,
+        started=started,
+    )
+
+
+def build_documents(
+    scan: ScanResult,
+    sources: Sequence[str],
+    out_dir: str | Path,
+    *,
+    validate: bool | str = True,
+    html: bool = True,
+    aliases: str | Path | None = None,
+    store: str | Path | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+    cache: bool = False,
+    options: dict[str, object] | None = None,
+    started: float | None = None,
+) -> BuildSummary:
+    """Build the graph of the documents ``scan`` lists (see :func:`build`); ``sources`` go to build.json.
+
+    ``options`` are recorded in build.json; ``started`` (a ``time.perf_counter()``) is when the build began.
+    """
+    started = time.perf_counter() if started is None else started
+    started_at = datetime.now(UTC)
+    mode = {True: "auto", False: "off"}.get(validate, validate) if isinstance(validate, bool) else validate
+    if mode not in VALIDATION_MODES:
+        raise InputError(f"unknown validation mode {mode!r}; use one of {', '.join(VALIDATION_MODES)}")
+    store_path = parse_store(store)
+    if store_path is not None:
+        check_store_folder(store_path)
+    out = Path(out_dir)
+    temps: list[Path] = []
+    refs = scan.documents
+    try:
         from kg.resolve import load_aliases, resolve
 
-        extractions = (ex for batch in _batches(documents, max_chars) for ex in extract_documents(batch))
-        corpus = resolve(extractions, load_aliases(aliases))
-        ds = corpus_to_dataset(corpus)
-        if validate:
-            from kg.validate import validate_graph
+        alias_table = load_aliases(aliases)
+        max_chars = max((ref.max_chars for ref in refs), default=MAX_DOCUMENT_CHARS)
+        if cache:
+            from kg.incremental import ExtractionCache, cached_extractions
 
-            validate_graph(ds)
+            extracted = cached_extractions(
+                refs, ExtractionCache(out), lambda docs: _extractor(docs, workers, scheduler, max_chars)
+            )
+        else:
+            extracted = _extractor(iter_documents(refs), workers, scheduler, max_chars)
+        corpus = resolve(_counted(extracted, len(refs), progress), alias_table)
+        if scheduler is not None:
+            from kg.distributed import write_shards
+
+            write_shards(corpus, out / "shards", scheduler)
         entities = {kind: len(getattr(corpus, kind)) for kind in ENTITY_KINDS}
         facts = dict(sorted(Counter(f.kind for f in corpus.facts).items(), key=lambda kv: _kind_order(kv[0])))
-        triples = sum(1 for _ in ds.quads((None, None, None, None)))
         record = {
             "kg_version": __version__,
             "started": started_at.isoformat(timespec="seconds"),
-            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "sources": [display_path(s) for s in sources],
+            "sources": list(sources),
             "options": {
-                "validate": validate,
+                "validate": mode,
                 "html": html,
-                "strict": strict,
-                "max_chars": max_chars,
+                **(options or {}),
                 "aliases": display_path(aliases) if aliases else None,
+                "store": f"{STORE_SCHEME}{display_path(store_path)}" if store_path else None,
+                "workers": workers,
+                "scheduler": scheduler,
+                "cache": cache,
             },
             "documents": [
-                {"doc_id": d.doc_id, "path": display_path(d.path), "sha256": d.sha256, "chars": len(d.text)}
-                for d in documents
+                {
+                    "doc_id": d.doc_id,
+                    "path": display_path(d.path),
+                    "sha256": d.sha256,
+                    "chars": d.chars,
+                    "date": d.date.isoformat() if d.date else None,
+                    "file_name": d.file_name,
+                }
+                for d in refs
             ],
-            "skipped": [{"path": s.path, "reason": s.reason, "message": s.message} for s in ingested.skipped],
-            "skipped_by_reason": count_reasons(ingested.skipped),
-            "notes": [{"path": n.path, "kind": n.kind, "message": n.message} for n in ingested.notes],
+            "skipped": [{"path": s.path, "reason": s.reason, "message": s.message} for s in scan.skipped],
+            "skipped_by_reason": count_reasons(scan.skipped),
+            "notes": [{"path": n.path, "kind": n.kind, "message": n.message} for n in scan.notes],
             "entities": entities,
             "facts": facts,
-            "triples": triples,
         }
-        outputs = write_exports(ds, out_dir, html=html, record=record)
+        from kg.publish import write_store_and_exports
+
+        outputs, triples, validation = write_store_and_exports(corpus, out, store_path, mode, html, record, temps)
+        if cache:
+            ExtractionCache(out).prune(refs)
     except KeyboardInterrupt:
         raise BuildInterrupted(f"build interrupted; nothing was written to {display_path(out_dir)}") from None
+    finally:
+        for temp in temps:
+            remove_folder(temp)
     return BuildSummary(
-        documents=len(ingested.documents),
-        skipped=ingested.skipped,
+        documents=len(refs),
+        skipped=scan.skipped,
         facts=facts,
         entities=entities,
         triples=triples,
         seconds=time.perf_counter() - started,
         outputs=outputs,
-        notes=ingested.notes,
-        record=Path(out_dir) / BUILD_RECORD,
+        notes=scan.notes,
+        record=out / BUILD_RECORD,
+        validation=validation,
     )
 
 

@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, eval, query, validate, viz, export.
+"""The ``kg`` command line: build, remove, eval, query, validate, viz, export, serve.
 
 Each subcommand parses its arguments, calls one library function and prints the outcome. A
 ``KgError`` becomes ``kg: error: <message>`` on stderr and the error's exit code.
@@ -16,8 +16,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 
 from kg import __version__
-from kg.errors import BuildInterrupted, KgError, QueryError, ValidationError
+from kg.errors import BuildInterrupted, InputError, KgError, QueryError, ValidationError
 from kg.ingest import MAX_DOCUMENT_CHARS
+from kg.validate_parts import VALIDATION_MODES
 
 DEFAULT_SOURCES = ["seeds/"]
 DEFAULT_OUT = "exports/"
@@ -49,18 +50,77 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build, format_notes, format_skipped, format_summary
 
-    summary = build(
-        args.sources or DEFAULT_SOURCES,
-        args.out,
-        validate=args.validate,
-        aliases=args.aliases,
-        strict=args.strict,
-        max_chars=args.max_chars,
-    )
+    added = [path for group in args.add or [] for path in group]
+    with _progress_bar() as progress:
+        if added:
+            from kg.incremental import add_documents
+
+            if args.sources:
+                raise InputError("give the documents to add after --add, not as SOURCES")
+            summary = add_documents(
+                added, args.out, validate=args.validate, store=args.store, workers=args.workers, progress=progress
+            )
+        else:
+            summary = build(
+                args.sources or DEFAULT_SOURCES,
+                args.out,
+                validate=args.validate or "auto",
+                aliases=args.aliases,
+                strict=args.strict,
+                max_chars=args.max_chars,
+                store=args.store,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                progress=progress,
+                cache=args.cache,
+            )
     for line in [*format_skipped(summary.skipped), *format_notes(summary.notes)]:
         print(f"kg: {line}", file=sys.stderr)
     print(format_summary(summary))
     return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from kg.build import format_summary
+    from kg.incremental import remove_documents
+
+    with _progress_bar() as progress:
+        summary = remove_documents(
+            args.documents, args.out, validate=args.validate, store=args.store, workers=args.workers, progress=progress
+        )
+    print(format_summary(summary))
+    return 0
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr (documents, documents/s) when stderr is a terminal.
+
+    The callback also raises KeyboardInterrupt when Ctrl-C was pressed but swallowed by library code.
+    """
+
+    def check() -> None:
+        if _INTERRUPTED.is_set():
+            raise KeyboardInterrupt
+
+    if not sys.stderr.isatty():
+        yield lambda done, total: check()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    speed = TextColumn("{task.fields[rate]}")
+    columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), speed, TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("extract", total=None, rate="")
+
+        def update(done: int, total: int) -> None:
+            check()
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = f"{done / elapsed:.1f} documents/s" if elapsed > 0 and done else ""
+            bar.update(task, completed=done, total=total, rate=rate)
+
+        yield update
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -75,6 +135,22 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if args.query is None:
         raise QueryError("a query is required: a name (see 'kg query --list'), a .rq file or SPARQL text")
+    if args.endpoint is not None:
+        from kg.remote import query_remote
+
+        params = dict(args.param or [])
+        print(query_remote(args.query, args.endpoint, params=params, fmt=args.format, timeout=args.timeout))
+        return 0
+    if args.store is not None:
+        from kg.build import parse_store
+        from kg.oxstore import open_store, run_query
+        from kg.query import format_result
+
+        if args.timeout is not None:
+            raise QueryError("--timeout works with --graph FILE, not with --store")
+        store = open_store(parse_store(args.store), read_only=True)
+        print(format_result(run_query(store, args.query, dict(args.param or [])), args.format))
+        return 0
     print(query(args.query, args.graph, params=dict(args.param or []), fmt=args.format, timeout=args.timeout))
     return 0
 
@@ -119,6 +195,18 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
     folder = Path(args.graph).parent
     max_nodes = args.max_nodes or None
+    if args.store is not None:
+        from kg.build import parse_store
+        from kg.oxstore import open_store
+        from kg.viz.fromstore import render_store
+
+        if args.timeline or args.focus is not None or args.query is not None:
+            raise QueryError("--store draws the whole graph; --focus, --query and --timeline need --graph FILE")
+        path = parse_store(args.store)
+        out = args.out or path.parent / "graph.html"
+        store = open_store(path, read_only=True)
+        print(f"Wrote {render_store(store, viz._prepare_out(out), heading=f'kg: {path.name}', max_nodes=max_nodes)}")
+        return 0
     if args.depth is not None and args.focus is None:
         raise QueryError("--depth goes with --focus NAME")
     if args.param and args.query is None:
@@ -138,11 +226,45 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kg.build import parse_store
+    from kg.serve import serve
+
+    store = parse_store(args.store) if args.store else None
+    serve(
+        graph=None if store else Path(args.graph or DEFAULT_GRAPH),
+        store=store,
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        root_path=args.root_path,
+        cors=args.cors,
+    )
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from kg.export import export
 
     print(f"Wrote {export(args.graph, args.format, args.out)}")
     return 0
+
+
+def _build_options(p: argparse.ArgumentParser) -> None:
+    """--validate, --no-validate, --store and --workers (kg build and kg remove)."""
+    p.add_argument(
+        "--validate",
+        choices=VALIDATION_MODES,
+        default=None,
+        help="SHACL validation: the whole graph (full), chunks up to a budget (sample), none (off); "
+        "default auto: full for small graphs, sample for large ones",
+    )
+    p.add_argument("--no-validate", dest="validate", action="store_const", const="off", help="same as --validate off")
+    p.add_argument("--store", metavar="oxigraph:PATH", help="keep the graph in an Oxigraph store in folder PATH")
+    p.add_argument("--workers", type=_positive(int), default=1, metavar="N", help="extract with N processes")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -155,8 +277,24 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the graph and its exports from text files")
     p.add_argument("sources", nargs="*", metavar="SOURCES", help="files or folders (default: seeds/)")
-    p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help="output folder (default: exports/)")
-    p.add_argument("--no-validate", dest="validate", action="store_false", help="skip SHACL validation")
+    p.add_argument("-o", "--out", default=DEFAULT_OUT, metavar="DIR", help="output folder (default: exports/)")
+    _build_options(p)
+    p.add_argument(
+        "--add",
+        action="append",
+        nargs="+",
+        metavar="DOCS",
+        help="add these files or folders to the build in --out (cached documents are not extracted again)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="extract on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' for a local cluster; "
+        "also writes N-Quads shards to OUT/shards/",
+    )
+    p.add_argument(
+        "--no-cache", dest="cache", action="store_false", help="keep no extraction cache (--out/cache) for later --add"
+    )
     p.add_argument("--aliases", metavar="FILE.toml", help="alias file: variant = canonical name, per table")
     p.add_argument("--strict", action="store_true", help="fail (writing nothing) if any file is skipped or truncated")
     p.add_argument(
@@ -168,6 +306,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("remove", help="remove documents from a build (and its store) and rebuild it")
+    p.add_argument("documents", nargs="+", metavar="DOC", help="doc_id, file name or path of a document of the build")
+    p.add_argument("-o", "--out", default=DEFAULT_OUT, metavar="DIR", help="the build's folder (default: exports/)")
+    _build_options(p)
+    p.set_defaults(func=cmd_remove)
+
     p = sub.add_parser("eval", help="build sources and score the graph against gold facts")
     p.add_argument("sources", nargs="*", metavar="SOURCES", help="files or folders (default: seeds/)")
     p.add_argument("--gold", required=True, metavar="DIR", help="folder of gold *.json files")
@@ -178,6 +322,13 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", help="run a named query, a .rq file or SPARQL text")
     p.add_argument("query", nargs="?", metavar="NAME|FILE.rq|SPARQL")
     p.add_argument("--graph", default=DEFAULT_GRAPH, metavar="FILE", help=f"default: {DEFAULT_GRAPH}")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument(
+        "--store", metavar="oxigraph:PATH", help="query the Oxigraph store in folder PATH instead of a file"
+    )
+    source.add_argument(
+        "--endpoint", metavar="URL", help="query a SPARQL 1.1 endpoint (oxigraph serve, kg serve...) instead of a file"
+    )
     p.add_argument("--format", default="table", choices=FORMATS, help="output format (default: table)")
     p.add_argument("--param", action="append", type=_param, metavar="NAME=VALUE", help="query parameter")
     p.add_argument("--list", action="store_true", help="list the named queries")
@@ -196,6 +347,7 @@ def make_parser() -> argparse.ArgumentParser:
         "timeline of posts and meetings (--timeline).",
     )
     p.add_argument("--graph", default=DEFAULT_GRAPH, metavar="FILE", help=f"default: {DEFAULT_GRAPH}")
+    p.add_argument("--store", metavar="oxigraph:PATH", help="draw the graph in the Oxigraph store in folder PATH")
     p.add_argument(
         "--out",
         default=None,
@@ -224,6 +376,22 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", default=DEFAULT_GRAPH, metavar="FILE", help=f"default: {DEFAULT_GRAPH}")
     p.add_argument("--out", default=None, metavar="FILE", help="default: graph.<ext> beside the graph file")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="serve the graph: SPARQL 1.1 endpoint, query page, entity pages")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--graph", metavar="FILE", help=f"graph file to serve (default: {DEFAULT_GRAPH})")
+    source.add_argument("--store", metavar="oxigraph:PATH", help="serve the Oxigraph store in folder PATH")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=_positive(int), default=8000, help="port (default: 8000)")
+    p.add_argument(
+        "--timeout", type=_positive(float), default=30.0, metavar="SECONDS", help="time limit per query (default: 30)"
+    )
+    p.add_argument(
+        "--max-rows", type=_positive(int), default=10_000, metavar="N", help="row cap per answer (default: 10000)"
+    )
+    p.add_argument("--root-path", default="", metavar="PATH", help="path prefix behind a reverse proxy, e.g. /kg")
+    p.add_argument("--cors", action="store_true", help="allow queries from web pages of other origins")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -236,21 +404,35 @@ def _silence_stdout() -> None:
         pass
 
 
+_INTERRUPTED = threading.Event()  # set by Ctrl-C/SIGTERM, in case some library code swallows the exception
+
+
 @contextlib.contextmanager
 def _sigterm_interrupts() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while a command runs, so it cleans up the same way."""
+    """Treat SIGTERM like Ctrl-C while a command runs, so it cleans up the same way.
+
+    Both also set ``_INTERRUPTED``: a KeyboardInterrupt raised inside C code that ignores it (a
+    destructor, a callback during an import) is raised again at the build's next document.
+    """
+    _INTERRUPTED.clear()
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
         yield
         return
 
     def interrupt(signum: int, frame: object) -> None:
+        _INTERRUPTED.set()
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:  # (not when Ctrl-C is ignored, e.g. a background job)
+        signal.signal(signal.SIGINT, interrupt)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

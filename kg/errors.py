@@ -17,8 +17,12 @@ Every message is one line that names the file (or query, or graph) and the probl
     │   ├── UnknownQuery           a named query does not exist (lists the valid names)
     │   ├── QuerySyntaxError       malformed SPARQL (position in the message)
     │   ├── UpdateRefused          SPARQL Update sent to a read-only command
-    │   └── QueryTimeout           the query ran longer than its time limit
+    │   ├── QueryTimeout           the query ran longer than its time limit
+    │   └── NotAcceptable          kg serve: no format the client accepts can carry the answer (HTTP 406)
     ├── ExportError                an output cannot be written (unknown format lists the valid ones)
+    ├── ExtractionError            extraction failed in a worker process or Dask task (names the document)
+    ├── ClusterError               a Dask scheduler cannot be reached or its cluster failed (names the address)
+    ├── EndpointError              a SPARQL endpoint or Oxigraph server failed (names the URL, quotes its message)
     └── BuildInterrupted           the user pressed Ctrl-C; nothing partial was written
 """
 
@@ -114,8 +118,24 @@ class QueryTimeout(QueryError):
     """The query ran longer than its time limit."""
 
 
+class NotAcceptable(QueryError):
+    """No result format the HTTP client accepts can carry the answer (``kg serve``, status 406)."""
+
+
 class ExportError(KgError):
     """An output cannot be written."""
+
+
+class ExtractionError(KgError):
+    """Extraction failed in a worker process or Dask task; the message names the document(s)."""
+
+
+class ClusterError(KgError):
+    """A Dask scheduler cannot be reached, or the cluster failed; the message names the address."""
+
+
+class EndpointError(KgError):
+    """A SPARQL endpoint (or the Oxigraph server) failed; the message names the URL and quotes the server."""
 
 
 class BuildInterrupted(KgError):

@@ -24,7 +24,12 @@ it. Cleaning, in this order:
 Steps 1 (other than UTF-8), 2 (control characters), 4 and 5 are reported as ``Note`` entries.
 Unusable files do not stop the run: they are reported as ``Skipped`` entries with a short
 ``reason``: "empty", "binary", "bad-date", "bad-header", "duplicate", "duplicate-name",
-"unreadable", "not-a-file", "not-found", "no-documents".
+"unreadable", "not-a-file", "not-found", "no-documents" (and "changed": a file that changed
+between :func:`scan_documents` and :func:`read_document`).
+
+:func:`load_documents` returns the documents with their texts; :func:`scan_documents` keeps only
+their identities (``DocumentRef``) and :func:`iter_documents` reads the texts again one at a time,
+so a streaming build never holds every text at once.
 
 Which of two files with the same content (or the same name) is kept does not depend on the order
 of the sources: the one with the smaller file name (or relative path, then content hash) wins.
@@ -38,7 +43,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import unescape
@@ -486,13 +491,30 @@ def _candidates(sources: Sequence[str | Path]) -> tuple[list[_Candidate], list[S
     return files, skipped, missing
 
 
-def load_documents(sources: Sequence[str | Path], *, max_chars: int = MAX_DOCUMENT_CHARS) -> IngestResult:
-    """Load every document under ``sources`` (files and folders), skipping unusable ones.
+@dataclass(frozen=True)
+class DocumentRef:
+    """A loaded document without its text: enough to order, deduplicate and record it."""
 
-    Missing sources are skipped ("not-found") like unusable files. Raises ``SourceNotFound`` when
-    no document could be loaded and a source does not exist, else ``NoDocuments`` (an
-    ``InputError`` carrying the skipped entries) when no document at all could be loaded.
-    """
+    doc_id: str
+    file_name: str
+    path: str
+    sha256: str
+    chars: int
+    max_chars: int
+    date: date | None = None  # the date header (not part of ``sha256``, which is the body's)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The documents under some sources (in ``doc_id`` order, text not kept), skipped files, notes."""
+
+    documents: tuple[DocumentRef, ...]
+    skipped: tuple[Skipped, ...]
+    notes: tuple[Note, ...] = ()
+
+
+def _select(sources: Sequence[str | Path], max_chars: int, keep_text: bool):  # noqa: ANN202
+    """Load every candidate once, drop duplicates; (kept [(candidate, doc)], skipped, notes)."""
     if isinstance(sources, str | Path):
         sources = [sources]
     if max_chars < 1:
@@ -501,11 +523,17 @@ def load_documents(sources: Sequence[str | Path], *, max_chars: int = MAX_DOCUME
     notes: list[Note] = []
     loaded: list[tuple[_Candidate, Document]] = []
     problems: dict[Path, Skipped] = {}
+    chars: dict[Path, int] = {}
     for candidate in files:
         try:
-            loaded.append((candidate, load_document(candidate.path, max_chars=max_chars, notes=notes)))
+            doc = load_document(candidate.path, max_chars=max_chars, notes=notes)
         except DocumentError as exc:
             problems[candidate.path] = Skipped(exc.path, exc.reason, str(exc))
+            continue
+        if not keep_text:  # the text is read again when it is extracted: memory stays flat
+            chars[candidate.path] = len(doc.text)
+            doc = Document(doc.doc_id, doc.file_name, doc.path, "", doc.date, doc.sha256)
+        loaded.append((candidate, doc))
     # Duplicates: the winner must not depend on the order of the sources.
     losers: dict[Path, Skipped] = {}
     by_hash: dict[str, list[tuple[_Candidate, Document]]] = {}
@@ -528,17 +556,53 @@ def load_documents(sources: Sequence[str | Path], *, max_chars: int = MAX_DOCUME
                 first = display_path(winner[1].path)
                 message = f"{display_path(doc.path)}: same file name as {first} (different content)"
                 losers[candidate.path] = Skipped(display_path(doc.path), "duplicate-name", message)
-    documents = [doc for candidate, doc in loaded if candidate.path not in losers]
+    kept = [(candidate, doc) for candidate, doc in loaded if candidate.path not in losers]
     skipped += [problems.get(c.path) or losers[c.path] for c in files if c.path in problems or c.path in losers]
-    kept = {display_path(doc.path) for doc in documents}
-    notes = [note for note in notes if note.path in kept]
-    if not documents:
+    shown = {display_path(doc.path) for _, doc in kept}
+    notes = [note for note in notes if note.path in shown]
+    if not kept:
         if missing:
             raise SourceNotFound(f"{missing[0]}: no such file or directory")
         names = ", ".join(display_path(s) for s in sources) or "(no sources given)"
         detail = f" ({len(skipped)} skipped: {skipped[0].message}{', ...' if len(skipped) > 1 else ''})"
         raise NoDocuments(f"no usable documents in {names}{detail if skipped else ''}", tuple(skipped))
-    return IngestResult(documents=tuple(documents), skipped=tuple(skipped), notes=tuple(notes))
+    return kept, skipped, notes, chars
+
+
+def load_documents(sources: Sequence[str | Path], *, max_chars: int = MAX_DOCUMENT_CHARS) -> IngestResult:
+    """Load every document under ``sources`` (files and folders), skipping unusable ones.
+
+    Missing sources are skipped ("not-found") like unusable files. Raises ``SourceNotFound`` when
+    no document could be loaded and a source does not exist, else ``NoDocuments`` (an
+    ``InputError`` carrying the skipped entries) when no document at all could be loaded.
+    """
+    kept, skipped, notes, _ = _select(sources, max_chars, keep_text=True)
+    return IngestResult(documents=tuple(doc for _, doc in kept), skipped=tuple(skipped), notes=tuple(notes))
+
+
+def scan_documents(sources: Sequence[str | Path], *, max_chars: int = MAX_DOCUMENT_CHARS) -> ScanResult:
+    """Like :func:`load_documents`, but keep only each document's identity (no text), in ``doc_id`` order.
+
+    Read the texts one at a time with :func:`iter_documents`.
+    """
+    kept, skipped, notes, chars = _select(sources, max_chars, keep_text=False)
+    refs = [DocumentRef(d.doc_id, d.file_name, d.path, d.sha256, chars[c.path], max_chars, d.date) for c, d in kept]
+    refs.sort(key=lambda ref: (ref.doc_id, ref.sha256))
+    return ScanResult(documents=tuple(refs), skipped=tuple(skipped), notes=tuple(notes))
+
+
+def read_document(ref: DocumentRef) -> Document:
+    """The document ``ref`` names, read again; ``DocumentError`` if the file changed since it was scanned."""
+    doc = load_document(ref.path, max_chars=ref.max_chars)
+    if doc.sha256 != ref.sha256 or doc.date != ref.date:
+        raise DocumentError(display_path(ref.path), "the file changed while kg was building", "changed")
+    return doc
+
+
+def iter_documents(refs: Iterable[DocumentRef]) -> Iterator[Document]:
+    """The documents of ``refs``, decoded one at a time (in the order given)."""
+    for ref in refs:
+        yield read_document(ref)
 
 
 def count_reasons(skipped: Sequence[Skipped]) -> dict[str, int]:
@@ -550,6 +614,11 @@ def count_reasons(skipped: Sequence[Skipped]) -> dict[str, int]:
 __all__ = [
     "MAX_DOCUMENT_CHARS",
     "MAX_FILE_BYTES",
+    "DocumentRef",
+    "ScanResult",
+    "iter_documents",
+    "read_document",
+    "scan_documents",
     "IngestResult",
     "Note",
     "Skipped",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import logging
 import multiprocessing
@@ -86,6 +87,7 @@ class QueryResult:
     """A query's answer. ``kind`` is "select" (vars, rows), "ask" (boolean) or "graph" (graph).
 
     ``rows`` hold the values as Python strings (None when unbound); ``terms`` the rdflib terms.
+    ``truncated`` is True when a row cap (``max_rows``) cut the answer short.
     """
 
     kind: str
@@ -94,6 +96,7 @@ class QueryResult:
     terms: tuple[tuple[Node | None, ...], ...] = field(default=(), repr=False, compare=False)
     boolean: bool | None = None
     graph: Graph | None = field(default=None, repr=False, compare=False)
+    truncated: bool = False
 
 
 # ---------------------------------------------------------------- finding queries
@@ -295,12 +298,21 @@ def prepare(sparql: str, params: dict[str, str] | None = None) -> tuple[Query, d
     A parameter whose default sits in a ``VALUES ?var { DEFAULT }`` block is applied by
     replacing that value; any other parameter binds the variable ``?NAME`` (or ``$NAME``).
     """
+    _, query, bindings = prepare_text(sparql, params)
+    return query, bindings
+
+
+def prepare_text(sparql: str, params: dict[str, str] | None = None) -> tuple[str, Query, dict[Variable, Node]]:
+    """Like ``prepare``, also returning the query text with ``VALUES`` defaults replaced by overrides.
+
+    For engines other than rdflib (Oxigraph): run the text with the bindings as substitutions.
+    """
     query = _prepare_text(sparql)
     text, bindings = _apply_params(sparql, query, params)
     if text != sparql:
         query = _prepare_text(text)
     _refuse_service(query)
-    return query, bindings
+    return text, query, bindings
 
 
 def _cell(term: Node | None) -> str | None:
@@ -320,29 +332,53 @@ def _no_graph_loading() -> Iterator[None]:
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = previous
 
 
-def execute(ds: Dataset, query: Query, bindings: dict[Variable, Node], *, timeout: float | None = None) -> QueryResult:
-    """Evaluate a prepared query against ``ds``; ``timeout`` (seconds) raises ``QueryTimeout`` when exceeded."""
+def execute(
+    ds: Dataset,
+    query: Query,
+    bindings: dict[Variable, Node],
+    *,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+) -> QueryResult:
+    """Evaluate a prepared query against ``ds``; ``timeout`` (seconds) raises ``QueryTimeout`` when exceeded.
+
+    ``max_rows`` caps the rows of a SELECT (the triples of a CONSTRUCT/DESCRIBE); a capped answer
+    has ``truncated`` set.
+    """
     if timeout is not None:
-        return _execute_with_timeout(ds, query, bindings, timeout)
-    return _execute(ds, query, bindings)
+        return _execute_with_timeout(ds, query, bindings, timeout, max_rows)
+    return _execute(ds, query, bindings, max_rows)
 
 
-def _execute(ds: Dataset, query: Query, bindings: dict[Variable, Node]) -> QueryResult:
+def _capped_graph(graph: Graph, max_rows: int | None) -> tuple[Graph, bool]:
+    if max_rows is None or len(graph) <= max_rows:
+        return graph, False
+    capped = Graph()
+    for triple in sorted(graph, key=lambda t: tuple(str(x) for x in t))[:max_rows]:
+        capped.add(triple)
+    return capped, True
+
+
+def _execute(ds: Dataset, query: Query, bindings: dict[Variable, Node], max_rows: int | None = None) -> QueryResult:
     try:
         with _no_graph_loading():  # around the whole evaluation: rdflib evaluates lazily
             result = ds.query(query, initBindings=bindings)
             if result.type == "ASK":
                 return QueryResult("ask", boolean=bool(result.askAnswer))
             if result.type in ("CONSTRUCT", "DESCRIBE"):
-                graph = result.graph if result.graph is not None else Graph()
+                graph, truncated = _capped_graph(result.graph if result.graph is not None else Graph(), max_rows)
                 bind_prefixes(graph)
-                return QueryResult("graph", graph=graph)
+                return QueryResult("graph", graph=graph, truncated=truncated)
             names = tuple(str(v) for v in result.vars or ())
-            terms = tuple(tuple(row.get(Variable(v)) for v in names) for row in result)
+            solutions = iter(result) if max_rows is None else itertools.islice(result, max_rows + 1)
+            terms = tuple(tuple(row.get(Variable(v)) for v in names) for row in solutions)
     except Exception as exc:  # noqa: BLE001 - evaluation errors come in many types
         raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+    truncated = max_rows is not None and len(terms) > max_rows
+    if truncated:
+        terms = terms[:max_rows]
     rows = tuple(tuple(_cell(t) for t in row) for row in terms)
-    return QueryResult("select", vars=names, rows=rows, terms=terms)
+    return QueryResult("select", vars=names, rows=rows, terms=terms, truncated=truncated)
 
 
 def _timeout_error(timeout: float) -> QueryTimeout:
@@ -352,24 +388,24 @@ def _timeout_error(timeout: float) -> QueryTimeout:
 def _portable(result: QueryResult) -> tuple:
     """``result`` as plain picklable values (a graph result as N-Triples)."""
     graph = result.graph.serialize(format="nt", encoding="utf-8") if result.graph is not None else None
-    return (result.kind, result.vars, result.rows, result.terms, result.boolean, graph)
+    return (result.kind, result.vars, result.rows, result.terms, result.boolean, graph, result.truncated)
 
 
 def _from_portable(payload: tuple) -> QueryResult:
-    kind, names, rows, terms, boolean, nt = payload
+    kind, names, rows, terms, boolean, nt, truncated = payload
     graph = None
     if nt is not None:
         graph = Graph()
         graph.parse(data=nt, format="nt")
         bind_prefixes(graph)
-    return QueryResult(kind, vars=names, rows=rows, terms=terms, boolean=boolean, graph=graph)
+    return QueryResult(kind, vars=names, rows=rows, terms=terms, boolean=boolean, graph=graph, truncated=truncated)
 
 
-def _worker(conn, ds: Dataset, query: Query, bindings: dict[Variable, Node]) -> None:
+def _worker(conn, ds: Dataset, query: Query, bindings: dict[Variable, Node], max_rows: int | None = None) -> None:
     """In the forked child: evaluate and send ("ok", payload) or ("error", class name, message)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills this process
     try:
-        message = ("ok", _portable(_execute(ds, query, bindings)))
+        message = ("ok", _portable(_execute(ds, query, bindings, max_rows)))
     except KgError as exc:
         message = ("error", type(exc).__name__, str(exc))
     except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
@@ -380,14 +416,16 @@ def _worker(conn, ds: Dataset, query: Query, bindings: dict[Variable, Node]) -> 
         conn.close()
 
 
-def _execute_with_timeout(ds: Dataset, query: Query, bindings: dict[Variable, Node], timeout: float) -> QueryResult:
+def _execute_with_timeout(
+    ds: Dataset, query: Query, bindings: dict[Variable, Node], timeout: float, max_rows: int | None = None
+) -> QueryResult:
     if not timeout > 0:
         raise QueryError(f"the timeout must be a positive number of seconds, got {timeout:g}")
     if "fork" not in multiprocessing.get_all_start_methods():
-        return _execute_in_thread(ds, query, bindings, timeout)
+        return _execute_in_thread(ds, query, bindings, timeout, max_rows)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(sender, ds, query, bindings), daemon=True)
+    process = context.Process(target=_worker, args=(sender, ds, query, bindings, max_rows), daemon=True)
     process.start()
     sender.close()
     try:
@@ -410,13 +448,15 @@ def _execute_with_timeout(ds: Dataset, query: Query, bindings: dict[Variable, No
     raise (error or QueryError)(text)
 
 
-def _execute_in_thread(ds: Dataset, query: Query, bindings: dict[Variable, Node], timeout: float) -> QueryResult:
+def _execute_in_thread(
+    ds: Dataset, query: Query, bindings: dict[Variable, Node], timeout: float, max_rows: int | None = None
+) -> QueryResult:
     """Without fork: evaluate in a daemon thread; on timeout the thread is abandoned (it cannot be killed)."""
     outcome: list[QueryResult | BaseException] = []
 
     def run() -> None:
         try:
-            outcome.append(_execute(ds, query, bindings))
+            outcome.append(_execute(ds, query, bindings, max_rows))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             outcome.append(exc)
 
@@ -431,11 +471,16 @@ def _execute_in_thread(ds: Dataset, query: Query, bindings: dict[Variable, Node]
 
 
 def run_query(
-    ds: Dataset, sparql: str, params: dict[str, str] | None = None, *, timeout: float | None = None
+    ds: Dataset,
+    sparql: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout: float | None = None,
+    max_rows: int | None = None,
 ) -> QueryResult:
     """Run a read-only SPARQL query with ``# param:`` defaults and ``params`` overrides."""
     query, bindings = prepare(sparql, params)
-    return execute(ds, query, bindings, timeout=timeout)
+    return execute(ds, query, bindings, timeout=timeout, max_rows=max_rows)
 
 
 # ---------------------------------------------------------------- formatting

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -126,9 +127,13 @@ def remove_stale_temps(folder: str | Path, targets: set[str] | None = None) -> l
         if not match or (targets is not None and not any(target == t or target.startswith(f".{t}.") for t in targets)):
             continue  # (a temp of a temp, ``..graph.html.1.ab12cd34.tmp.1.ef56ab78.tmp``, belongs to graph.html)
         pid = int(match.group("pid"))
-        if pid != os.getpid() and not _alive(pid) and entry.is_file(follow_symlinks=False):
-            _remove_quietly(Path(entry.path))
-            removed.append(Path(entry.path))
+        if pid != os.getpid() and not _alive(pid):
+            if entry.is_file(follow_symlinks=False):
+                _remove_quietly(Path(entry.path))
+                removed.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):  # a temporary store or sort folder
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
     return removed
 
 
@@ -179,6 +184,56 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temp path next to ``path``; it replaces ``path`` only if the body succeeds."""
     with atomic_outputs({"out": path}) as temps:
         yield temps["out"]
+
+
+def temp_folder(target: str | Path) -> Path:
+    """Create an empty temporary folder ``.{name}.{pid}.{random}.tmp`` beside ``target``; return it.
+
+    Folders of this form left by killed processes are removed (as temp files are).
+    """
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{target.parent}: cannot create the folder: {exc.strerror or exc}") from None
+    remove_stale_temps(target.parent, {target.name})
+    for _ in range(100):
+        candidate = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        return candidate
+    raise ExportError(f"{target}: cannot create a temporary folder")  # pragma: no cover
+
+
+def remove_folder(path: str | Path) -> None:
+    """Remove a (temporary) folder and everything in it, with Ctrl-C held; errors are ignored."""
+    with _sigint_held():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def replace_folder(temp: str | Path, target: str | Path) -> None:
+    """Put the finished folder ``temp`` in place of ``target`` (the old one is removed).
+
+    The old folder is first renamed aside, then ``temp`` renamed onto ``target``: readers see the
+    old folder or the new one (and, for microseconds, none).
+    """
+    temp, target = Path(temp), Path(target)
+    try:
+        with _sigint_held():
+            old = None
+            if target.exists() or target.is_symlink():
+                old = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+                os.replace(target, old)
+            os.replace(temp, target)
+            _fsync_dir(target.parent)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else _remove_quietly(old)
+    except OSError as exc:
+        raise ExportError(f"{target}: cannot replace: {exc.strerror or exc}") from None
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:

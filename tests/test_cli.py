@@ -95,7 +95,7 @@ def sources(tmp_path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}  # (not the cache/ folder)
 
 
 # ---------------------------------------------------------------- kg build

@@ -43,7 +43,7 @@ def previous(seeds_build, tmp_path) -> tuple[Path, dict[str, bytes]]:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.endswith(".tmp")}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.endswith(".tmp") and p.is_file()}
 
 
 def temps(folder: Path) -> list[str]:

@@ -228,7 +228,7 @@ BREAKAGES: dict[str, tuple[Callable[[Dataset], None], list[str]]] = {
         ["kg:confidence", "[0, 1]"],
     ),
     "start after end": (
-        lambda ds: _prov(ds).set((_position(ds, "span"), OA.start, Literal(200, datatype=XSD.nonNegativeInteger))),
+        lambda ds: _prov(ds).set((_position(ds, "span"), OA.start, Literal(200, datatype=XSD.integer))),
         ["oa:start", "<= oa:end"],
     ),
     "quote does not fit the offsets": (
@@ -237,8 +237,8 @@ BREAKAGES: dict[str, tuple[Callable[[Dataset], None], list[str]]] = {
     ),
     "span outside the sentence": (
         lambda ds: [
-            _prov(ds).set((_position(ds, "span"), OA.start, Literal(300, datatype=XSD.nonNegativeInteger))),
-            _prov(ds).set((_position(ds, "span"), OA.end, Literal(360, datatype=XSD.nonNegativeInteger))),
+            _prov(ds).set((_position(ds, "span"), OA.start, Literal(300, datatype=XSD.integer))),
+            _prov(ds).set((_position(ds, "span"), OA.end, Literal(360, datatype=XSD.integer))),
         ],
         ["does not lie within the evidence sentence"],
     ),

@@ -279,8 +279,8 @@ def test_evidence_quotes_and_offsets_match_the_fixture(ds: Dataset) -> None:
             assert prov.value(resource, OA.hasSource) == iri(f"doc/{ev.doc_id}")
             position = _selector(prov, resource, OA.TextPositionSelector)
             quote = _selector(prov, resource, OA.TextQuoteSelector)
-            assert prov.value(position, OA.start) == Literal(start, datatype=XSD.nonNegativeInteger)
-            assert prov.value(position, OA.end) == Literal(end, datatype=XSD.nonNegativeInteger)
+            assert prov.value(position, OA.start) == Literal(start, datatype=XSD.integer)
+            assert prov.value(position, OA.end) == Literal(end, datatype=XSD.integer)
             assert str(prov.value(quote, OA.exact)) == exact
             assert text[start:end] == exact, (fact.kind, exact)
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kg.extract.lexicon import load_lexicon, words_pattern
+from kg.extract.lexicon import alternation, load_lexicon, words_pattern
 
 QUOTE_OPEN = '“"‘'
 PLAN_KINDS = {
@@ -74,13 +74,8 @@ def _gazetteer() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
 @cache
 def _regional_patterns() -> tuple[re.Pattern[str], ...]:
     lex = load_lexicon()
-    regions = "|".join(
-        sorted(
-            (re.escape(e) for e in {n for n, es in lex.places.items() if any(x.is_chinese for x in es)}),
-            key=len,
-            reverse=True,
-        )
-    )
+    chinese = {n for n, es in lex.places.items() if any(x.is_chinese for x in es)}
+    regions = alternation(chinese, ignore_case=True, space=r"\ ", apostrophes=False)
     out = []
     for p in lex.initiatives["patterns"]["regional"]:
         p = p.replace("{region}", f"(?:{regions}|northeast china|the northeast)").replace("{number}", r"\d+")

@@ -30,13 +30,47 @@ def apos(pattern: str) -> str:
     return "".join(APOS if ch in "'’" else ch for ch in pattern)
 
 
-def words_pattern(forms: list[str] | tuple[str, ...]) -> str:
-    """A regex alternation matching any of ``forms`` as whole words, longest first."""
-    alts = []
-    for f in sorted(set(forms), key=len, reverse=True):
-        esc = apos(re.escape(f).replace("\\ ", r"\s+"))
-        alts.append(esc)
-    return r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])"
+def alternation(forms, *, ignore_case: bool, space: str = r"\s+", apostrophes: bool = True) -> str:
+    """A regex matching any of ``forms``, trying longer forms first, written as a prefix trie.
+
+    The same matches as a flat alternation sorted longest first, in far fewer steps: Python's
+    ``re`` tries a flat alternation of 1,000+ place names one by one at every position, a trie
+    (``(?:s(?:hen(?:yang|zhen)|...)``) fails at the first letter. Where a form ends and a longer one
+    continues, the continuation is tried first (a greedy optional group), so backtracking visits
+    the forms in the same order. Spaces match ``space``; straight and curly apostrophes match each
+    other when ``apostrophes``; with ``ignore_case`` (for patterns compiled with ``re.I``) letters are keyed in lower
+    case, so that no two branches can match the same character.
+    """
+    trie: dict = {}
+    for form in set(forms):
+        node = trie
+        for ch in form:
+            if ch in "'’":
+                ch = "'"
+            elif ignore_case and len(ch.lower()) == 1:
+                ch = ch.lower()
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = []
+        for unit in sorted(k for k in node if k):
+            head = space if unit == " " else APOS if unit == "'" and apostrophes else re.escape(unit)
+            alts.append(head + emit(node[unit]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(trie) + ")"
+
+
+def words_pattern(forms: list[str] | tuple[str, ...], *, ignore_case: bool = True) -> str:
+    """A regex matching any of ``forms`` as whole words, longest first (see ``alternation``).
+
+    ``ignore_case`` must match the flags the pattern is compiled with (``re.I`` or not).
+    """
+    return r"(?<![\w-])" + alternation(forms, ignore_case=ignore_case) + r"(?![\w-])"
 
 
 @dataclass(frozen=True)

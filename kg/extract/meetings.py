@@ -58,6 +58,9 @@ class MeetingSpan:
     refs: list[int] = field(default_factory=list)  # offsets where "the meeting" refers to it
 
 
+NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})  # the tags spaCy's attribute ruler maps to NOUN or PROPN
+
+
 @cache
 def _kinds() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
     lex = load_lexicon()
@@ -89,7 +92,7 @@ def find_meetings(
         noun = re.sub(r"\s+", " ", m.group().lower())
         kind = noun_kind.get(noun, "party congress")
         tok = _token_at(doc, m.end() - 1)
-        if tok is not None and tok.pos_ not in ("NOUN", "PROPN") and noun not in ("talks",):
+        if tok is not None and tok.tag_ not in NOUN_TAGS and noun not in ("talks",):
             continue
         start, end = _phrase(doc, text, m.start(), m.end(), orgs)
         label = text[start:end].strip()

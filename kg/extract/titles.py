@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kg.extract.lexicon import Lexicon, Title, load_lexicon, words_pattern
 from kg.extract.orgs import DocContext, OrgHit, canonical_name
@@ -58,6 +59,23 @@ _SIMPLE = [
 ]
 
 
+def _hon_nat_res(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The honorific and national-adjective patterns (compiled once for the shipped lexicon)."""
+    return _default_hon_nat_res() if lex is load_lexicon() else _compile_hon_nat(lex)
+
+
+def _compile_hon_nat(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return (
+        re.compile(words_pattern(list(lex.honorifics)), re.I),
+        re.compile(words_pattern(list(lex.national_adjectives)), re.I),
+    )
+
+
+@cache
+def _default_hon_nat_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _compile_hon_nat(load_lexicon())
+
+
 class TitleScanner:
     """Turns the text around a name into items (titles, organizations, places, linking words)."""
 
@@ -66,9 +84,8 @@ class TitleScanner:
         self.ctx = ctx
         self.lex = lex or load_lexicon()
         self.orgs_at = {o.start: o for o in orgs}
-        self._title_re = re.compile(words_pattern(list(self.lex.title_by_form)), re.I)
-        self._hon_re = re.compile(words_pattern(list(self.lex.honorifics)), re.I)
-        self._nat_re = re.compile(words_pattern(list(self.lex.national_adjectives)), re.I)
+        self._title_re = self.lex.title_re
+        self._hon_re, self._nat_re = _hon_nat_res(self.lex)
 
     def item_at(self, pos: int) -> Item | None:
         """The item starting at ``pos`` (after spaces), or None when the title phrase ends there."""

@@ -8,9 +8,10 @@ N-Quads of two builds of the same corpus are byte-identical. This module must no
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
@@ -118,8 +119,11 @@ def _add_organization(g: Graph, org: Organization) -> None:
         g.add((node, ORG.subOrganizationOf, iri(org.parent)))
 
 
-def entities_graph(corpus: Corpus, g: Graph) -> Graph:
-    """Add the entity descriptions of ``corpus`` to ``g`` (the ``id:graph/entities`` graph)."""
+def entities_graph(corpus: Corpus, g: Graph, *, role_labels: dict[str, str] | None = None) -> Graph:
+    """Add the entity descriptions of ``corpus`` to ``g`` (the ``id:graph/entities`` graph).
+
+    ``role_labels`` (default: computed from ``corpus.posts``) are the roles to describe.
+    """
     for doc in corpus.documents:
         node = iri(doc.key)
         g.add((node, RDF.type, SDO.NewsArticle))
@@ -144,7 +148,7 @@ def entities_graph(corpus: Corpus, g: Graph) -> Graph:
         _add_names(g, node, person.name, person.aliases)
     for org in corpus.organizations:
         _add_organization(g, org)
-    for role, label in _role_labels(corpus.posts).items():
+    for role, label in (_role_labels(corpus.posts) if role_labels is None else role_labels).items():
         g.add((iri(role), RDF.type, ORG.Role))
         g.add((iri(role), RDFS.label, Literal(label)))
     for post in corpus.posts:
@@ -236,6 +240,66 @@ def corpus_to_dataset(corpus: Corpus, *, version: str | None = None) -> Dataset:
             as_of=fact.as_of or doc_dates.get(doc_id),
         )
     return ds
+
+
+class _Sink:
+    """Collects triples (``add`` is all the graph builders above call)."""
+
+    def __init__(self) -> None:
+        self.triples: list[tuple[Node, Node, Node]] = []
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        self.triples.append(triple)
+
+
+Quad = tuple[Node, Node, Node, URIRef]
+
+_ENTITY_KINDS = ("documents", "places", "people", "organizations", "posts", "meetings", "initiatives")
+
+
+def corpus_parts(corpus: Corpus, *, version: str | None = None, chunk: int = 2_000) -> Iterator[tuple[str, list[Quad]]]:
+    """The quads of ``corpus_to_dataset(corpus)`` in small parts, never all at once.
+
+    Yields ``("head", quads)`` (the extraction activity), then ``("entities", quads)`` for up to
+    ``chunk`` entities of one kind at a time, then ``("facts", quads)``: the assertion graphs and
+    provenance of up to ``chunk`` facts (in assertion key order). A quad may appear in two parts
+    (the ``id:date/...`` instants); a store keeps it once.
+    """
+    sink = _Sink()
+    activity = add_activity(sink, version or __version__)
+    yield "head", [(s, p, o, PROVENANCE_GRAPH) for s, p, o in sink.triples]
+    empty = dataclasses.replace(corpus, **{kind: () for kind in (*_ENTITY_KINDS, "facts")})
+    labels = _role_labels(corpus.posts)
+    for kind in _ENTITY_KINDS:
+        items = getattr(corpus, kind)
+        for start in range(0, len(items), chunk):
+            sink = _Sink()
+            part = dataclasses.replace(empty, **{kind: items[start : start + chunk]})
+            entities_graph(part, sink, role_labels=labels if kind == "posts" and start == 0 else {})
+            yield "entities", [(s, p, o, ENTITIES_GRAPH) for s, p, o in sink.triples]
+    doc_keys = {doc.doc_id: doc.key for doc in corpus.documents}
+    doc_dates = {doc.doc_id: doc.date for doc in corpus.documents}
+    meetings = {m.key: m for m in corpus.meetings}
+    chosen = _unique_facts(corpus.facts)
+    keys = sorted(chosen)
+    for start in range(0, len(keys), chunk):
+        quads: list[Quad] = []
+        prov = _Sink()
+        for key in keys[start : start + chunk]:
+            fact = chosen[key]
+            doc_id = fact.evidence.doc_id
+            assertion = iri(key)
+            quads += [(s, p, o, assertion) for s, p, o in fact_triples(fact, meetings)]
+            add_provenance(
+                prov,
+                assertion,
+                fact,
+                document=iri(doc_keys.get(doc_id, f"doc/{doc_id}")),
+                activity=activity,
+                as_of=fact.as_of or doc_dates.get(doc_id),
+            )
+        quads += [(s, p, o, PROVENANCE_GRAPH) for s, p, o in prov.triples]
+        yield "facts", quads
 
 
 def facts_graph(ds: Dataset) -> Graph:

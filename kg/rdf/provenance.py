@@ -59,8 +59,8 @@ def _add_text_resource(g: Graph, node: URIRef, document: URIRef, start: int, end
     g.add((node, OA.hasSelector, position))
     g.add((node, OA.hasSelector, quote))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, Literal(start, datatype=XSD.integer)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.integer)))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(exact)))
 

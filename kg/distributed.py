@@ -1,0 +1,306 @@
+"""Beyond one machine: a resolved corpus as N-Quads shards, bulk-loaded into an Oxigraph server.
+
+    shards = write_shards(corpus, "out/shards")                        # mapped here
+    shards = write_shards(corpus, "out/shards", "tcp://host:8786")     # mapped on the Dask workers
+    load_shards("out/oxigraph", shards)                                # oxigraph load --location ... --file ...
+    with oxigraph_server("out/oxigraph") as url:                       # oxigraph serve on a free local port
+        print(kg.remote.query_remote("people", url, fmt="csv"))
+
+Shards: ``part-00000.nq`` holds the entity descriptions (``id:graph/entities``) and the extraction
+activity; ``part-00001.nq`` ... hold the assertion graphs and provenance of ``facts_per_shard``
+facts each, in assertion-key order. Lines are sorted, so the same corpus always gives the same
+bytes, and the union of the shards is exactly ``kg.rdf.mapping.corpus_to_dataset(corpus)`` (an
+``id:date/...`` instant may appear in several shards; a store keeps it once). Each shard is
+written atomically (temp file + ``os.replace``), and ``part-*.nq`` files of an earlier, larger
+run are removed at the end (an interrupted run can leave complete shards of two runs: run it
+again). With a scheduler the workers only map and return text: they need not share a file
+system with this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import deque
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import EndpointError, ExportError, GraphError, KgError
+from kg.model import Corpus, Fact, Meeting
+
+__all__ = ["free_port", "load_shards", "oxigraph_binary", "oxigraph_server", "shard_name", "write_shards"]
+
+SHARD_GLOB = "part-*.nq"
+
+
+def shard_name(index: int) -> str:
+    """``part-00000.nq`` (entities), ``part-00001.nq`` ... (facts)."""
+    return f"part-{index:05d}.nq"
+
+
+# ---------------------------------------------------------------- mapping (runs on workers too)
+
+
+def _unique_facts(facts: Sequence[Fact]) -> list[tuple[str, Fact]]:
+    """(assertion key, fact) sorted by key; of facts with one key the one corpus_to_dataset keeps."""
+    from kg.rdf.provenance import assertion_key
+
+    chosen: dict[str, Fact] = {}
+    for fact in facts:
+        key = assertion_key(fact)
+        other = chosen.get(key)
+        if other is None or (fact.confidence, str(fact.as_of)) > (other.confidence, str(other.as_of)):
+            chosen[key] = fact
+    return sorted(chosen.items())
+
+
+def entities_nquads(corpus: Corpus, version: str) -> str:
+    """The entity descriptions and the extraction activity, as sorted N-Quads."""
+    from rdflib import Dataset
+
+    from kg.rdf.mapping import ENTITIES_GRAPH, PROVENANCE_GRAPH, entities_graph, sorted_nquads
+    from kg.rdf.provenance import add_activity
+
+    ds = Dataset()
+    entities_graph(corpus, ds.graph(ENTITIES_GRAPH))
+    add_activity(ds.graph(PROVENANCE_GRAPH), version)
+    return sorted_nquads(ds)
+
+
+def facts_nquads(
+    items: Sequence[tuple[str, Fact]],
+    meetings: dict[str, Meeting],
+    documents: dict[str, tuple[str, object]],
+    version: str,
+) -> str:
+    """Assertion graphs and provenance of ``items`` as sorted N-Quads.
+
+    ``meetings`` holds the meetings the ``reports`` facts name; ``documents`` maps doc_id to
+    (document key, date) for the documents the facts come from.
+    """
+    from rdflib import Dataset, Graph
+
+    from kg.rdf.mapping import PROVENANCE_GRAPH, fact_triples, iri, sorted_nquads
+    from kg.rdf.provenance import add_activity, add_provenance
+
+    activity = add_activity(Graph(), version)  # only its IRI: the triples live in the entities shard
+    ds = Dataset()
+    prov = ds.graph(PROVENANCE_GRAPH)
+    for key, fact in items:
+        doc_id = fact.evidence.doc_id
+        doc_key, doc_date = documents.get(doc_id, (f"doc/{doc_id}", None))
+        assertion = iri(key)
+        graph = ds.graph(assertion)
+        for triple in fact_triples(fact, meetings):
+            graph.add(triple)
+        add_provenance(prov, assertion, fact, document=iri(doc_key), activity=activity, as_of=fact.as_of or doc_date)
+    return sorted_nquads(ds)
+
+
+def _fact_tasks(corpus: Corpus, per_shard: int, version: str) -> Iterator[tuple]:
+    """Arguments of ``facts_nquads`` for each fact shard, carrying only what the shard needs."""
+    meetings = {m.key: m for m in corpus.meetings}
+    documents = {d.doc_id: (d.key, d.date) for d in corpus.documents}
+    items = _unique_facts(corpus.facts)
+    for start in range(0, len(items), per_shard):
+        part = items[start : start + per_shard]
+        used_meetings = {f.object: meetings[f.object] for _, f in part if f.kind == "reports" and f.object in meetings}
+        used_docs = {f.evidence.doc_id: documents[f.evidence.doc_id] for _, f in part if f.evidence.doc_id in documents}
+        yield part, used_meetings, used_docs, version
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _texts_local(corpus: Corpus, per_shard: int, version: str) -> Iterator[str]:
+    yield entities_nquads(corpus, version)
+    for task in _fact_tasks(corpus, per_shard, version):
+        yield facts_nquads(*task)
+
+
+def _texts_dask(corpus: Corpus, per_shard: int, version: str, scheduler: str) -> Iterator[str]:
+    from kg.parallel import connect
+
+    client, cluster = connect(scheduler)
+    pending: deque = deque()
+    try:
+        window = 2 * max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        head = dataclasses.replace(corpus, facts=())  # the entities shard needs no facts
+        pending.append(client.submit(entities_nquads, head, version, pure=False))
+        for task in _fact_tasks(corpus, per_shard, version):
+            pending.append(client.submit(facts_nquads, *task, pure=False))
+            while len(pending) >= window:
+                yield _result(pending.popleft(), scheduler)
+        while pending:
+            yield _result(pending.popleft(), scheduler)
+    finally:
+        try:
+            if pending:
+                client.cancel(list(pending))
+            client.close()
+        finally:
+            if cluster is not None:
+                cluster.close()
+
+
+def _result(future, scheduler: str) -> str:  # noqa: ANN001
+    try:
+        text = future.result()
+        future.release()
+        return text
+    except KgError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the task raised
+        raise KgError(f"mapping a shard failed on {scheduler}: {type(exc).__name__}: {exc}") from None
+
+
+def write_shards(
+    corpus: Corpus,
+    folder: str | Path,
+    scheduler: str | None = None,
+    *,
+    facts_per_shard: int = 5000,
+    version: str | None = None,
+) -> list[Path]:
+    """Write ``corpus`` as N-Quads shards into ``folder``; return their paths in order.
+
+    ``scheduler`` ("local" or "tcp://HOST:PORT") maps the shards on Dask workers; None maps here.
+    """
+    if facts_per_shard < 1:
+        raise ValueError(f"facts_per_shard must be at least 1, got {facts_per_shard}")
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot create the shard folder: {exc}") from None
+    version = version or __version__
+    if scheduler is None:
+        texts = _texts_local(corpus, facts_per_shard, version)
+    else:
+        texts = _texts_dask(corpus, facts_per_shard, version, scheduler)
+    paths: list[Path] = []
+    try:
+        for index, text in enumerate(texts):
+            path = out / shard_name(index)
+            _write_atomically(path, text)
+            paths.append(path)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write a shard: {exc}") from None
+    finally:
+        texts.close()
+    for stale in sorted(set(out.glob(SHARD_GLOB)) - set(paths)):
+        stale.unlink()
+    return paths
+
+
+# ---------------------------------------------------------------- the Oxigraph server
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command: on PATH, or beside this Python (a virtual environment's bin/)."""
+    found = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
+    if not found:
+        raise KgError("the oxigraph command is not installed: pip install oxigraph")
+    return found
+
+
+def load_shards(location: str | Path, shards: Sequence[str | Path], *, binary: str | None = None) -> None:
+    """Bulk-load N-Quads ``shards`` into the Oxigraph store folder ``location`` (``oxigraph load``).
+
+    Each file loads atomically. The store must not be open in a server at the same time.
+    """
+    if not shards:
+        return
+    command = [binary or oxigraph_binary(), "load", "--location", os.fspath(location), "--file"]
+    command += [os.fspath(s) for s in shards]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise KgError(f"cannot run {command[0]}: {exc}") from None
+    if done.returncode != 0:
+        lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+        raise GraphError(f"{location}: oxigraph load failed: {lines[-1] if lines else f'exit {done.returncode}'}")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    request = urllib.request.Request(url + "?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def oxigraph_server(
+    location: str | Path,
+    *,
+    port: int | None = None,
+    union_default_graph: bool = True,
+    timeout: float = 30.0,
+    binary: str | None = None,
+) -> Iterator[str]:
+    """Run ``oxigraph serve`` on ``location`` at 127.0.0.1; yield its query URL; stop it on exit.
+
+    ``union_default_graph`` (the default) makes plain patterns match every graph, as kg's queries
+    expect (kg keeps every fact in a named graph).
+    """
+    port = port or free_port()
+    command = [binary or oxigraph_binary(), "serve", "--location", os.fspath(location), "--bind", f"127.0.0.1:{port}"]
+    if union_default_graph:
+        command.append("--union-default-graph")
+    url = f"http://127.0.0.1:{port}/query"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
+        try:
+            deadline = time.monotonic() + timeout
+            while not _answers(url):
+                if process.poll() is not None:
+                    log.seek(0)
+                    lines = [ln for ln in log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+                    why = lines[-1] if lines else f"exit {process.returncode}"
+                    raise EndpointError(f"{url}: oxigraph serve stopped: {why}")
+                if time.monotonic() > deadline:
+                    raise EndpointError(f"{url}: oxigraph serve did not answer within {timeout:g} s")
+                time.sleep(0.05)
+            yield url
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()

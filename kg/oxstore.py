@@ -1,0 +1,292 @@
+"""A persistent graph store on Oxigraph (pyoxigraph), beside the in-memory rdflib default.
+
+    store = open_store("out/store")             # a folder; None for an in-memory store
+    load_nquads(store, "out/graph.nq")          # bulk load (also bytes)
+    load_dataset(store, ds)                     # an rdflib Dataset, e.g. from kg.rdf.mapping
+    load_corpus(store, corpus)                  # a resolved Corpus, mapped chunk by chunk (no whole Dataset)
+    vars, rows = query_store(store, sparql)     # rows as kg.query.QueryResult rows: strings, None unbound
+    result = run_query(store, "people")         # a kg.query.QueryResult, so kg.query.format_result works
+
+Queries see the store the way kg's rdflib Dataset (``default_union=True``) does: ``GRAPH ?a {...}``
+ranges over the named graphs (one per assertion, plus ``id:graph/entities`` and
+``id:graph/provenance``) and plain patterns match the union of all graphs. kg's query rules hold:
+the text is checked with ``kg.query.prepare`` first (SPARQL Update and SERVICE are refused,
+``# param:`` defaults and overrides are applied), and kg's prefixes are predeclared.
+
+Differences from rdflib a caller can see (see BENCHMARKS.md): Oxigraph stores typed literals in
+canonical form, so a non-canonical lexical form reads back canonical (``"1.0"^^xsd:decimal`` as
+``"1"``, ``"0010"^^xsd:integer`` as ``"10"``), and the integer types derived from xsd:integer come
+back as xsd:integer (which is why kg types its ``oa:start``/``oa:end`` offsets xsd:integer); and
+rows come back in Oxigraph's order where the query has no ORDER BY (and for ties of an ORDER BY).
+``dump_nquads`` writes quads in an order that depends on how they were loaded: sort the lines (as
+``kg.store.sorted_nquads`` does) for a byte-stable export.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+from kg import __version__
+from kg.errors import GraphError, QueryError
+from kg.model import Corpus
+from kg.rdf.namespace import PREFIXES
+
+__all__ = [
+    "dump_nquads",
+    "load_corpus",
+    "load_dataset",
+    "load_nquads",
+    "open_store",
+    "query_store",
+    "run_query",
+    "to_oxigraph",
+    "to_rdflib",
+]
+
+_XSD_STRING = str(XSD.string)
+_RDF_LANG_STRING = str(RDF.langString)
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_BATCH = 50_000  # quads handed to Oxigraph at once
+
+
+# ---------------------------------------------------------------- opening
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = False) -> ox.Store:
+    """Open (creating it if needed) the Oxigraph store in folder ``path``; ``None`` for an in-memory store.
+
+    ``read_only`` opens an existing store for reading only (several processes may do so at once).
+    Raises ``GraphError`` when the folder cannot be used (missing for ``read_only``, locked by
+    another writer, not a store).
+    """
+    if path is None:
+        return ox.Store()
+    folder = Path(path)
+    try:
+        if read_only:
+            if not folder.is_dir():
+                raise GraphError(f"{folder}: no such store")
+            return ox.Store.read_only(str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(folder))
+    except OSError as exc:
+        raise GraphError(f"{folder}: cannot open the Oxigraph store: {exc}") from None
+
+
+# ---------------------------------------------------------------- terms
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r} in Oxigraph")
+
+
+def _graph_name(identifier: Node) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    if identifier is None or identifier == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return to_oxigraph(identifier)
+
+
+def to_rdflib(term: object) -> Node | None:
+    """A pyoxigraph term as the rdflib term kg.query would return (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return RdfLiteral(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+            return RdfLiteral(term.value)
+        return RdfLiteral(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unsupported term in a query answer: {term!r}")
+
+
+def _cell(term: object) -> str | None:
+    """The row value kg.query uses: the lexical form or IRI, ``_:id`` for blank nodes, None unbound."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_nquads(store: ox.Store, source: str | Path | bytes) -> None:
+    """Bulk-load N-Quads (a file path, or the data as bytes) into ``store``.
+
+    Bulk loading writes straight to the store's files without a transaction: readers may see a
+    partial load, and a failed load leaves the quads loaded so far.
+    """
+    try:
+        if isinstance(source, bytes | bytearray):
+            store.bulk_load(input=bytes(source), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(path=os.fspath(source), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise GraphError(f"{source if not isinstance(source, bytes | bytearray) else 'N-Quads'}: {exc}") from None
+    except OSError as exc:
+        raise GraphError(f"cannot load into the Oxigraph store: {exc}") from None
+    store.flush()
+
+
+def _extend(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
+    count = 0
+    batch: list[ox.Quad] = []
+    for quad in quads:
+        batch.append(quad)
+        if len(batch) >= _BATCH:
+            store.bulk_extend(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        store.bulk_extend(batch)
+        count += len(batch)
+    return count
+
+
+def _dataset_quads(ds: Dataset) -> Iterator[ox.Quad]:
+    cache: dict[Node, object] = {}  # IRIs repeat a lot: convert each once per call
+
+    def term(node: Node):  # noqa: ANN202
+        found = cache.get(node)
+        if found is None:
+            found = to_oxigraph(node)
+            if len(cache) < 1_000_000:
+                cache[node] = found
+        return found
+
+    for graph in ds.graphs():
+        name = _graph_name(graph.identifier)
+        for s, p, o in graph:
+            yield ox.Quad(term(s), term(p), term(o), name)
+
+
+def load_dataset(store: ox.Store, ds: Dataset) -> int:
+    """Add every quad of the rdflib Dataset ``ds`` to ``store`` (bulk, no transaction); return the count."""
+    count = _extend(store, _dataset_quads(ds))
+    store.flush()
+    return count
+
+
+def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, chunk: int = 2_000) -> int:
+    """Map a resolved ``Corpus`` into ``store`` a few thousand facts at a time; return the quads written.
+
+    The store ends up with the same quads as ``load_dataset(store, corpus_to_dataset(corpus))``
+    (see ``kg.rdf.mapping.corpus_parts``), but no rdflib Dataset of the whole graph is ever built,
+    so memory stays flat in the size of the corpus. (The count includes the ``id:date/...``
+    instants once per part that uses them; the store keeps each quad once.)
+    """
+    from kg.rdf.mapping import corpus_parts
+
+    count = 0
+    for _, quads in corpus_parts(corpus, version=version or __version__, chunk=chunk):
+        terms = ((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in quads)
+        count += _extend(store, (ox.Quad(*four) for four in terms))
+    store.flush()
+    return count
+
+
+def dump_nquads(store: ox.Store, path: str | Path | None = None) -> bytes | None:
+    """The whole store as N-Quads: written to ``path`` (streamed), or returned as bytes when ``path`` is None."""
+    if path is None:
+        return store.dump(format=ox.RdfFormat.N_QUADS)
+    store.dump(os.fspath(path), format=ox.RdfFormat.N_QUADS)
+    return None
+
+
+# ---------------------------------------------------------------- querying
+
+
+@lru_cache(maxsize=256)
+def _prepared(sparql: str, params: tuple[tuple[str, str], ...]) -> tuple[str, tuple[tuple[str, Node], ...]]:
+    """kg.query's checks and parameters for ``sparql``: (query text to run, variable bindings)."""
+    from kg import query as kq
+
+    query, bindings = kq.prepare(sparql, dict(params) or None)  # refuses updates and SERVICE
+    text, _ = kq._apply_params(sparql, query, dict(params) or None)  # VALUES defaults replaced  # noqa: SLF001
+    return text, tuple((str(var), term) for var, term in bindings.items())
+
+
+def _execute(store: ox.Store, sparql: str, params: Mapping[str, str] | None):  # noqa: ANN202
+    from kg.query import resolve_query
+
+    text, bindings = _prepared(resolve_query(sparql), tuple(sorted((params or {}).items())))
+    substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings}
+    try:
+        return store.query(
+            text,
+            prefixes=_PREFIXES,
+            use_default_graph_as_union=True,
+            substitutions=substitutions or None,
+        )
+    except SyntaxError as exc:
+        raise QueryError(f"Oxigraph cannot parse the query: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+
+
+def query_store(
+    store: ox.Store, sparql: str, params: Mapping[str, str] | None = None
+) -> tuple[tuple[str, ...], tuple[tuple[str | None, ...], ...]]:
+    """Run a SELECT query: (variable names, rows of strings or None), the shape of kg.query's QueryResult.
+
+    ``sparql`` is inline SPARQL, a ``.rq`` file or the name of a query in ``kg/queries``.
+    """
+    answer = _execute(store, sparql, params)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError("query_store runs SELECT queries; use run_query for ASK, CONSTRUCT and DESCRIBE")
+    names = tuple(v.value for v in answer.variables)
+    try:
+        rows = tuple(tuple(_cell(solution[i]) for i in range(len(names))) for solution in answer)
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    return names, rows
+
+
+def run_query(store: ox.Store, sparql: str, params: Mapping[str, str] | None = None):  # noqa: ANN201
+    """Run any read-only query and return a ``kg.query.QueryResult`` (select, ask or graph)."""
+    from kg.query import QueryResult
+    from kg.rdf.namespace import bind_prefixes
+
+    answer = _execute(store, sparql, params)
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            graph = bind_prefixes(Graph())
+            for triple in answer:
+                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+            return QueryResult("graph", graph=graph)
+        names = tuple(v.value for v in answer.variables)
+        raw = [tuple(solution[i] for i in range(len(names))) for solution in answer]
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    rows = tuple(tuple(_cell(t) for t in row) for row in raw)
+    terms = tuple(tuple(to_rdflib(t) for t in row) for row in raw)
+    return QueryResult("select", vars=names, rows=rows, terms=terms)

@@ -1,0 +1,70 @@
+"""Run a ``kg serve`` app under uvicorn in a background thread (tests, benchmarks, embedding).
+
+with background_server(app) as url:    # "http://127.0.0.1:PORT" on a free port
+    ...
+
+``QuietServer`` is what ``kg serve`` runs in the foreground: Ctrl-C or SIGTERM asks it to finish
+the answers in progress and stop, without uvicorn's re-raised signal and traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
+
+from kg.errors import KgError
+
+
+class QuietServer(uvicorn.Server):
+    """uvicorn's server, but a signal only asks it to stop; ``stopped_by`` records which one."""
+
+    stopped_by: int | None = None
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self._stop) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _stop(self, sig: int, frame: object) -> None:
+        if self.stopped_by is not None:
+            self.force_exit = True  # a second Ctrl-C: do not wait for open connections
+        self.stopped_by = sig
+        self.should_exit = True
+
+
+@contextlib.contextmanager
+def background_server(app, host: str = "127.0.0.1", *, startup_timeout: float = 30.0) -> Iterator[str]:  # noqa: ANN001
+    """Serve ``app`` on a free port of ``host`` while the block runs; yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="kg-serve", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise KgError(f"the server did not start on {host}:{port}")
+        time.sleep(0.02)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -1,0 +1,214 @@
+"""The streaming build: lazy ingest, chunked mapping into an Oxigraph store, exports from the store,
+validation by parts, the store swapped in atomically, progress reports."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import XSD, Dataset, Literal
+
+from kg import oxstore
+from kg.build import build
+from kg.errors import DocumentError, InputError, ValidationError
+from kg.ingest import iter_documents, load_documents, scan_documents
+from kg.rdf.dump import external_sort
+from kg.rdf.mapping import PROVENANCE_GRAPH, corpus_parts, corpus_to_dataset
+from kg.store import load_graph
+from kg.validate_parts import PartValidator
+from tests.fixtures.golden_corpus import golden_corpus
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+
+
+def _canonical(term):  # Oxigraph keeps xsd:integer for the integer types derived from it
+    if isinstance(term, Literal) and term.datatype == XSD.nonNegativeInteger:
+        return Literal(str(term), datatype=XSD.integer)
+    return term
+
+
+def quads(ds: Dataset) -> set[tuple]:
+    return {(s, p, _canonical(o), g) for s, p, o, g in ds.quads((None, None, None, None))}
+
+
+@pytest.fixture(scope="module")
+def store_build(tmp_path_factory):
+    """The seeds built with ``--store``: (summary, output folder, store folder)."""
+    root = tmp_path_factory.mktemp("store-build")
+    store = root / "kgstore"
+    return build([SEEDS], root / "out", store=f"oxigraph:{store}"), root / "out", store
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def test_scan_keeps_no_text_and_reads_documents_in_id_order(tmp_path):
+    for name in ("b.txt", "a.txt", "c.txt"):
+        (tmp_path / name).write_text(f"Text of {name}.", encoding="utf-8")
+    scan = scan_documents([tmp_path / "c.txt", tmp_path])
+    assert [ref.doc_id for ref in scan.documents] == ["a", "b", "c"]
+    assert [ref.chars for ref in scan.documents] == [len("Text of a.txt.")] * 3
+    documents = list(iter_documents(scan.documents))
+    assert [d.text for d in documents] == ["Text of a.txt.", "Text of b.txt.", "Text of c.txt."]
+    assert {d.sha256 for d in documents} == {d.sha256 for d in load_documents([tmp_path]).documents}
+
+
+def test_a_file_changed_after_the_scan_is_a_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text("First text.", encoding="utf-8")
+    scan = scan_documents([tmp_path])
+    (tmp_path / "a.txt").write_text("Second text.", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"a\.txt: the file changed while kg was building"):
+        list(iter_documents(scan.documents))
+
+
+# ---------------------------------------------------------------- mapping and sorting
+
+
+def test_corpus_parts_hold_exactly_the_quads_of_corpus_to_dataset():
+    corpus = golden_corpus()
+    whole = quads(corpus_to_dataset(corpus, version="test"))
+    parts = list(corpus_parts(corpus, version="test", chunk=3))
+    assert len(parts) > 10 and parts[0][0] == "head"
+    assert {kind for kind, _ in parts} == {"head", "entities", "facts"}
+    assert {(s, p, _canonical(o), g) for _, part in parts for s, p, o, g in part} == whole
+
+
+def test_external_sort_merges_runs_into_sorted_unique_lines(tmp_path):
+    rng = random.Random(3)
+    lines = [f"<s{rng.randrange(500)}> <p> \"{rng.randrange(50)}\" .\n".encode() for _ in range(3000)]
+    out = io.BytesIO()
+    count = external_sort(lines, out, tmp_path / "runs", run_bytes=4096)  # many small runs
+    assert out.getvalue() == b"".join(sorted(set(lines)))
+    assert count == len(set(lines))
+    assert list((tmp_path / "runs").iterdir()) == []
+
+
+# ---------------------------------------------------------------- builds
+
+
+def test_exports_from_the_store_hold_the_mapped_graph(store_build):
+    summary, out, _ = store_build
+    nq = (out / "graph.nq").read_bytes().splitlines(keepends=True)
+    assert nq == sorted(set(nq)) and len(nq) == summary.triples
+    expected = quads(load_graph(out / "graph.nq"))
+    assert quads(load_graph(out / "graph.trig")) == expected
+    facts = {(s, p, o) for s, p, o, g in expected if g != PROVENANCE_GRAPH}
+    assert {(s, p, o) for s, p, o, _ in quads(load_graph(out / "graph.ttl"))} == facts
+    assert sorted(p.name for p in out.iterdir()) == ["build.json", "graph.html", "graph.nq", "graph.trig", "graph.ttl"]
+
+
+def test_the_store_answers_the_named_queries_like_the_files(store_build):
+    from kg.query import resolve_query, run_query
+
+    _, out, folder = store_build
+    store = oxstore.open_store(folder, read_only=True)
+    assert len(store) == len((out / "graph.nq").read_bytes().splitlines())
+    for name in ("people", "presided_meetings", "posts"):
+        _, rows = oxstore.query_store(store, name)
+        assert set(rows) == set(run_query(load_graph(out / "graph.trig"), resolve_query(name)).rows)
+
+
+def test_store_or_not_the_exports_are_byte_identical(store_build, seeds_build):
+    _, out, _ = store_build
+    for name in ("graph.nq", "graph.trig", "graph.ttl"):
+        assert (out / name).read_bytes() == (seeds_build[1] / name).read_bytes(), name
+    record = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert record["options"]["store"].startswith("oxigraph:")
+    assert record["validation"]["mode"] == "full" and record["validation"]["whole_graph"] is True
+    assert [d["doc_id"] for d in record["documents"]] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+def test_a_failed_build_leaves_the_previous_store_and_exports(store_build, tmp_path, monkeypatch):
+    _, out, folder = store_build
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    store_files = sorted(p.name for p in folder.iterdir())
+
+    def invalid(graph, **kwargs):
+        raise ValidationError("graph: 1 SHACL violation(s)", report="x")
+
+    monkeypatch.setattr("kg.validate.validate_graph", invalid)
+    with pytest.raises(ValidationError):
+        build([SEEDS / "002_528626af35be6906.txt"], out, store=f"oxigraph:{folder}")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in folder.iterdir()) == store_files
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["kgstore", "out"]  # no temp folders left
+    store = oxstore.open_store(folder, read_only=True)
+    assert len(store) == len(before["graph.nq"].splitlines())
+
+
+def test_a_new_build_replaces_the_store(tmp_path):
+    folder = tmp_path / "st"
+    build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "one", store=f"oxigraph:{folder}", html=False)
+    first = len(oxstore.open_store(folder, read_only=True))
+    summary = build([SEEDS / "003_6641e13d47637e34.txt"], tmp_path / "two", store=f"oxigraph:{folder}", html=False)
+    store = oxstore.open_store(folder, read_only=True)
+    assert len(store) == summary.triples != first
+    _, rows = oxstore.query_store(store, "SELECT DISTINCT ?d WHERE { ?d a schema:NewsArticle }")
+    assert rows == (("https://w3id.org/kg/id/doc/003_6641e13d47637e34",),)
+
+
+def test_unknown_store_kind_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="sqlite:x: unknown store; use oxigraph:PATH"):
+        build([SEEDS], tmp_path / "out", store="sqlite:x")
+
+
+def test_progress_reports_every_document(tmp_path):
+    calls = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+
+    build([SEEDS], tmp_path / "out", html=False, validate="off", progress=progress)
+    assert calls[0] == (0, 5) and calls[-1] == (5, 5) and len(calls) == 6
+
+
+def test_two_workers_give_the_same_graph(seeds_build, tmp_path):
+    summary = build([SEEDS], tmp_path / "out", workers=2, html=False)
+    assert summary.outputs["nq"].read_bytes() == (seeds_build[1] / "graph.nq").read_bytes()
+
+
+# ---------------------------------------------------------------- validation by parts
+
+
+def test_sample_validation_checks_parts_with_the_entities_they_use(tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.validate_parts.SAMPLE_PARTS", 3)
+    summary = build([SEEDS], tmp_path / "out", validate="sample", html=False)
+    record = json.loads((tmp_path / "out" / "build.json").read_text(encoding="utf-8"))
+    validation = record["validation"]
+    assert summary.validation == validation
+    assert validation["mode"] == "sample" and not validation["whole_graph"]
+    assert 0 < validation["parts_validated"] <= 3 < validation["parts"]
+
+
+def test_a_violation_in_a_validated_part_fails():
+    corpus = golden_corpus()
+    broken = type(corpus)(**{**corpus.__dict__, "documents": ()})  # facts cite undescribed documents
+    store = ox.Store()
+    validator = PartValidator("sample", len(broken.facts), 4)
+    from kg.publish import load_parts
+
+    load_parts(store, broken, validator)
+    with pytest.raises(ValidationError, match=r"SHACL violation.*a schema:NewsArticle"):
+        validator.validate(store)
+
+
+def test_validation_off_and_unknown_modes(tmp_path):
+    summary = build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", validate=False, html=False)
+    assert summary.validation == {"mode": "off"}
+    with pytest.raises(InputError, match="unknown validation mode 'most'"):
+        build([SEEDS], tmp_path / "out", validate="most")
+
+
+def test_a_folder_of_other_files_is_never_taken_for_a_store(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(InputError, match=r"mine: not an Oxigraph store \(and not empty\); choose another folder"):
+        build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", store=f"oxigraph:{tmp_path / 'mine'}")
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="file: not a folder"):
+        build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", store=f"oxigraph:{tmp_path / 'file'}")
