@@ -514,7 +514,8 @@ def _delimited(header: list[str], rows: list[list[str]], delimiter: str) -> str:
     return out.getvalue().rstrip("\n")
 
 
-def _json_term(term: Node) -> dict[str, str]:
+def json_term(term: Node) -> dict[str, str]:
+    """A term as a SPARQL 1.1 JSON results binding (``{"type": ..., "value": ...}``)."""
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
@@ -529,7 +530,7 @@ def _json_term(term: Node) -> dict[str, str]:
 
 def _json(result: QueryResult) -> str:
     bindings = [
-        {var: _json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
+        {var: json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
         for row in result.terms
     ]
     doc = {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}

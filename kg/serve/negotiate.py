@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import NotAcceptable
-from kg.query import QueryResult
+from kg.query import QueryResult, json_term
 
 __all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Format", "NotAcceptable", "choose", "negotiate", "serialize"]
 
@@ -122,19 +122,6 @@ def prefers_html(accept: str | None) -> bool:
 # ---------------------------------------------------------------- writing results
 
 
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    entry = {"type": "literal", "value": str(term)}
-    if isinstance(term, Literal) and term.language:
-        entry["xml:lang"] = term.language
-    elif isinstance(term, Literal) and term.datatype:
-        entry["datatype"] = str(term.datatype)
-    return entry
-
-
 def nt_term(term: Node) -> str:
     """A term in N-Triples syntax (one line: newlines and tabs escaped)."""
     if isinstance(term, URIRef):
@@ -155,7 +142,7 @@ def _json(result: QueryResult) -> str:
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     bindings = [
-        {var: _json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
+        {var: json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
         for row in result.terms
     ]
     return json.dumps({"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}, ensure_ascii=False)
