@@ -51,19 +51,6 @@ def shard_name(index: int) -> str:
 # ---------------------------------------------------------------- mapping (runs on workers too)
 
 
-def _unique_facts(facts: Sequence[Fact]) -> list[tuple[str, Fact]]:
-    """(assertion key, fact) sorted by key; of facts with one key the one corpus_to_dataset keeps."""
-    from kg.rdf.provenance import assertion_key
-
-    chosen: dict[str, Fact] = {}
-    for fact in facts:
-        key = assertion_key(fact)
-        other = chosen.get(key)
-        if other is None or (fact.confidence, str(fact.as_of)) > (other.confidence, str(other.as_of)):
-            chosen[key] = fact
-    return sorted(chosen.items())
-
-
 def entities_nquads(corpus: Corpus, version: str) -> str:
     """The entity descriptions and the extraction activity, as sorted N-Quads."""
     from rdflib import Dataset
@@ -111,7 +98,9 @@ def _fact_tasks(corpus: Corpus, per_shard: int, version: str) -> Iterator[tuple]
     """Arguments of ``facts_nquads`` for each fact shard, carrying only what the shard needs."""
     meetings = {m.key: m for m in corpus.meetings}
     documents = {d.doc_id: (d.key, d.date) for d in corpus.documents}
-    items = _unique_facts(corpus.facts)
+    from kg.rdf.mapping import unique_facts
+
+    items = sorted(unique_facts(corpus.facts).items())
     for start in range(0, len(items), per_shard):
         part = items[start : start + per_shard]
         used_meetings = {f.object: meetings[f.object] for _, f in part if f.kind == "reports" and f.object in meetings}

@@ -84,3 +84,22 @@ def seeds_build(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("seeds-exports")
     return build([SEEDS], out), out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by playwright (the browser tests; never a downloaded browser)."""
+    from kg.viz.browser import MISSING, chromium_path
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extra installs it
+        pytest.fail("the browser tests need playwright: pip install -e '.[test]'")
+    if chromium_path() is None:
+        pytest.fail(MISSING)
+    from kg.viz.browser import launch
+
+    with sync_playwright() as pw:
+        chromium = launch(pw)
+        yield chromium
+        chromium.close()

@@ -13,27 +13,10 @@ from pathlib import Path
 import pytest
 
 from kg.viz import render_html, render_timeline
-from kg.viz.browser import MISSING, chromium_path
 
 SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
 VIEWPORT = {"width": 1200, "height": 800}
 EVIL = "<script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the test extra installs it
-        pytest.fail("the browser tests need playwright: pip install -e '.[test]'")
-    if chromium_path() is None:
-        pytest.fail(MISSING)
-    from kg.viz.browser import launch
-
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

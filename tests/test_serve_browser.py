@@ -11,7 +11,6 @@ import pytest
 from kg.serve import create_app
 from kg.serve.backend import RdflibBackend
 from kg.serve.server import background_server
-from kg.viz.browser import MISSING, chromium_path
 from tests.fixtures.golden_corpus import GOLDEN_TRIG
 
 CONSTRUCT = """CONSTRUCT { ?meeting kg:presidedBy ?person . ?person org:holds ?post }
@@ -24,22 +23,6 @@ def server() -> str:
     with background_server(create_app(backend=backend, timeout=60)) as url:
         yield url
     backend.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the test extra installs it
-        pytest.fail("the browser tests need playwright: pip install -e '.[test]'")
-    if chromium_path() is None:
-        pytest.fail(MISSING)
-    from kg.viz.browser import launch
-
-    with sync_playwright() as pw:
-        chromium = launch(pw)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

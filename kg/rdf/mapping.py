@@ -200,7 +200,7 @@ def fact_triples(fact: Fact, meetings: dict[str, Meeting]) -> list[tuple[URIRef,
     raise ValueError(f"unknown fact kind {fact.kind!r} ({fact.subject} -> {fact.object})")
 
 
-def _unique_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
+def unique_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
     """Facts by assertion key; of facts with the same key the most confident one wins."""
     chosen: dict[str, Fact] = {}
     for fact in facts:
@@ -225,7 +225,7 @@ def corpus_to_dataset(corpus: Corpus, *, version: str | None = None) -> Dataset:
     doc_keys = {doc.doc_id: doc.key for doc in corpus.documents}
     doc_dates = {doc.doc_id: doc.date for doc in corpus.documents}
     meetings = {m.key: m for m in corpus.meetings}
-    for key, fact in sorted(_unique_facts(corpus.facts).items()):
+    for key, fact in sorted(unique_facts(corpus.facts).items()):
         doc_id = fact.evidence.doc_id
         assertion = iri(key)
         graph = ds.graph(assertion)
@@ -280,7 +280,7 @@ def corpus_parts(corpus: Corpus, *, version: str | None = None, chunk: int = 2_0
     doc_keys = {doc.doc_id: doc.key for doc in corpus.documents}
     doc_dates = {doc.doc_id: doc.date for doc in corpus.documents}
     meetings = {m.key: m for m in corpus.meetings}
-    chosen = _unique_facts(corpus.facts)
+    chosen = unique_facts(corpus.facts)
     keys = sorted(chosen)
     for start in range(0, len(keys), chunk):
         quads: list[Quad] = []

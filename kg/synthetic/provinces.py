@@ -13,6 +13,7 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from kg.extract.people import one_letter_apart
 from kg.model import Document
 
 MONTHS = "January February March April May June July August September October November December".split()
@@ -164,21 +165,6 @@ def cppcc(province: str) -> str:
     return f"{province} Provincial Committee of the CPPCC"
 
 
-def _one_letter_apart(a: str, b: str) -> bool:
-    if a.split()[0] != b.split()[0]:
-        return False
-    x, y = a.split()[1].lower(), b.split()[1].lower()
-    if abs(len(x) - len(y)) > 1:
-        return False
-    prev = list(range(len(y) + 1))
-    for i, cx in enumerate(x, 1):
-        cur = [i]
-        for j, cy in enumerate(y, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (cx != cy)))
-        prev = cur
-    return prev[-1] <= 1
-
-
 class _Namer:
     """Distinct names: unique in the world, one surname per province, no two names one letter apart."""
 
@@ -198,7 +184,7 @@ class _Namer:
             if given.lower() in _place_words() or given.capitalize() in surnames:
                 continue
             full = f"{surname} {given.capitalize()}"
-            if full in self.used or any(_one_letter_apart(full, o) for o in self.by_surname.get(surname, ())):
+            if full in self.used or any(one_letter_apart(full, o) for o in self.by_surname.get(surname, ())):
                 continue
             self.used.add(full)
             self.by_surname.setdefault(surname, []).append(full)
