@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from kg.errors import InputError
 from kg.extract.lexicon import load_lexicon
-from kg.extract.people import canonical_person_name, one_letter_apart
+from kg.extract.people import canonical_person_name, one_letter_apart, split_chinese_name
 from kg.model import (
     Corpus,
     DocumentExtraction,
@@ -268,11 +268,17 @@ def person_names(ex: DocumentExtraction) -> dict[tuple[str, int], str]:
         if len(name.split()) >= 2:
             out[(pm.surface, pm.evidence.start)] = merged.get(name, name)
             continue
-        before = [n for at, n in full if at < pm.evidence.start and n.split()[0] == name]
-        after = [n for at, n in full if at > pm.evidence.start and n.split()[0] == name]
+        before = [n for at, n in full if at < pm.evidence.start and _short_form(n, lex) == name]
+        after = [n for at, n in full if at > pm.evidence.start and _short_form(n, lex) == name]
         target = before[-1] if before else after[0] if after else name
         out[(pm.surface, pm.evidence.start)] = merged.get(target, target)
     return out
+
+
+def _short_form(full_name: str, lex) -> str:
+    """How an article names a person by one word: a Chinese surname comes first, other surnames last."""
+    words = full_name.split()
+    return words[0] if split_chinese_name(full_name, lex) is not None else words[-1]
 
 
 def _first(full: list[tuple[int, str]], name: str) -> int:

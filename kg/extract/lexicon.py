@@ -113,6 +113,7 @@ class Lexicon:
     roles: dict
     meetings: dict
     initiatives: dict
+    people: dict = field(default_factory=dict)
     level_words: dict[str, str] = field(default_factory=dict)
     level_adjectives: dict[str, str] = field(default_factory=dict)
 
@@ -212,6 +213,7 @@ def load_lexicon() -> Lexicon:
         roles=tomllib.loads(_data("roles.toml")),
         meetings=tomllib.loads(_data("meetings.toml")),
         initiatives=tomllib.loads(_data("initiatives.toml")),
+        people=tomllib.loads(_data("people.toml")),
         level_words=dict(bodies["levels"]),
         level_adjectives=dict(bodies["level_adjectives"]),
     )

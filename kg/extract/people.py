@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.lexicon import Lexicon, alternation, load_lexicon, words_pattern
 from kg.extract.orgs import OrgHit
 
 ENGLISH_WORD_SURNAMES = frozenset(
@@ -31,6 +31,7 @@ class PersonCandidate:
     chinese: bool  # has the shape of a Chinese name
     from_model: bool  # spaCy tagged it PERSON
     dep: str = ""  # dependency label of its last token
+    marked: bool = False  # a credit line or a person noun says it is a person ("Photo by X", "X, a reporter")
 
 
 def split_chinese_name(surface: str, lex: Lexicon) -> tuple[str, str] | None:
@@ -61,7 +62,7 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
     lex = load_lexicon()
     found: dict[tuple[int, int], PersonCandidate] = {}
 
-    def add(start: int, end: int, from_model: bool, dep: str = "") -> None:
+    def add(start: int, end: int, from_model: bool, dep: str = "", marked: bool = False) -> None:
         while start < end and not text[start].isalpha():  # "-- Chen Jining" from a dateline
             start += 1
         surface = text[start:end]
@@ -89,17 +90,19 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
             chinese,
             from_model or (prev.from_model if prev else False),
             dep or (prev.dep if prev else ""),
+            marked or (prev.marked if prev else False),
         )
 
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
-        start, end = _trim_entity(text, ent.start_char, ent.end_char, lex)
-        if end > start:
-            dep = doc[ent.end - 1].dep_ if ent.end > ent.start else ""
+        for start, end in _trim_entity(text, ent.start_char, ent.end_char, lex):
+            dep = doc[ent.end - 1].dep_ if ent.end > ent.start and end == ent.end_char else ""
             if text[end : end + 2] in ("'s", "’s"):
                 end += 2
             add(start, end, True, dep)
+    for start, end, marked in _shaped_names(text, lex):
+        add(start, end, False, marked=marked)
     surname_alt = "|".join(sorted(lex.surnames, key=len, reverse=True))
     for m in re.finditer(rf"(?<![\w-])(?:{surname_alt})\s[A-Za-z][a-z]+(?:-[a-z]+)?(?:['’]s)?(?![\w-])", text):
         name = POSSESSIVE.sub("", m.group()) if m.group().endswith(("'s", "’s")) else m.group()
@@ -110,6 +113,11 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
             continue
         if not _inside(m.start(), found):
             add(m.start(), m.end(), False)  # "Wang urged ...": kept only if a full name has this surname
+    foreign = {c.surface.split()[-1] for c in found.values() if len(c.surface.split()) >= 2 and not c.chinese}
+    for word in sorted(w for w in foreign if len(w) > 2 and w[0].isupper() and lex.place(w) is None):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text):
+            if not _inside(m.start(), found):
+                add(m.start(), m.end(), False)  # "Luthfi said" after "Ahmad Luthfi": kept if the full name is
     return sorted(_drop_nested(found.values()), key=lambda c: c.start)
 
 
@@ -117,21 +125,131 @@ def _inside(pos: int, found: dict) -> bool:
     return any(s <= pos < e for s, e in found)
 
 
-def _trim_entity(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
-    """Drop title words and trailing verbs that the model glued to a name ("Qin Haoran Hosted")."""
+def _trim_entity(text: str, start: int, end: int, lex: Lexicon) -> list[tuple[int, int]]:
+    """The name(s) in a model entity, without title words and headline verbs glued to them.
+
+    "Qin Haoran Hosted" is "Qin Haoran"; "Zhang Wei Meets Lin Chen" is "Zhang Wei" and "Lin Chen".
+    """
     span = text[start:end]
     words = list(re.finditer(r"\S+", span))
-    while words and re.sub(r"\W", "", words[0].group()).lower() in _title_words(lex):
-        words.pop(0)
-    if len(words) >= 3:
-        first_two = " ".join(w.group() for w in words[:2])
-        if split_chinese_name(first_two, lex):
-            words = words[:2]
-    if not words:
+    verbs = _headline_verbs(lex)
+    pieces: list[list[re.Match[str]]] = [[]]
+    for w in words:
+        if w.group().lower().strip(",.;:") in verbs and w.group()[:1].isupper():
+            pieces.append([])
+        else:
+            pieces[-1].append(w)
+    out = []
+    for piece in pieces:
+        while piece and re.sub(r"\W", "", piece[0].group()).lower() in _title_words(lex):
+            piece.pop(0)
+        if len(piece) >= 3:
+            first_two = " ".join(w.group() for w in piece[:2])
+            if split_chinese_name(first_two, lex):
+                piece = piece[:2]
+        if piece:
+            a, b = start + piece[0].start(), start + piece[-1].end()
+            while b > a and text[b - 1] in ',;:()[]"“”':
+                b -= 1
+            while a < b and text[a] in '()[]"“”':
+                a += 1
+            if b > a:
+                out.append((a, b))
+    return out
+
+
+def _per_lexicon(build):
+    """Cache ``build(lex)`` per lexicon object (a Lexicon is not hashable)."""
+    memo: dict[int, tuple[Lexicon, object]] = {}
+
+    def get(lex: Lexicon):
+        hit = memo.get(id(lex))
+        if hit is None or hit[0] is not lex:
+            hit = memo[id(lex)] = (lex, build(lex))
+        return hit[1]
+
+    get.__doc__ = build.__doc__
+    return get
+
+
+@_per_lexicon
+def _headline_verbs(lex: Lexicon) -> frozenset[str]:
+    return frozenset(lex.people.get("headline_verbs", ()))
+
+
+_CAP_NAME = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?"
+# a capitalised name of two to four words, each a capitalised word ("Ahmad Sulaiman", "Erkin Tursun")
+_NAME_WORDS = rf"{_CAP_NAME}(?:[ \t]+{_CAP_NAME}){{1,3}}"
+
+
+@_per_lexicon
+def _shape_patterns(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(titled, apposition, byline, person-noun) patterns built from the data files."""
+    titles = words_pattern([f for f in lex.title_by_form if not f.endswith("s")])
+    honorifics = alternation(
+        [h for h in (*lex.honorifics, *lex.people.get("honorifics", ())) if h not in ("comrades",)], ignore_case=True
+    )
+    titled = re.compile(rf"(?:{titles}|(?<![\w-]){honorifics}(?![\w-]))[ \t]+(?-i:(?P<name>{_NAME_WORDS}))", re.I)
+    nouns = words_pattern(list(lex.people.get("person_nouns", ())))
+    apposition = re.compile(
+        rf"(?-i:(?P<name>{_NAME_WORDS}))[ \t]*,[ \t]+(?:(?:the|a|an|his|her)[ \t]+)?"
+        rf"(?:[\w'’.-]+[ \t]+){{0,5}}?(?:{titles}|(?P<noun>{nouns}))",
+        re.I,
+    )
+    leads = alternation(list(lex.people.get("byline_leads", ())), ignore_case=True)
+    byline = re.compile(
+        rf"(?<![\w-]){leads}[ \t]*(?:(?:{nouns})[ \t]+)?(?-i:(?P<name>{_NAME_WORDS}|[A-Z][a-z]+[ \t]+[a-z]+))", re.I
+    )
+    noun_before = re.compile(rf"{nouns}[ \t]+(?-i:(?P<name>{_NAME_WORDS}))", re.I)
+    return titled, apposition, byline, noun_before
+
+
+def _shaped_names(text: str, lex: Lexicon) -> list[tuple[int, int, bool]]:
+    """Names recognised by what stands next to them: a title, an honorific, a credit line, a person noun.
+
+    Returns (start, end, marked): ``marked`` when a credit line or a person noun (not a title) is the
+    evidence. Words of the gazetteer or of title forms end a name.
+    """
+    titled, apposition, byline, noun_before = _shape_patterns(lex)
+    out = []
+    for rx, marked in ((titled, False), (apposition, False), (byline, True), (noun_before, True)):
+        for m in rx.finditer(text):
+            start, end = m.span("name")
+            start, end = _clip_name(text, start, end, lex)
+            if end - start < 3:
+                continue
+            is_marked = marked or bool(m.groupdict().get("noun"))
+            out.append((start, end, is_marked))
+    return out
+
+
+def _clip_name(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
+    """Cut a run of capitalised words where a place, a title word or a headline verb begins."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    verbs = _headline_verbs(lex)
+    titles = _title_words(lex)
+    kept = []
+    for i, w in enumerate(words):
+        word = w.group().lower()
+        rest = text[start + w.start() : end]
+        if word in verbs or word in titles or word in NOT_NAMES or (i and lex.place_re.fullmatch(rest)):
+            break
+        if lex.place(w.group()) is not None and not (lex.surnames and w.group() in lex.surnames):
+            break
+        kept.append(w)
+    if len(kept) < 2 and not (kept and kept[0].group() in lex.surnames):
         return start, start
-    return start + words[0].start(), start + words[-1].end()
+    return start + kept[0].start(), start + kept[-1].end()
 
 
+# Capitalised words that start sentences or headings, never names.
+NOT_NAMES = frozenset(
+    "the a an this that these those in on at of and or but with by from for to as after before during since "
+    "when while meanwhile also then today yesterday photo editor source reporter xinhua".split()
+)
+
+
+@_per_lexicon
 def _title_words(lex: Lexicon) -> set[str]:
     out = set()
     for form in lex.title_by_form:

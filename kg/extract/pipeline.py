@@ -101,6 +101,38 @@ def _without_surrogates(document: Document) -> Document:
     return dataclasses.replace(document, text=_SURROGATE.sub("\ufffd", document.text))
 
 
+_SENTENCE_END = tuple('.!?:;"”)]。')
+_FUNCTION_WORDS = frozenset("of the and a an to in with for by on at from or as".split())
+_LAST_WORD = re.compile(r"(\w+)[ \t]*$")
+
+
+def unwrap_lines(text: str) -> str:
+    """Text with soft line breaks (a line wrapped inside a sentence) turned into spaces, one for one.
+
+    A break is soft when the line before does not end a sentence and either ends in spaces, ends in a
+    function word ("of", "the"), or the next line starts in lower case. Offsets are unchanged.
+    """
+    if "\n" not in text:
+        return text
+    chars = list(text)
+    for m in re.finditer(r"\n", text):
+        at = m.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        line = text[line_start:at]
+        following = text[at + 1 : at + 2]
+        if not line.strip() or not following or following.isspace() or line.rstrip().endswith(_SENTENCE_END):
+            continue
+        word = _LAST_WORD.search(line)
+        if line[-1] in " \t" or following.islower() or (word and word.group(1) in _FUNCTION_WORDS):
+            chars[at] = " "
+    return "".join(chars)
+
+
+def _unwrapped(document: Document) -> Document:
+    text = unwrap_lines(document.text)
+    return document if text == document.text else dataclasses.replace(document, text=text)
+
+
 def _make_doc(nlp: Language, text: str) -> Doc:
     """The tokenized document, carrying its text for ``doc_text``."""
     doc = nlp.make_doc(text)
@@ -113,7 +145,7 @@ def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> It
     from kg.extract.records import build_extraction
 
     nlp = load_pipeline()
-    docs = (_without_surrogates(d) for d in documents)
+    docs = (_unwrapped(_without_surrogates(d)) for d in documents)
     pairs = ((_make_doc(nlp, d.text), d) for d in docs)
     for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield build_extraction(sdoc, document)

@@ -18,7 +18,13 @@ from kg.extract.initiatives import InitiativeHit
 from kg.extract.lexicon import load_lexicon
 from kg.extract.meetings import MeetingSpan, find_meetings
 from kg.extract.orgs import OrgHit
-from kg.extract.people import PersonCandidate, blocked_by_preposition, canonical_person_name, one_letter_apart
+from kg.extract.people import (
+    PersonCandidate,
+    blocked_by_preposition,
+    canonical_person_name,
+    one_letter_apart,
+    split_chinese_name,
+)
 from kg.extract.roles import PersonSpan, RoleHit, find_roles
 from kg.extract.titles import LOOK_BACK, TitleHit, TitleScanner, leader_title
 from kg.model import (
@@ -99,15 +105,15 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
     dateline = dates.find_dateline(text)
     headline_end = _headline_end(text)
     meetings = find_meetings(text, doc, orgs, sentences, document.date, dateline, headline_end)
+    _share_plural_appositions(people, text)
     spans = [_span(p) for p in people]
-    roles = find_roles(text, sentences, spans, meetings)
+    roles = find_roles(text, sentences, spans, meetings, doc)
     accepted = _accept(people, roles, text)
     roles = [r for r in roles if r.person.name_start in accepted]
     kept = [p for p in people if p.cand.start in accepted]
     if roles and not meetings:
         meetings = [_implicit_meeting(roles[0], document, dateline)]
         roles = [RoleHit(r.person, r.role, "m0", r.verb_start, r.verb_end) for r in roles]
-    _share_plural_appositions(kept, text)
     posts = _posts(kept, ev, text)
     return DocumentExtraction(
         doc_id=document.doc_id,
@@ -189,13 +195,15 @@ def _accept(people: list[_Person], roles: list[RoleHit], text: str) -> set[int]:
         c = p.cand
         if len(c.surface.split()) < 2:
             continue
-        evidence = bool(p.titles) or p.honorific or p.pattern or c.start in role_starts
+        evidence = bool(p.titles) or p.honorific or p.pattern or c.marked or c.start in role_starts
         if not evidence and c.chinese and c.from_model and c.dep in SUBJECT_DEPS:
             evidence = not blocked_by_preposition(text, c)
         if evidence:
             accepted.add(c.start)
             full.add(canonical_person_name(c.surface).lower())
     surnames = {n.split()[0] for n in full}
+    # a foreign name's lone mention is its last word ("Luthfi said" after "Ahmad Luthfi")
+    surnames |= {n.split()[-1] for n in full if split_chinese_name(n.title(), lex) is None}
     for p in people:
         c = p.cand
         name = canonical_person_name(c.surface).lower()
@@ -207,7 +215,6 @@ def _accept(people: list[_Person], roles: list[RoleHit], text: str) -> set[int]:
             accepted.add(c.start)
         elif c.chinese and any(one_letter_apart(name, f) for f in full) and (c.from_model or c.start in role_starts):
             accepted.add(c.start)
-    del lex
     return accepted
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from kg.extract.lexicon import load_lexicon, words_pattern
+from kg.extract.lexicon import alternation, load_lexicon, words_pattern
 from kg.extract.meetings import LIST_GAP, MeetingSpan
 
 ADVERBS = (
@@ -29,9 +29,8 @@ SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b|\b{TIME_ADVERBIAL}\b)*$", re.I)
 INVERTED = re.compile(
     r"(?:(?:also\s+)?present(?:\s+at\s+the\s+\w+)?|attending(?:\s+the\s+\w+(?:\s+\w+)?)?)\s+(?:was|were)\s+$", re.I
 )
-LIST_SEP = re.compile(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*$", re.I)
 SPEECH_BY = re.compile(r"(?:speech|speeches|remarks|report|address)\s+(?:delivered|made|given)\s+by\s+$", re.I)
-MET_BEFORE = re.compile(r"(?<![\w-])met\s+(?:with\s+)?$")
+MET_BEFORE = re.compile(r"(?<![\w-])met\s+(?:(?:in|at|on)\s+[^,.;]{1,40}?\s+)?(?:with\s+)?$", re.I)
 PRONOUN = re.compile(r"(?<![\w-])(?:he|she)\s*$", re.I)
 
 
@@ -56,10 +55,19 @@ class RoleHit:
     verb_end: int
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    active: re.Pattern[str]  # active role verbs and speech phrases
+    active_role: dict[str, str]
+    passive: re.Pattern[str]
+    passive_role: dict[str, str]
+    lead: re.Pattern[str]
+    speech: re.Pattern[str]  # "X's speech at"
+    list_sep: re.Pattern[str]  # what separates the people of a list of subjects
+
+
 @cache
-def _verbs() -> tuple[
-    re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str], re.Pattern[str], re.Pattern[str]
-]:
+def _verbs() -> _Patterns:
     r = load_lexicon().roles
     active = {f: role for role in ("presided", "spoke", "attended") for f in r[role]["active"]}
     passive = {f: role for role in ("presided", "spoke", "attended") for f in r[role].get("passive", [])}
@@ -72,21 +80,39 @@ def _verbs() -> tuple[
         + r")\s+",
         re.I,
     )
-    return (
-        re.compile(words_pattern(list(active)), re.I),
+    made_speech = (
+        words_pattern(r["spoke"].get("speech_verbs", ["delivered"]))
+        + r"\s+(?:(?:a|an|the|his|her|their|its)\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+        + words_pattern(r["spoke"].get("speech_objects", ["speech"]))
+    )
+    companions = alternation(r["attended"].get("companions", []), ignore_case=True)
+    list_sep = re.compile(
+        rf"\s*(?:[,;]?\s*(?:together|along)?\s*(?:{companions})\s*|[,;]\s*and\s*,?|and\s*,?|,|;)\s*$", re.I
+    )
+    return _Patterns(
+        re.compile(f"(?:{words_pattern(list(active))}|{made_speech})", re.I),
         active,
         re.compile(words_pattern(list(passive)) + r"\s+$", re.I),
         passive,
         lead,
         speech,
+        list_sep,
     )
 
 
+def _role_of(verb: str, pats: _Patterns) -> str:
+    return pats.active_role.get(re.sub(r"\s+", " ", verb.lower()), "spoke")  # a speech phrase: spoke
+
+
 def find_roles(
-    text: str, sentences: list[tuple[int, int]], people: list[PersonSpan], meetings: list[MeetingSpan]
+    text: str,
+    sentences: list[tuple[int, int]],
+    people: list[PersonSpan],
+    meetings: list[MeetingSpan],
+    doc=None,
 ) -> list[RoleHit]:
-    """Every (person, role, meeting) the text states."""
-    active_re, active, passive_re, passive, lead_re, speech_re = _verbs()
+    """Every (person, role, meeting) the text states (``doc``: the parse, for subjects far from their verb)."""
+    pats = _verbs()
     main = meetings[0].key if meetings else None
     hits: list[RoleHit] = []
     last_subjects: list[PersonSpan] = []
@@ -95,11 +121,11 @@ def find_roles(
         opener = next((p for p in in_sent if p.start - s0 <= 2 and not p.possessive), None)
         found_subject = False
         prev: tuple[list[PersonSpan], str | None, int] | None = None
-        for m in active_re.finditer(text, s0, s1):
-            if any(p.name_start <= m.start() < p.name_end for p in in_sent) or _passive_here(text, m, passive):
+        for m in pats.active.finditer(text, s0, s1):
+            if any(p.name_start <= m.start() < p.name_end for p in in_sent) or _passive_here(text, m):
                 continue
-            role = active[re.sub(r"\s+", " ", m.group().lower())]
-            subjects = _subjects_before(text, s0, m.start(), in_sent)
+            role = _role_of(m.group(), pats)
+            subjects = _subjects_before(text, s0, m.start(), in_sent, pats.list_sep)
             if not subjects and PRONOUN.search(text[s0 : m.start()][-12:]) and last_subjects:
                 subjects = last_subjects[:1]
             meeting = (
@@ -112,6 +138,8 @@ def find_roles(
                 and not any(prev[2] <= p.name_start < m.start() for p in in_sent)
             ):
                 subjects = prev[0]
+            if not subjects and doc is not None:
+                subjects = _dep_subjects(doc, m.start(), in_sent)
             if subjects:
                 for p in subjects:
                     hits.append(RoleHit(p, role, meeting, m.start(), m.end()))
@@ -119,56 +147,103 @@ def find_roles(
                 last_subjects = subjects
                 found_subject = True
         for p in in_sent:
-            before = text[max(s0, p.start - 300) : p.start]
-            pm = passive_re.search(before)
-            if pm and pm.end() == len(before):
-                role = passive[re.sub(r"\s+", " ", pm.group().strip().lower())]
-                hits.append(
-                    RoleHit(
-                        p,
-                        role,
-                        _meeting_before(s0 + pm.start(), meetings, s0) or main,
-                        s0 + pm.start(),
-                        p.start,
-                    )
-                )
-            if INVERTED.search(before):  # "Also present were A, B and C."
-                for q in _list_from(p, in_sent, text):
-                    hits.append(RoleHit(q, "attended", _meeting_before(p.start, meetings, s0) or main, p.start, q.end))
-            if MET_BEFORE.search(before):  # "X met with Y": Y took part too
-                hits.append(
-                    RoleHit(
-                        p,
-                        "attended",
-                        _meeting_after(text, p.name_start, s1, meetings) or main,
-                        p.name_start,
-                        p.name_end,
-                    )
-                )
-            lm = lead_re.search(before)
-            if lm and lm.end() == len(before) and re.match(r"\s*,", text[p.end : p.end + 3]):
-                hits.append(RoleHit(p, "spoke", main, s0 + lm.start(), p.end))
-            if SPEECH_BY.search(before) and re.match(r"\s+(?:at|during|on)\s+", text[p.end : s1]):
-                link = re.match(r"\s+(?:at|during|on)\s+", text[p.end : s1])
-                for key in _meetings_listed(text, p.end + link.end(), s1, meetings):
-                    hits.append(RoleHit(p, "spoke", key, p.start, p.end))
-            if p.possessive:
-                sm = speech_re.match(text, p.name_end, s1)
-                if sm:
-                    for key in _meetings_listed(text, sm.end(), s1, meetings):
-                        hits.append(RoleHit(p, "spoke", key, p.name_end, sm.end()))
+            hits += _roles_around(p, in_sent, text, s0, s1, meetings, main, pats)
         if not found_subject and opener is not None:
             last_subjects = [opener]  # "X conducted an inspection tour. He stressed ..."
     return hits
 
 
-def _passive_here(text: str, m: re.Match[str], passive: dict[str, str]) -> bool:
+def _roles_around(
+    p: PersonSpan,
+    in_sent: list[PersonSpan],
+    text: str,
+    s0: int,
+    s1: int,
+    meetings: list[MeetingSpan],
+    main: str | None,
+    pats: _Patterns,
+) -> list[RoleHit]:
+    """Roles stated by the words around one person: passives, inverted lists, "met with", speeches."""
+    hits: list[RoleHit] = []
+    before = text[max(s0, p.start - 300) : p.start]
+    pm = pats.passive.search(before)
+    if pm and pm.end() == len(before):  # "presided over by A", "accompanied by A, title, and B"
+        role = pats.passive_role[re.sub(r"\s+", " ", pm.group().strip().lower())]
+        meeting = _meeting_before(s0 + pm.start(), meetings, s0) or main
+        listed = _list_from(p, in_sent, text) if role == "attended" else [p]
+        hits += [RoleHit(q, role, meeting, s0 + pm.start(), q.start if q is p else q.end) for q in listed]
+    if INVERTED.search(before):  # "Also present were A, B and C."
+        for q in _list_from(p, in_sent, text):
+            hits.append(RoleHit(q, "attended", _meeting_before(p.start, meetings, s0) or main, p.start, q.end))
+    if MET_BEFORE.search(before):  # "X met with Y", "X met in Z with A, B and C": they took part too
+        meeting = _meeting_after(text, p.name_start, s1, meetings) or main
+        for q in _list_from(p, in_sent, text):
+            hits.append(RoleHit(q, "attended", meeting, q.name_start, q.name_end))
+    lm = pats.lead.search(before)
+    if lm and lm.end() == len(before) and re.match(r"\s*,", text[p.end : p.end + 3]):
+        hits.append(RoleHit(p, "spoke", main, s0 + lm.start(), p.end))
+    link = re.match(r"\s+(?:at|during|on)\s+", text[p.end : s1])
+    if SPEECH_BY.search(before) and link:
+        for key in _meetings_listed(text, p.end + link.end(), s1, meetings):
+            hits.append(RoleHit(p, "spoke", key, p.start, p.end))
+    made = SPEECH_MADE_AFTER.match(text, p.end, s1)
+    if made and SPEECH_NOUN_BEFORE.search(before):  # "the speech (that) X delivered at the meeting"
+        for key in _meetings_listed(text, made.end(), s1, meetings) or [main]:
+            hits.append(RoleHit(p, "spoke", key, p.start, made.end()))
+    if p.possessive:
+        sm = pats.speech.match(text, p.name_end, s1)
+        if sm:
+            for key in _meetings_listed(text, sm.end(), s1, meetings):
+                hits.append(RoleHit(p, "spoke", key, p.name_end, sm.end()))
+    return hits
+
+
+SPEECH_MADE_AFTER = re.compile(r"\s+(?:delivered|made|gave)\s+(?:at|during|on|to)\s+(?:the\s+)?", re.I)
+SPEECH_NOUN_BEFORE = re.compile(
+    r"(?<![\w-])(?:speech|speeches|remarks|report|address|instructions)\s+(?:that\s+|which\s+)?"
+    r"(?:[A-Z][\w-]*\s+){0,4}$"
+)
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _dep_subjects(doc, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
+    """The people the parse makes the subject of the verb at ``verb_start`` (or of the verb it is joined to).
+
+    For subjects that the words between them and the verb hide from ``_subjects_before``: a long
+    apposition ("X, secretary of Y in Z, the capital of W, delivered a report"), or a verb joined to
+    an earlier one ("A and B extended a welcome ... and expressed gratitude").
+    """
+    span = doc.char_span(verb_start, verb_start + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return []
+    verb = span[0]
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            break
+        if verb.dep_ not in ("conj", "xcomp") or verb.head is verb:
+            return []
+        verb = verb.head
+    else:
+        return []
+    tokens = [subject, *subject.conjuncts]
+    out = []
+    for tok in tokens:
+        person = next((p for p in people if p.name_start <= tok.idx < p.name_end and not p.possessive), None)
+        if person is not None and person not in out:
+            out.append(person)
+    return sorted(out, key=lambda p: p.start)
+
+
+def _passive_here(text: str, m: re.Match[str]) -> bool:
     return bool(re.match(r"\s*by\b", text[m.end() : m.end() + 6])) or bool(
         re.search(r"\b(?:was|were|be|been|being)\s+$", text[max(0, m.start() - 12) : m.start()])
     )
 
 
-def _subjects_before(text: str, s0: int, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
+def _subjects_before(
+    text: str, s0: int, verb_start: int, people: list[PersonSpan], list_sep: re.Pattern[str]
+) -> list[PersonSpan]:
     s0 = max(s0, verb_start - 2000)
     pos = s0 + SKIP_BACK.search(text[s0:verb_start]).start()
     out: list[PersonSpan] = []
@@ -179,7 +254,7 @@ def _subjects_before(text: str, s0: int, verb_start: int, people: list[PersonSpa
         if p is None:
             break
         out.append(p)
-        sep = LIST_SEP.search(text[s0 : p.start])
+        sep = list_sep.search(text[s0 : p.start])
         if not sep:
             break
         pos = s0 + sep.start()
@@ -219,13 +294,21 @@ def _meetings_listed(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) 
     return out
 
 
+# between two people of a list: a separator, or a short description and a separator
+# ("A, winner of the medal, and B")
+LIST_GAP_PEOPLE = re.compile(
+    r"\s*(?:[,;]\s*and\s*,?|and\s*,?|[,;])\s*|\s*,\s*(?:(?:the|a|an)\s+)?[a-z][^,;.()]{0,80}?[,;]\s*(?:and\s+)?",
+    re.I,
+)
+
+
 def _list_from(first: PersonSpan, people: list[PersonSpan], text: str) -> list[PersonSpan]:
     """``first`` and the people listed after it ("A, Title of X, B and C")."""
     out = [first]
     for p in sorted(people, key=lambda p: p.start):
         if p.start <= out[-1].start:
             continue
-        if re.fullmatch(r"\s*(?:,\s*and|;\s*and|and|,|;)\s*", text[out[-1].end : p.start], re.I):
+        if LIST_GAP_PEOPLE.fullmatch(text[out[-1].end : p.start]):
             out.append(p)
         else:
             break
