@@ -206,3 +206,39 @@ def test_lines_wrapped_inside_a_sentence_are_joined_and_offsets_kept():
     )
     assert "Ahmad Sulaiman" in r.people
     assert ("Ahmad Sulaiman", "spoke") in r.roles
+
+
+def test_names_listed_beside_a_titled_name_are_people():
+    r = run(
+        "The provincial CPPCC session closed in Wuhan on Monday. Gao Ming, Kang Rui, Dai Ning and Jiang Hao, "
+        "vice chairmen of the Hubei Provincial Committee of the CPPCC, attended the meeting."
+    )
+    assert {"Gao Ming", "Kang Rui", "Dai Ning", "Jiang Hao"} <= r.people
+
+
+def test_photo_credit_with_agency_after_a_slash():
+    r = run(
+        "Delegates attend the meeting in Wuhan, Hubei Province, May 3, 2024. (Xinhua/Ren Jie)\n"
+        "[Photo by Shao Yi/Xinhua]\nThe provincial people's congress opened its session on Friday."
+    )
+    assert {"Ren Jie", "Shao Yi"} <= r.people
+
+
+def test_one_word_foreign_name_before_a_title():
+    r = run(
+        "On May 19, Luo Xin, head of Aihui District, met with Petrova, Chief of a district of Yakutsk, Russia. "
+        "Petrova expressed gratitude for the hospitality."
+    )
+    assert "Petrova" in r.people
+    assert ("Petrova", "spoke") in r.roles
+
+
+def test_place_before_a_name_is_not_part_of_it():
+    r = run("The plaque was unveiled by the Party chief of Hubei Luo Xin on Wednesday.")
+    assert "Luo Xin" in r.people
+    assert not any(name.startswith("Hubei") for name in r.people)
+
+
+def test_possessive_ends_a_name():
+    r = run("Cadres in Wuhan will further study Luo Xin’s Thought on the economy, said Gao Ming, mayor of Wuhan.")
+    assert not any("Thought" in name or "’" in name for name in r.people)

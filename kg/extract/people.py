@@ -113,7 +113,7 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
             continue
         if not _inside(m.start(), found):
             add(m.start(), m.end(), False)  # "Wang urged ...": kept only if a full name has this surname
-    foreign = {c.surface.split()[-1] for c in found.values() if len(c.surface.split()) >= 2 and not c.chinese}
+    foreign = {c.surface.split()[-1] for c in found.values() if not c.chinese and c.surface not in lex.surnames}
     for word in sorted(w for w in foreign if len(w) > 2 and w[0].isupper() and lex.place(w) is None):
         for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text):
             if not _inside(m.start(), found):
@@ -131,25 +131,34 @@ def _trim_entity(text: str, start: int, end: int, lex: Lexicon) -> list[tuple[in
     "Qin Haoran Hosted" is "Qin Haoran"; "Zhang Wei Meets Lin Chen" is "Zhang Wei" and "Lin Chen".
     """
     span = text[start:end]
+    if "/" in span:  # "Lin Chen/Xinhua" in a photo credit: the name, then the agency
+        cut = span.index("/")
+        return [*_trim_entity(text, start, start + cut, lex), *_trim_entity(text, start + cut + 1, end, lex)]
     words = list(re.finditer(r"\S+", span))
     verbs = _headline_verbs(lex)
     pieces: list[list[re.Match[str]]] = [[]]
     for w in words:
         if w.group().lower().strip(",.;:") in verbs and w.group()[:1].isupper():
             pieces.append([])
+        elif POSSESSIVE.search(w.group()) and w.end() < len(span):
+            pieces[-1].append(w)  # "Xi Jinping's Thought": the name ends at the possessive
+            pieces.append([])
+            break
         else:
             pieces[-1].append(w)
     out = []
     for piece in pieces:
         while piece and re.sub(r"\W", "", piece[0].group()).lower() in _title_words(lex):
             piece.pop(0)
+        while len(piece) >= 3 and lex.place(piece[0].group()) is not None:
+            piece.pop(0)  # "of Ningxia Shi Taifeng": the place before the name
         if len(piece) >= 3:
             first_two = " ".join(w.group() for w in piece[:2])
             if split_chinese_name(first_two, lex):
                 piece = piece[:2]
         if piece:
             a, b = start + piece[0].start(), start + piece[-1].end()
-            while b > a and text[b - 1] in ',;:()[]"“”':
+            while b > a and text[b - 1] in ',;:()[]"“”/':
                 b -= 1
             while a < b and text[a] in '()[]"“”':
                 a += 1
@@ -183,8 +192,8 @@ _NAME_WORDS = rf"{_CAP_NAME}(?:[ \t]+{_CAP_NAME}){{1,3}}"
 
 
 @_per_lexicon
-def _shape_patterns(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(titled, apposition, byline, person-noun) patterns built from the data files."""
+def _shape_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
+    """(titled, apposition, byline, person-noun, one-word apposition) patterns built from the data files."""
     titles = words_pattern([f for f in lex.title_by_form if not f.endswith("s")])
     honorifics = alternation(
         [h for h in (*lex.honorifics, *lex.people.get("honorifics", ())) if h not in ("comrades",)], ignore_case=True
@@ -200,8 +209,14 @@ def _shape_patterns(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.
     byline = re.compile(
         rf"(?<![\w-]){leads}[ \t]*(?:(?:{nouns})[ \t]+)?(?-i:(?P<name>{_NAME_WORDS}|[A-Z][a-z]+[ \t]+[a-z]+))", re.I
     )
-    noun_before = re.compile(rf"{nouns}[ \t]+(?-i:(?P<name>{_NAME_WORDS}))", re.I)
-    return titled, apposition, byline, noun_before
+    noun_before = re.compile(
+        rf"(?:{nouns}[ \t]+|[(\[][^()\[\]/\n]{{2,40}}/[ \t]*)(?-i:(?P<name>{_NAME_WORDS}))(?=[ \t]*[)\],]|[ \t]+\w)",
+        re.I,
+    )  # "reporter Lin Chen", "(Xinhua/Lin Chen)"
+    single = re.compile(
+        rf"(?<![\w-])(?-i:(?P<name>[A-Z][a-z]{{2,}}))[ \t]*,[ \t]+(?:(?:the|a|an)[ \t]+)?(?:{titles})", re.I
+    )
+    return titled, apposition, byline, noun_before, single
 
 
 def _shaped_names(text: str, lex: Lexicon) -> list[tuple[int, int, bool]]:
@@ -210,8 +225,20 @@ def _shaped_names(text: str, lex: Lexicon) -> list[tuple[int, int, bool]]:
     Returns (start, end, marked): ``marked`` when a credit line or a person noun (not a title) is the
     evidence. Words of the gazetteer or of title forms end a name.
     """
-    titled, apposition, byline, noun_before = _shape_patterns(lex)
+    titled, apposition, byline, noun_before, single = _shape_patterns(lex)
     out = []
+    adverbs = frozenset(lex.people.get("sentence_adverbs", ()))
+    for m in single.finditer(text):  # "Petrova, Chief of ...": one word before a title
+        word = m.group("name")
+        if (
+            word.lower() not in adverbs
+            and word.lower() not in NOT_NAMES
+            and word not in lex.bodies["heads"]["words"]
+            and word.lower() not in lex.people.get("not_name_words", ())
+            and word.lower() not in _title_words(lex)
+            and lex.place(word) is None
+        ):
+            out.append((m.start("name"), m.end("name"), False))
     for rx, marked in ((titled, False), (apposition, False), (byline, True), (noun_before, True)):
         for m in rx.finditer(text):
             start, end = m.span("name")
