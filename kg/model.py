@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 ROLES = ("presided", "spoke", "attended")
-POST_STATUSES = ("holds", "appointed", "resigned")
+POST_STATUSES = ("holds", "appointed", "resigned", "former")
 INITIATIVE_KINDS = ("plan", "strategy")
 
 
@@ -211,7 +211,7 @@ class Fact:
     """One statement with its evidence. ``kind`` decides what subject/object mean:
 
     - ``mentions``: subject = document key, object = any entity key named explicitly in the text
-    - ``holds`` / ``appointed`` / ``resigned``: subject = person key, object = post key
+    - ``holds`` / ``appointed`` / ``resigned`` / ``former``: subject = person key, object = post key
     - ``presided`` / ``spoke`` / ``attended``: subject = meeting key, object = person key
     - ``reports``: subject = document key, object = meeting key (date, place, organizer ride along)
     - ``promotes``: subject = meeting or person key, object = initiative key
@@ -230,6 +230,7 @@ FACT_KINDS = (
     "holds",
     "appointed",
     "resigned",
+    "former",
     "presided",
     "spoke",
     "attended",

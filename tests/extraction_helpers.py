@@ -41,7 +41,7 @@ class Result:
         orgs = {o.key: o.name for o in self.corpus.organizations}
         out = set()
         for f in self.corpus.facts:
-            if f.kind in ("holds", "appointed", "resigned"):
+            if f.kind in ("holds", "appointed", "resigned", "former"):
                 post = posts[f.object]
                 out.add((self.names(f.subject), post.title, orgs[post.org], f.kind))
         return out

@@ -114,6 +114,7 @@ class Lexicon:
     meetings: dict
     initiatives: dict
     people: dict = field(default_factory=dict)
+    careers: dict = field(default_factory=dict)
     level_words: dict[str, str] = field(default_factory=dict)
     level_adjectives: dict[str, str] = field(default_factory=dict)
 
@@ -214,6 +215,7 @@ def load_lexicon() -> Lexicon:
         meetings=tomllib.loads(_data("meetings.toml")),
         initiatives=tomllib.loads(_data("initiatives.toml")),
         people=tomllib.loads(_data("people.toml")),
+        careers=tomllib.loads(_data("careers.toml")),
         level_words=dict(bodies["levels"]),
         level_adjectives=dict(bodies["level_adjectives"]),
     )

@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
 from kg.extract import dates
+from kg.extract.acceptance import accept_people
+from kg.extract.careers import TitledPerson, read_titles, share_plural_appositions
 from kg.extract.initiatives import InitiativeHit
 from kg.extract.lexicon import load_lexicon
 from kg.extract.meetings import MeetingSpan, find_meetings
 from kg.extract.orgs import OrgHit
-from kg.extract.people import (
-    PersonCandidate,
-    blocked_by_preposition,
-    canonical_person_name,
-    one_letter_apart,
-    split_chinese_name,
-)
+from kg.extract.people import canonical_person_name
 from kg.extract.roles import PersonSpan, RoleHit, find_roles
-from kg.extract.titles import LOOK_BACK, TitleHit, TitleScanner, leader_title
+from kg.extract.titles import TitleHit, TitleScanner
 from kg.model import (
     Document,
     DocumentExtraction,
@@ -38,27 +33,6 @@ from kg.model import (
     PersonMention,
     PostMention,
 )
-
-APPOINT_BEFORE = re.compile(r"(?:appoint|appointed|appointing|name|named|elect|elected|nominate|nominated)\s+$", re.I)
-APPOINT_AFTER = r"\s+(?:was\s+|has\s+been\s+|is\s+)?(?:appointed\s+|elected\s+|named\s+)?as\s+(?:the\s+)?"
-RESIGN_AFTER = (
-    r"(?:['’]s?\s+(?:request|application|resignation)\s+to\s+resign|\s+(?:resigned|stepped\s+down|"
-    r"was\s+removed|was\s+relieved))\s+(?:as|from)\s+(?:the\s+post\s+of\s+|his\s+post\s+as\s+|her\s+post\s+as\s+)?(?:the\s+)?"
-)
-REMOVE_BEFORE = re.compile(r"(?:remove|removed|relieve|relieved|dismiss|dismissed)\s+$", re.I)
-LEADER = re.compile(r"\s+(?:as\s+the\s+(?:major|main|top)?\s*leader|at\s+the\s+core)\b", re.I)
-WITH_BEFORE = re.compile(r"\bwith\s+(?:Comrade\s+)?$")
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "poss")
-
-
-@dataclass
-class _Person:
-    cand: PersonCandidate
-    titles: list[TitleHit] = field(default_factory=list)
-    start: int = 0
-    end: int = 0
-    honorific: bool = False
-    pattern: bool = False  # appointment, resignation or leader phrase
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -101,14 +75,14 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
         return sentence_at(pos) or (pos, pos)
 
     scanner = TitleScanner(text, orgs, ctx)
-    people = [_read_titles(c, scanner, text, sent_of(c.start), orgs) for c in doc._.kg_people]
+    people = [read_titles(c, scanner, text, sent_of(c.start), orgs) for c in doc._.kg_people]
     dateline = dates.find_dateline(text)
     headline_end = _headline_end(text)
     meetings = find_meetings(text, doc, orgs, sentences, document.date, dateline, headline_end)
-    _share_plural_appositions(people, text)
+    share_plural_appositions(people, text)
     spans = [_span(p) for p in people]
     roles = find_roles(text, sentences, spans, meetings, doc)
-    accepted = _accept(people, roles, text)
+    accepted = accept_people(people, roles, text)
     roles = [r for r in roles if r.person.name_start in accepted]
     kept = [p for p in people if p.cand.start in accepted]
     if roles and not meetings:
@@ -140,177 +114,8 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
     )
 
 
-def _read_titles(
-    c: PersonCandidate, scanner: TitleScanner, text: str, sent: tuple[int, int], orgs: list[OrgHit]
-) -> _Person:
-    sent = (max(sent[0], c.start - LOOK_BACK), min(sent[1], c.end + 4 * LOOK_BACK))
-    p = _Person(c, start=c.start, end=c.end)
-    pre, pre_start = scanner.before(c.start, sent[0])
-    if pre_start < c.start:
-        p.start = pre_start
-        p.honorific = bool(re.match(r"\s*(?:comrade|mr|ms|mrs|dr|madam)\b", text[pre_start : c.start], re.I))
-        p.titles += pre
-    status = "holds"
-    lead = r"\s*,\s*(?:the\s+|a\s+|an\s+)?"
-    if re.match(RESIGN_AFTER, text[c.end : sent[1]], re.I) or REMOVE_BEFORE.search(text[sent[0] : c.start]):
-        status, lead = (
-            "resigned",
-            RESIGN_AFTER
-            if re.match(RESIGN_AFTER, text[c.end : sent[1]], re.I)
-            else r"\s+(?:from|of)\s+(?:the\s+post\s+of\s+|his\s+post\s+as\s+|her\s+post\s+as\s+)?(?:the\s+)?",
-        )
-        p.pattern = True
-    elif APPOINT_BEFORE.search(text[sent[0] : c.start]) or re.match(
-        r"\s+was\s+(?:appointed|elected|named)\b", text[c.end : sent[1]]
-    ):
-        status, lead, p.pattern = "appointed", APPOINT_AFTER, True
-    post, post_end = scanner.after(c.end, sent[1], status=status, lead=re.compile(lead, re.I).pattern)
-    if status != "holds" and not post:
-        post, post_end = scanner.after(c.end, sent[1])
-    p.titles += post
-    p.end = max(p.end, post_end)
-    before = text[sent[0] : p.start]
-    if WITH_BEFORE.search(before) and LEADER.match(text, c.end):
-        org = next(
-            (o for o in reversed(orgs) if o.end <= p.start and p.start - o.end < 30 and o.kind != "media"),
-            None,
-        )
-        if org is not None:
-            p.titles.append(TitleHit(leader_title(org), org.name, org.kind, org.region, org, org.start, org.end))
-            p.pattern = True
-    return p
-
-
-def _span(p: _Person) -> PersonSpan:
+def _span(p: TitledPerson) -> PersonSpan:
     return PersonSpan(p.cand.surface, p.cand.start, p.cand.end, p.start, p.end, p.cand.possessive)
-
-
-def _accept(people: list[_Person], roles: list[RoleHit], text: str) -> set[int]:
-    """Start offsets of candidates that really are people.
-
-    A name of two or more words is a person's with evidence: a title or honorific, an appointment
-    phrase, a credit line or person noun, a role, a title right after it (", vice chairman of ..."),
-    or spaCy's PERSON label on a clean name. Then the names listed with an accepted one ("A, B and C")
-    are people too, and one-word mentions are kept when they are the short form of an accepted name
-    or stand before a title themselves ("Savina, Chief of ...").
-    """
-    lex = load_lexicon()
-    role_starts = {r.person.name_start for r in roles}
-    full: set[str] = set()
-    accepted: set[int] = set()
-
-    def accept(c: PersonCandidate) -> None:
-        accepted.add(c.start)
-        if len(c.surface.split()) >= 2:
-            full.add(canonical_person_name(c.surface).lower())
-
-    for p in people:
-        c = p.cand
-        if len(c.surface.split()) < 2:
-            continue
-        evidence = bool(p.titles) or p.honorific or p.pattern or c.marked or c.start in role_starts
-        evidence = evidence or _titled_after(text, c.end, lex)
-        if not evidence and c.from_model and (c.chinese or _clean_name(c.surface, lex)):
-            evidence = not blocked_by_preposition(text, c)
-        if evidence:
-            accept(c)
-    ordered = sorted(people, key=lambda p: p.cand.start)
-    for _ in range(2):  # names listed beside accepted ones: "A, B and C, vice chairmen of ..."
-        for a, b in zip(ordered, ordered[1:], strict=False):
-            same = (a.cand.start in accepted) == (b.cand.start in accepted)
-            if same or not LIST_GAP.fullmatch(text[a.end : b.start]):
-                continue
-            other = b.cand if a.cand.start in accepted else a.cand
-            if len(other.surface.split()) >= 2 and (other.chinese or other.from_model):
-                accept(other)
-    surnames = {n.split()[0] for n in full}
-    # a foreign name's lone mention is its last word ("Luthfi said" after "Ahmad Luthfi")
-    surnames |= {n.split()[-1] for n in full if split_chinese_name(n.title(), lex) is None}
-    for p in people:
-        c = p.cand
-        name = canonical_person_name(c.surface).lower()
-        if c.start in accepted:
-            continue
-        one_word = len(c.surface.split()) == 1
-        if name in full:
-            accepted.add(c.start)
-        elif one_word and c.surface.lower() in surnames and (c.from_model or c.start in role_starts):
-            accepted.add(c.start)
-        elif c.chinese and any(one_letter_apart(name, f) for f in full) and (c.from_model or c.start in role_starts):
-            accepted.add(c.start)
-        elif (
-            one_word
-            and c.surface not in lex.surnames
-            and _clean_name(c.surface, lex)
-            and c.surface.lower() not in lex.people.get("sentence_adverbs", ())
-            and _titled_after(text, c.end, lex, direct=True)
-        ):
-            accepted.add(c.start)  # a person named by one word before a title: "Savina, Chief of ..."
-    singles = {p.cand.surface for p in people if p.cand.start in accepted and len(p.cand.surface.split()) == 1}
-    for p in people:
-        if p.cand.surface in singles and p.cand.surface not in lex.surnames:
-            accepted.add(p.cand.start)  # "Savina expressed ..." after "Savina, Chief of ..."
-    return accepted
-
-
-LIST_GAP = re.compile(r"\s*(?:[,;]\s*and\s*,?|,|;|and)\s*")
-TITLED_LEAD = re.compile(r"\s*,\s*(?:(?:the|a|an|former|then|also|now)\s+)*(?:[A-Z][\w'’.-]*\s+){0,6}")
-
-
-def _titled_after(text: str, end: int, lex, direct: bool = False) -> bool:
-    """True when a title follows the name in an apposition: ", vice chairman of ...", ", CPC X secretary".
-
-    ``direct``: only a title right after the comma (and an article) counts.
-    """
-    if direct:
-        m = re.compile(r"\s*,\s*(?:(?:the|a|an)\s+)?").match(text, end)
-        return bool(m) and lex.title_re.match(text, m.end()) is not None
-    m = TITLED_LEAD.match(text, end)
-    if not m:
-        return False
-    for at in sorted({m.end(), *(w.start() + m.start() for w in re.finditer(r"\S+", m.group()) if w.start())}):
-        if lex.title_re.match(text, at):
-            return True
-    return False
-
-
-def _clean_name(surface: str, lex) -> bool:
-    """A name the model proposes that looks like one: capitalised words, none a title, place or headline word."""
-    words = surface.split()
-    if not 1 <= len(words) <= 4:
-        return False
-    blocked = _name_stop_words(lex)
-    for w in words:
-        if not re.fullmatch(r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?", w) or w.lower() in blocked:
-            return False
-    return lex.place(surface) is None and not any(lex.place(w) is not None for w in words)
-
-
-_STOP_WORDS: dict[int, frozenset[str]] = {}
-
-
-def _name_stop_words(lex) -> frozenset[str]:
-    found = _STOP_WORDS.get(id(lex))
-    if found is None:
-        words = {w for form in lex.title_by_form for w in form.split()}
-        words |= set(lex.people.get("headline_verbs", ())) | set(lex.people.get("not_name_words", ()))
-        found = _STOP_WORDS[id(lex)] = frozenset(words)
-    return found
-
-
-def _share_plural_appositions(people: list[_Person], text: str) -> None:
-    """ "A, B and C, members of the Standing Committee of ...": the plural title is each one's."""
-    run: list[_Person] = []
-    for p in sorted(people, key=lambda p: p.cand.start):
-        plural = [t for t in p.titles if t.plural and t.start >= p.cand.end]
-        if plural:
-            for q in run:
-                q.titles.extend(plural)
-            run = []
-        elif not p.titles and (not run or re.fullmatch(r"\s*(?:,|,?\s*and)\s*", text[run[-1].end : p.start])):
-            run.append(p)
-        else:
-            run = []
 
 
 def _deputy_of(title: str, head: str) -> bool:
@@ -318,11 +123,11 @@ def _deputy_of(title: str, head: str) -> bool:
     return bool(head) and (title != head and head in title or title.startswith("Secretary-General"))
 
 
-def _same_paragraph(p: _Person, at: int, text: str) -> bool:
+def _same_paragraph(p: TitledPerson, at: int, text: str) -> bool:
     return "\n" not in text[at : p.start]
 
 
-def _posts(people: list[_Person], ev, text: str) -> list[PostMention]:
+def _posts(people: list[TitledPerson], ev, text: str) -> list[PostMention]:
     out: list[PostMention] = []
     last_org: dict[str, tuple[str, str | None]] = {}
     list_title: TitleHit | None = None
@@ -345,9 +150,9 @@ def _posts(people: list[_Person], ev, text: str) -> list[PostMention]:
             t.org or (last_org.get(t.title) or (None,))[0] or (recent if _deputy_of(t.title, last_title) else None)
             for t in titles
         ]
-        shared = next((o for o in orgs if o), None)  # "vice chairman and secretary general X" share one body
         for t, org in zip(titles, orgs, strict=True):
-            org = org or shared
+            # "vice chairman and secretary general X" share one body (titles of one phrase, one status)
+            org = org or next((o for u, o in zip(titles, orgs, strict=True) if o and u.status == t.status), None)
             if org is None:
                 continue
             last_org[t.title] = (org, t.org_kind)

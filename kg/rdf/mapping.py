@@ -42,6 +42,7 @@ POST_PREDICATES: dict[str, URIRef] = {
     "holds": ORG.holds,
     "appointed": KG.appointedTo,
     "resigned": KG.resignedFrom,
+    "former": KG.formerlyHeld,
 }
 PARTICIPATION_PREDICATES: dict[str, URIRef] = {
     "presided": KG.presidedBy,

@@ -67,6 +67,7 @@ KG_TERMS: frozenset[str] = frozenset(
         "promotes",
         "appointedTo",
         "resignedFrom",
+        "formerlyHeld",
         "reports",
         # descriptive properties
         "title",

@@ -59,6 +59,7 @@ EDGES: dict[URIRef, EdgeSpec] = {
     ORG["holds"]: EdgeSpec("holds post"),
     KG["appointedTo"]: EdgeSpec("appointed to"),
     KG["resignedFrom"]: EdgeSpec("resigned from"),
+    KG["formerlyHeld"]: EdgeSpec("formerly held"),
     KG["presidedBy"]: EdgeSpec("presided", reverse=True),
     KG["speaker"]: EdgeSpec("spoke", reverse=True),
     SCHEMA["attendee"]: EdgeSpec("attended", reverse=True),
@@ -70,7 +71,7 @@ EDGES: dict[URIRef, EdgeSpec] = {
     KG["jurisdiction"]: EdgeSpec("jurisdiction"),
     SCHEMA["containedInPlace"]: EdgeSpec("in"),
 }
-HOLDING = (ORG["holds"], KG["appointedTo"], KG["resignedFrom"])
+HOLDING = (ORG["holds"], KG["appointedTo"], KG["resignedFrom"], KG["formerlyHeld"])
 MEETING_ROLES = (KG["presidedBy"], KG["speaker"], SCHEMA["attendee"])
 MAX_LABEL = 60
 MAX_DERIVED_EVIDENCE = 3

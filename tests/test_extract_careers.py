@@ -1,0 +1,94 @@
+"""Careers and appointments: what a sentence says of each post, on invented sentences (real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extraction_helpers import run
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+HUBEI_GOV = "Hubei Provincial People's Government"
+
+
+def test_former_post_in_an_apposition():
+    r = run("Gao Ming, former vice governor of Hubei Province, attended the forum in Wuhan on Monday.")
+    assert ("Gao Ming", "Vice Governor", HUBEI_GOV, "former") in r.posts
+    assert not any(p == "Gao Ming" and status == "holds" for p, _, _, status in r.posts)
+
+
+def test_previously_served_as_two_posts():
+    r = run(
+        "Kang Rui, secretary of the CPC Hubei Provincial Committee, attended the meeting. Kang Rui previously "
+        "served as vice governor of Hubei Province and deputy secretary of the CPC Hubei Provincial Committee."
+    )
+    assert ("Kang Rui", "Secretary", "CPC Hubei Provincial Committee", "holds") in r.posts
+    assert ("Kang Rui", "Vice Governor", HUBEI_GOV, "former") in r.posts
+    assert ("Kang Rui", "Deputy Secretary", "CPC Hubei Provincial Committee", "former") in r.posts
+
+
+def test_appointed_without_as():
+    r = run(
+        "The Standing Committee of the Hubei Provincial People's Congress appointed Dai Ning vice governor and "
+        "acting governor of Hubei Province on Friday."
+    )
+    assert ("Dai Ning", "Vice Governor", HUBEI_GOV, "appointed") in r.posts
+    assert ("Dai Ning", "Acting Governor", HUBEI_GOV, "appointed") in r.posts
+
+
+def test_accepted_the_resignation_of():
+    r = run(
+        "The meeting of the Standing Committee of the Hubei Provincial People's Congress accepted the resignation "
+        "of Jiang Hao as governor of Hubei Province."
+    )
+    assert ("Jiang Hao", "Governor", HUBEI_GOV, "resigned") in r.posts
+
+
+def test_elected_after_an_apposition():
+    r = run(
+        "Ren Jie, secretary of the CPC Hubei Provincial Committee, has been elected as chairman of the Standing "
+        "Committee of the Hubei Provincial People's Congress."
+    )
+    assert ("Ren Jie", "Secretary", "CPC Hubei Provincial Committee", "holds") in r.posts
+    assert ("Ren Jie", "Chairman", "Standing Committee of the Hubei Provincial People's Congress", "appointed") in r.posts
+
+
+def test_plural_appointment_after_a_list_is_each_ones():
+    r = run(
+        "Ren Jie, secretary of the CPC Hubei Provincial Committee, has been elected chairman of the Standing "
+        "Committee of the Hubei Provincial People's Congress, while Deputy Party Secretary Shao Yi and Luo Xin, "
+        "vice governor of Hubei Province, have been elected vice chairmen of the Standing Committee of the Hubei "
+        "Provincial People's Congress."
+    )
+    congress = "Standing Committee of the Hubei Provincial People's Congress"
+    assert ("Shao Yi", "Vice Chairman", congress, "appointed") in r.posts
+    assert ("Luo Xin", "Vice Chairman", congress, "appointed") in r.posts
+    assert ("Luo Xin", "Vice Governor", HUBEI_GOV, "holds") in r.posts
+
+
+def test_succeeding_someone_as_chairman():
+    r = run(
+        "Mei Dong was elected chairman of the Hubei Provincial Committee of the CPPCC on Friday, succeeding "
+        "Du Kai as chairman of the Hubei Provincial Committee of the CPPCC."
+    )
+    cppcc = "Hubei Provincial Committee of the CPPCC"
+    assert ("Du Kai", "Chairman", cppcc, "former") in r.posts
+    assert ("Mei Dong", "Chairman", cppcc, "appointed") in r.posts
+
+
+def test_who_also_serves_as_and_age_apposition():
+    r = run(
+        "Pei Lan was succeeded by Tan Ping, who also serves as governor of Jiangxi Province. Tan, 58, has been "
+        "deputy secretary of the CPC Jiangxi Provincial Committee since 2021."
+    )
+    assert ("Tan Ping", "Governor", "Jiangxi Provincial People's Government", "holds") in r.posts
+    assert ("Tan Ping", "Deputy Secretary", "CPC Jiangxi Provincial Committee", "holds") in r.posts
+
+
+def test_also_before_a_second_and_third_post():
+    r = run(
+        "Tan Ping, general secretary of the CPC Central Committee, also chairman of the Central Military "
+        "Commission, inspected Luoyang on Monday."
+    )
+    assert ("Tan Ping", "General Secretary", "CPC Central Committee", "holds") in r.posts
+    assert any(p == "Tan Ping" and t == "Chairman" and "Military" in o for p, t, o, _ in r.posts)
