@@ -242,3 +242,21 @@ def test_place_before_a_name_is_not_part_of_it():
 def test_possessive_ends_a_name():
     r = run("Cadres in Wuhan will further study Luo Xin’s Thought on the economy, said Gao Ming, mayor of Wuhan.")
     assert not any("Thought" in name or "’" in name for name in r.people)
+
+
+def test_colon_list_after_the_verb():
+    r = run(
+        "The provincial people's congress held a symposium on Monday. The following deputies spoke "
+        "successively: Kang Rui, chairman of a Wuhan company; Dai Ning, deputy chairman of the Hubei "
+        "Federation of Industry and Commerce; and Jiang Hao, a village head from Yichang."
+    )
+    assert {("Kang Rui", "spoke"), ("Dai Ning", "spoke"), ("Jiang Hao", "spoke")} <= r.roles
+
+
+def test_host_of_a_banquet_presides_and_the_guests_attend():
+    r = run(
+        "On the evening of May 3, Luo Xin, secretary of the CPC Hubei Provincial Committee, hosted a welcome "
+        "banquet for Jorge Almeida, ambassador of Portugal to China, in Wuhan."
+    )
+    assert ("Luo Xin", "presided") in r.roles
+    assert ("Jorge Almeida", "attended") in r.roles

@@ -146,6 +146,7 @@ def find_roles(
                 prev = (subjects, meeting, m.end())
                 last_subjects = subjects
                 found_subject = True
+            hits += _listed_after(text, m, role, meeting, in_sent, s1)
         for p in in_sent:
             hits += _roles_around(p, in_sent, text, s0, s1, meetings, main, pats)
         if not found_subject and opener is not None:
@@ -196,6 +197,30 @@ def _roles_around(
             for key in _meetings_listed(text, sm.end(), s1, meetings):
                 hits.append(RoleHit(p, "spoke", key, p.name_end, sm.end()))
     return hits
+
+
+COLON_LIST = re.compile(r"(?:\s+(?:at|in|on|during)\s+the\s+\w+(?:\s+\w+)?)?(?:\s+\w+ly)?\s*:\s*", re.I)
+GUESTS_FOR = re.compile(
+    r"\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:banquet|dinner|luncheon|reception|welcome\s+ceremony)\s+"
+    r"(?:for|in\s+honou?r\s+of)\s+(?:the\s+)?",
+    re.I,
+)
+
+
+def _listed_after(
+    text: str, m: re.Match[str], role: str, meeting: str | None, in_sent: list[PersonSpan], s1: int
+) -> list[RoleHit]:
+    """People the verb introduces after it: "spoke successively: A, ...; B, ...", "hosted a banquet for A"."""
+    colon = COLON_LIST.match(text, m.end(), s1)
+    guests = GUESTS_FOR.match(text, m.end(), s1) if role == "presided" else None
+    lead = colon or guests
+    if lead is None:
+        return []
+    first = next((p for p in in_sent if p.start == lead.end()), None)
+    if first is None:
+        return []
+    listed_role = "attended" if guests else role
+    return [RoleHit(q, listed_role, meeting, m.start(), q.end) for q in _list_from(first, in_sent, text)]
 
 
 SPEECH_MADE_AFTER = re.compile(r"\s+(?:delivered|made|gave)\s+(?:at|during|on|to)\s+(?:the\s+)?", re.I)
@@ -297,7 +322,8 @@ def _meetings_listed(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) 
 # between two people of a list: a separator, or a short description and a separator
 # ("A, winner of the medal, and B")
 LIST_GAP_PEOPLE = re.compile(
-    r"\s*(?:[,;]\s*and\s*,?|and\s*,?|[,;])\s*|\s*,\s*(?:(?:the|a|an)\s+)?[a-z][^,;.()]{0,80}?[,;]\s*(?:and\s+)?",
+    r"\s*(?:[,;]\s*and\s*,?|and\s*,?|[,;])\s*|\s*,\s*(?:(?:the|a|an)\s+)?[a-z][^,;.()]{0,80}?[,;]\s*(?:and\s+)?"
+    r"|[^;.!?:]{0,150};\s*(?:and\s*,?\s*)?",  # "A, chairman of a company; B, ..." (a semicolon list)
     re.I,
 )
 
