@@ -260,3 +260,21 @@ def test_host_of_a_banquet_presides_and_the_guests_attend():
     )
     assert ("Luo Xin", "presided") in r.roles
     assert ("Jorge Almeida", "attended") in r.roles
+
+
+def test_those_in_attendance_included_a_list():
+    r = run(
+        "The municipal government held a ceremony in Wuhan on Monday. Those in attendance included the party chief "
+        "of the city Luo Xin, Mayor Gao Ming and Kang Rui, chairman of the Wuhan Municipal Committee of the CPPCC."
+    )
+    assert {("Luo Xin", "attended"), ("Gao Ming", "attended")} <= r.roles
+
+
+def test_a_list_closed_by_etc_or_by_other_officials():
+    r = run(
+        "The delegation visited Lhasa on Monday. Leaders of the autonomous region, Tenzin Norbu, Dai Ning, Kang Rui "
+        "etc were also present. County leaders Jiang Hao, Ren Jie and relevant county officials participated in "
+        "the inspection."
+    )
+    for name in ("Tenzin Norbu", "Dai Ning", "Kang Rui", "Jiang Hao", "Ren Jie"):
+        assert (name, "attended") in r.roles

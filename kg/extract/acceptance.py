@@ -58,7 +58,9 @@ def accept_people(people: list[TitledPerson], roles: list[RoleHit], text: str) -
             if same or not LIST_GAP.fullmatch(text[a.end : b.start]):
                 continue
             other = b.cand if a.cand.start in accepted else a.cand
-            if len(other.surface.split()) >= 2 and (other.chinese or other.from_model):
+            if len(other.surface.split()) >= 2 and (
+                other.chinese or other.from_model or _clean_name(other.surface, lex)
+            ):
                 accept(other)
     surnames = {n.split()[0] for n in full}
     # a foreign name's lone mention is its last word ("Luthfi said" after "Ahmad Luthfi")

@@ -19,6 +19,9 @@ ENGLISH_WORD_SURNAMES = frozenset(
 )
 POSSESSIVE = re.compile(r"['’]s?$")
 NAME_TOKEN = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?|[a-z]+")
+_CAP_NAME = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?"
+# a capitalised name of two to four words, each a capitalised word ("Ahmad Sulaiman", "Erkin Tursun")
+_NAME_WORDS = rf"{_CAP_NAME}(?:[ \t]+{_CAP_NAME}){{1,3}}"
 BLOCK_BEFORE = re.compile(r"(?:\b(?:of|in|to|at|from|into|near|across|than)\s+|\[[^\]]*\]\s*)$", re.I)
 
 
@@ -113,12 +116,37 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
             continue
         if not _inside(m.start(), found):
             add(m.start(), m.end(), False)  # "Wang urged ...": kept only if a full name has this surname
+    for _ in range(3):  # "Tenzin Norbu, Li Hua and ...": capitalised names listed beside candidates
+        for start, end in _list_neighbours(text, list(found.values()), lex):
+            add(start, end, False)
     foreign = {c.surface.split()[-1] for c in found.values() if not c.chinese and c.surface not in lex.surnames}
     for word in sorted(w for w in foreign if len(w) > 2 and w[0].isupper() and lex.place(w) is None):
         for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text):
             if not _inside(m.start(), found):
                 add(m.start(), m.end(), False)  # "Luthfi said" after "Ahmad Luthfi": kept if the full name is
     return sorted(_drop_nested(found.values()), key=lambda c: c.start)
+
+
+_BEFORE_IN_LIST = re.compile(rf"(?<![\w-])(?P<name>{_NAME_WORDS})(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)$")
+_AFTER_IN_LIST = re.compile(rf"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)(?P<name>{_NAME_WORDS})(?![\w-])")
+
+
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:the|a|an|of|for|to|in|at|on|by|from|with)\s+$", re.I)
+
+
+def _list_neighbours(text: str, cands: list[PersonCandidate], lex: Lexicon) -> list[tuple[int, int]]:
+    """Capitalised names written in a list right before or after a candidate ("A, B and C")."""
+    out = []
+    for c in cands:
+        if len(c.surface.split()) < 2:
+            continue
+        m = _BEFORE_IN_LIST.search(text, max(0, c.start - 60), c.start)
+        if m and not _ARTICLE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            out.append(_clip_name(text, *m.span("name"), lex))
+        m = _AFTER_IN_LIST.match(text, c.end)
+        if m:
+            out.append(_clip_name(text, *m.span("name"), lex))
+    return [(a, b) for a, b in out if b - a >= 3]
 
 
 def _inside(pos: int, found: dict) -> bool:
@@ -184,11 +212,6 @@ def _per_lexicon(build):
 @_per_lexicon
 def _headline_verbs(lex: Lexicon) -> frozenset[str]:
     return frozenset(lex.people.get("headline_verbs", ()))
-
-
-_CAP_NAME = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?"
-# a capitalised name of two to four words, each a capitalised word ("Ahmad Sulaiman", "Erkin Tursun")
-_NAME_WORDS = rf"{_CAP_NAME}(?:[ \t]+{_CAP_NAME}){{1,3}}"
 
 
 @_per_lexicon

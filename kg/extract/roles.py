@@ -64,6 +64,8 @@ class _Patterns:
     lead: re.Pattern[str]
     speech: re.Pattern[str]  # "X's speech at"
     list_sep: re.Pattern[str]  # what separates the people of a list of subjects
+    inverted: re.Pattern[str]  # "Also present were", "Those in attendance included" (before a list)
+    list_tail: re.Pattern[str]  # "etc", "and other officials" between a list of subjects and its verb
 
 
 @cache
@@ -89,6 +91,8 @@ def _verbs() -> _Patterns:
     list_sep = re.compile(
         rf"\s*(?:[,;]?\s*(?:together|along)?\s*(?:{companions})\s*|[,;]\s*and\s*,?|and\s*,?|,|;)\s*$", re.I
     )
+    inverted = alternation(r["attended"].get("inverted", []), ignore_case=True)
+    tails = alternation(r["attended"].get("list_tails", []), ignore_case=True)
     return _Patterns(
         re.compile(f"(?:{words_pattern(list(active))}|{made_speech})", re.I),
         active,
@@ -97,6 +101,12 @@ def _verbs() -> _Patterns:
         lead,
         speech,
         list_sep,
+        re.compile(rf"(?:{INVERTED.pattern}|(?<![\w-]){inverted}\s+(?:[^,.;:]{{0,60}}?\s)?)$", re.I),
+        re.compile(
+            rf"[\s,]*(?<![\w-]){tails}(?:\s+[^,.;:]{{0,60}}?(?:comrades|officials|leaders|people|persons|"
+            rf"heads|representatives|members|cadres|guests))?[\s,.]*$",
+            re.I,
+        ),
     )
 
 
@@ -125,7 +135,7 @@ def find_roles(
             if any(p.name_start <= m.start() < p.name_end for p in in_sent) or _passive_here(text, m):
                 continue
             role = _role_of(m.group(), pats)
-            subjects = _subjects_before(text, s0, m.start(), in_sent, pats.list_sep)
+            subjects = _subjects_before(text, s0, m.start(), in_sent, pats)
             if not subjects and PRONOUN.search(text[s0 : m.start()][-12:]) and last_subjects:
                 subjects = last_subjects[:1]
             meeting = (
@@ -139,7 +149,7 @@ def find_roles(
             ):
                 subjects = prev[0]
             if not subjects and doc is not None:
-                subjects = _dep_subjects(doc, m.start(), in_sent)
+                subjects = _dep_subjects(doc, text, m.start(), in_sent)
             if subjects:
                 for p in subjects:
                     hits.append(RoleHit(p, role, meeting, m.start(), m.end()))
@@ -173,7 +183,7 @@ def _roles_around(
         meeting = _meeting_before(s0 + pm.start(), meetings, s0) or main
         listed = _list_from(p, in_sent, text) if role == "attended" else [p]
         hits += [RoleHit(q, role, meeting, s0 + pm.start(), q.start if q is p else q.end) for q in listed]
-    if INVERTED.search(before):  # "Also present were A, B and C."
+    if pats.inverted.search(before):  # "Also present were A, B and C."
         for q in _list_from(p, in_sent, text):
             hits.append(RoleHit(q, "attended", _meeting_before(p.start, meetings, s0) or main, p.start, q.end))
     if MET_BEFORE.search(before):  # "X met with Y", "X met in Z with A, B and C": they took part too
@@ -231,7 +241,7 @@ SPEECH_NOUN_BEFORE = re.compile(
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
-def _dep_subjects(doc, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
+def _dep_subjects(doc, text: str, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
     """The people the parse makes the subject of the verb at ``verb_start`` (or of the verb it is joined to).
 
     For subjects that the words between them and the verb hide from ``_subjects_before``: a long
@@ -252,11 +262,11 @@ def _dep_subjects(doc, verb_start: int, people: list[PersonSpan]) -> list[Person
     else:
         return []
     tokens = [subject, *subject.conjuncts]
-    out = []
+    out: list[PersonSpan] = []
     for tok in tokens:
         person = next((p for p in people if p.name_start <= tok.idx < p.name_end and not p.possessive), None)
         if person is not None and person not in out:
-            out.append(person)
+            out += [q for q in _list_from(person, people, text) if q not in out]
     return sorted(out, key=lambda p: p.start)
 
 
@@ -267,10 +277,14 @@ def _passive_here(text: str, m: re.Match[str]) -> bool:
 
 
 def _subjects_before(
-    text: str, s0: int, verb_start: int, people: list[PersonSpan], list_sep: re.Pattern[str]
+    text: str, s0: int, verb_start: int, people: list[PersonSpan], pats: _Patterns
 ) -> list[PersonSpan]:
     s0 = max(s0, verb_start - 2000)
+    list_sep = pats.list_sep
     pos = s0 + SKIP_BACK.search(text[s0:verb_start]).start()
+    tail = pats.list_tail.search(text, max(s0, pos - 120), pos)
+    if tail is not None and tail.end() == pos:  # "A, B, C etc. were present", "A and relevant officials attended"
+        pos = tail.start()
     out: list[PersonSpan] = []
     while True:
         p = next((p for p in people if p.end == pos and not p.possessive), None)
