@@ -130,70 +130,98 @@ def test_overlapping_person_candidates_are_one_mention():
 # ---------------------------------------------------------------- the rules of "explained", on records
 
 
-TEXT = "Qiao Mingze, secretary of the CPC Linfen Municipal Committee, attended. The secretary praised the staff."
+W = words()
+TEXT = (
+    "Qiao Mingze, secretary of the CPC Linfen Municipal Committee, attended. The secretary praised the staff. "
+    "Later Qiao Mingze, secretary of the CPC Linfen Municipal Committee, said the plan works. He said more. "
+    "Ren Haoyu, secretary of the league, said nothing."
+)
 
 
 def _ev(start: int, end: int) -> Evidence:
     return Evidence("d", 0, len(TEXT), TEXT, start, end, TEXT[start:end])
 
 
-def _extraction(**records_) -> DocumentExtraction:
-    return DocumentExtraction("d", "d.txt", date(2024, 5, 17), None, "0" * 64, **records_)
-
-
-def _hit(cls: str, text: str, nth: int = 0, date_hit: dates.DateHit | None = None) -> Hit:
+def _at(text: str, nth: int = 0) -> int:
     start = -1
     for _ in range(nth + 1):
         start = TEXT.index(text, start + 1)
-    return Hit(cls, start, start + len(text), date_hit)
+    return start
 
 
-def test_a_title_is_explained_only_inside_a_post_phrase_not_by_sharing_its_sentence():
-    post = PostMention("Qiao Mingze", "Secretary", "CPC Linfen Municipal Committee", "holds", _ev(0, 60))
-    r = records(_extraction(posts=(post,)), None)
-    lex = words().lex
-    assert explained_by(_hit("title", "secretary"), TEXT, r, lex) == "post"
-    assert explained_by(_hit("title", "secretary", nth=1), TEXT, r, lex) == ""  # the second sentence's
+def _hit(cls: str, text: str, nth: int = 0, date_hit: dates.DateHit | None = None) -> Hit:
+    return Hit(cls, _at(text, nth), _at(text, nth) + len(text), date_hit)
 
 
-def test_a_role_is_explained_only_inside_a_participation_phrase():
-    part = ParticipationMention("Qiao Mingze", "m1", "attended", _ev(0, 70))
-    r = records(_extraction(participations=(part,)), None)
-    assert explained_by(_hit("role", "attended"), TEXT, r, words().lex) == "participation"
-    assert explained_by(_hit("role", "attended"), TEXT, records(_extraction(), None), words().lex) == ""
+def explain(hit: Hit, text: str = TEXT, **records_) -> str:
+    """``explained_by`` for a hit of ``text`` (one sentence) and a hand-made extraction."""
+    ex = DocumentExtraction("d", "d.txt", date(2024, 5, 17), None, "0" * 64, **records_)
+    return explained_by(hit, text, records(ex, None, W.lex), W, (0, len(text)))
+
+
+def _sentence_of(hit: Hit) -> tuple[int, int]:
+    return TEXT.rfind(". ", 0, hit.start) + 2, TEXT.find(".", hit.end) + 1
+
+
+QIAO = PersonMention("Qiao Mingze", _ev(0, 11))
+QIAO_AGAIN = PersonMention("Qiao Mingze", _ev(_at("Qiao Mingze", 1), _at("Qiao Mingze", 1) + 11))
+REN = PersonMention("Ren Haoyu", _ev(_at("Ren Haoyu"), _at("Ren Haoyu") + 9))
+ORG = OrgMention("CPC Linfen Municipal Committee", "party_committee", "Linfen", None, True, _ev(30, 60))
+POST = PostMention("Qiao Mingze", "Secretary", "CPC Linfen Municipal Committee", "holds", _ev(0, 60))
+
+
+def test_a_title_is_explained_inside_a_post_phrase_not_by_sharing_its_sentence():
+    assert explain(_hit("title", "secretary"), posts=(POST,)) == "post"
+    assert explain(_hit("title", "secretary", nth=1), posts=(POST,)) == ""  # "The secretary praised"
+
+
+def test_a_post_stated_again_is_explained_only_for_the_same_person_and_title():
+    people = (QIAO, QIAO_AGAIN, REN)
+    again = _hit("title", "secretary", nth=2)
+    s = _sentence_of(again)
+    ex = DocumentExtraction("d", "d.txt", None, None, "0" * 64, people=people, posts=(POST,), organizations=(ORG,))
+    assert explained_by(again, TEXT, records(ex, None, W.lex), W, s) == "post, restated"
+    other = _hit("title", "secretary", nth=3)  # Ren Haoyu's: kg has no post for him
+    assert explained_by(other, TEXT, records(ex, None, W.lex), W, _sentence_of(other)) == ""
+
+
+def test_a_role_is_explained_inside_a_participation_phrase_or_stated_again_by_its_subject():
+    attended = ParticipationMention("Qiao Mingze", "m1", "attended", _ev(0, 70))
+    spoke = ParticipationMention("Qiao Mingze", "m1", "spoke", _ev(_at("Qiao Mingze", 1), _at(" said") + 5))
+    assert explain(_hit("role", "attended"), participations=(attended,)) == "participation"
+    assert explain(_hit("role", "attended")) == ""
+    ex = DocumentExtraction(
+        "d", "d.txt", None, None, "0" * 64, people=(QIAO, QIAO_AGAIN, REN), participations=(attended, spoke)
+    )
+    r = records(ex, None, W.lex)
+    he_said = _hit("role", "said", nth=1)  # "He said more.": the last person named is Qiao Mingze
+    assert explained_by(he_said, TEXT, r, W, _sentence_of(he_said)) == "participation, restated"
+    ren_said = _hit("role", "said", nth=2)  # Ren Haoyu has no role
+    assert explained_by(ren_said, TEXT, r, W, _sentence_of(ren_said)) == ""
 
 
 def test_a_person_like_span_inside_an_organization_name_is_explained_as_not_a_person():
-    start = TEXT.index("CPC Linfen")
-    org = OrgMention("CPC Linfen Municipal Committee", "party_committee", "Linfen", None, True, _ev(start, start + 30))
     implied = OrgMention("CPC Linfen Municipal Committee", "party_committee", "Linfen", None, False, _ev(0, 60))
-    lex = words().lex
-    assert explained_by(_hit("person", "Linfen Municipal"), TEXT, records(_extraction(organizations=(org,)), None), lex)
+    assert explain(_hit("person", "Linfen Municipal"), organizations=(ORG,)) == "organization"
     # an organization only implied by a post carries the post's phrase: it explains no person
-    implied_only = records(_extraction(organizations=(implied,)), None)
-    assert explained_by(_hit("person", "Qiao Mingze"), TEXT, implied_only, lex) == ""
-    person = PersonMention("Qiao Mingze", _ev(0, 11))
-    assert explained_by(_hit("person", "Qiao"), TEXT, records(_extraction(people=(person,)), None), lex) == "person"
+    assert explain(_hit("person", "Qiao Mingze"), organizations=(implied,)) == ""
+    assert explain(_hit("person", "Qiao"), people=(QIAO,)) == "person"
 
 
 def test_a_date_is_explained_by_a_meeting_with_the_date_it_resolves_to():
-    may16 = dates.DateHit(0, 6, 5, 16, None)
     meeting = MeetingMention("m1", "meeting", "meeting", "2024-05-16", "Linfen", None, _ev(70, 80))
-    r = records(_extraction(meetings=(meeting,)), None)
-    lex = words().lex
-    assert explained_by(Hit("date", 0, 6, may16), TEXT, r, lex) == "meeting date"
-    assert explained_by(Hit("date", 0, 6, dates.DateHit(0, 6, 5, 15, None)), TEXT, r, lex) == ""
+    may16, may15 = dates.DateHit(0, 6, 5, 16, None), dates.DateHit(0, 6, 5, 15, None)
+    assert explain(Hit("date", 0, 6, may16), meetings=(meeting,)) == "meeting date"
+    assert explain(Hit("date", 0, 6, may15), meetings=(meeting,)) == ""
 
 
 def test_a_place_is_explained_by_a_meeting_held_there():
     text = "at the Xiling Guesthouse in Linfen"
     meeting = MeetingMention("m1", "meeting", "meeting", None, "Xiling Guesthouse, Linfen", None, _ev(0, 5))
-    r = records(_extraction(meetings=(meeting,)), None)
-    lex = words().lex
-    assert explained_by(Hit("place", 7, 24), text, r, lex) == "meeting place"
-    assert explained_by(Hit("place", 28, 34), text, r, lex) == "meeting place"
-    other = records(_extraction(meetings=(MeetingMention("m1", "m", "m", None, "Taiyuan", None, _ev(0, 5)),)), None)
-    assert explained_by(Hit("place", 28, 34), text, other, lex) == ""
+    elsewhere = MeetingMention("m1", "meeting", "meeting", None, "Taiyuan", None, _ev(0, 5))
+    assert explain(Hit("place", 7, 24), text, meetings=(meeting,)) == "meeting place"
+    assert explain(Hit("place", 28, 34), text, meetings=(meeting,)) == "meeting place"
+    assert explain(Hit("place", 28, 34), text, meetings=(elsewhere,)) == ""
 
 
 # ---------------------------------------------------------------- report and output

@@ -35,8 +35,14 @@ Explained: a mention is explained only by a record of the same document whose ev
   organization (media names included) or of an initiative, which kg recognised as not a person; or
   is, as a whole, a gazetteer place name.
 - ``title``: lies inside a ``PostMention`` phrase (the person and the title that gives the post), or
-  inside an explicit organization's name phrase.
-- ``role``: lies inside a ``ParticipationMention`` phrase (the person and the role verb).
+  inside an explicit organization's name phrase; or states a post again (``kg.audit.restated``:
+  kg keeps one record per fact, with its first evidence): the ``PersonMention`` written right
+  before the title ("X, former secretary of") or right after it ("Mayor X") has a post with this
+  title, and with the organization named right after the title when kg recognised one there.
+- ``role``: lies inside a ``ParticipationMention`` phrase (the person and the role verb); or states
+  a role again: its subject has a participation with this role, the subject being the
+  ``PersonMention`` right before the verb (past one apposition), right after it ("said X", "led by
+  X"), or for "he"/"she" the last person named before.
 - ``date``: resolves (``dates.resolve`` with the document date and the dateline) to the date of a
   ``MeetingMention`` of the document, or lies inside a meeting's phrase.
 - ``place``: names the place of a meeting of the document: the same normalised name (gazetteer
@@ -121,11 +127,11 @@ def audit_documents(documents: Iterable[Document]) -> Iterator[DocumentAudit]:
     from kg.extract import dates
     from kg.extract.records import sentence_spans
 
-    lex = words().lex
+    w = words()
     for document, sdoc, extraction in _pipe(documents):
         text = document.text
         dateline = dates.find_dateline(text)
-        recs = records(extraction, dateline)
+        recs = records(extraction, dateline, w.lex)
         sentences = sentence_spans(sdoc)
         starts = [a for a, _ in sentences]
         out = []
@@ -133,7 +139,7 @@ def audit_documents(documents: Iterable[Document]) -> Iterator[DocumentAudit]:
             i = bisect_right(starts, h.start) - 1
             a, b = sentences[i] if i >= 0 and h.start < sentences[i][1] else (h.start, h.end)
             b = max(b, h.end)
-            reason = explained_by(h, text, recs, lex)
+            reason = explained_by(h, text, recs, w, (a, b))
             out.append(Finding(h.cls, h.start, h.end, text[h.start : h.end], a, b, text[a:b], bool(reason), reason))
         out.sort(key=lambda f: (f.start, f.end, CLASSES.index(f.cls)))
         yield DocumentAudit(document.doc_id, document.file_name, tuple(out))

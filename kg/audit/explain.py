@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kg.audit.mentions import Hit
+from kg.audit.mentions import Hit, Words
+from kg.audit.restated import Facts, facts, role_restated, title_restated
 from kg.extract import dates
 from kg.extract.lexicon import Lexicon
 from kg.model import DocumentExtraction
@@ -28,9 +29,10 @@ class Records:
     meeting_places: tuple[str, ...]  # normalised
     doc_date: date | None
     dateline: dates.DateHit | None
+    facts: Facts
 
 
-def records(ex: DocumentExtraction, dateline: dates.DateHit | None) -> Records:
+def records(ex: DocumentExtraction, dateline: dates.DateHit | None, lex: Lexicon) -> Records:
     """The comparable parts of a ``DocumentExtraction``."""
 
     def spans(items) -> tuple[Span, ...]:
@@ -47,6 +49,7 @@ def records(ex: DocumentExtraction, dateline: dates.DateHit | None) -> Records:
         meeting_places=tuple(normalise(m.place) for m in ex.meetings if m.place),
         doc_date=ex.date,
         dateline=dateline,
+        facts=facts(ex, lex),
     )
 
 
@@ -64,8 +67,9 @@ def _overlaps(h: Hit, spans: tuple[Span, ...]) -> bool:
     return any(a < h.end and h.start < b for a, b in spans)
 
 
-def explained_by(h: Hit, text: str, r: Records, lex: Lexicon) -> str:
-    """What explains the mention ("person", "organization", "post", ...), or "" when nothing does."""
+def explained_by(h: Hit, text: str, r: Records, w: Words, sentence: tuple[int, int]) -> str:
+    """What explains the mention ("person", "post", "meeting date"...), or "" when nothing does."""
+    lex = w.lex
     if h.cls == "person":
         if _overlaps(h, r.people):
             return "person"
@@ -75,9 +79,16 @@ def explained_by(h: Hit, text: str, r: Records, lex: Lexicon) -> str:
             return "initiative"
         return "place" if lex.place(text[h.start : h.end]) is not None else ""
     if h.cls == "title":
-        return "post" if _inside(h, r.posts) else "organization" if _inside(h, r.orgs) else ""
+        if _inside(h, r.posts):
+            return "post"
+        if title_restated(h, text, sentence, r.facts, lex):
+            return "post, restated"
+        return "organization" if _inside(h, r.orgs) else ""
     if h.cls == "role":
-        return "participation" if _inside(h, r.participations) else ""
+        if _inside(h, r.participations):
+            return "participation"
+        role = w.role_of.get(re.sub(r"\s+", " ", text[h.start : h.end].lower()))
+        return "participation, restated" if role and role_restated(h, role, text, sentence, r.facts) else ""
     if h.cls == "date":
         resolved = dates.resolve(h.date, r.doc_date, r.dateline) if h.date is not None else None
         if resolved is not None and resolved in r.meeting_dates:

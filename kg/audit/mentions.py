@@ -51,6 +51,7 @@ class Words:
     titled_before: re.Pattern[str]
     titled_after: re.Pattern[str]
     role_re: re.Pattern[str]
+    role_of: dict[str, str]  # lowercase role phrase -> presided | spoke | attended
     venue_re: re.Pattern[str]
     event_in_re: re.Pattern[str]
     plan_res: tuple[re.Pattern[str], re.Pattern[str]]  # "X Y Plan"; "Plan for X Y"
@@ -77,10 +78,11 @@ def words() -> Words:
     not_name = frozenset(data["person"]["not_name_words"]) | title_words | months | body
     honorifics = [*lex.honorifics, *(h.lower() for h in data["person"]["honorifics"])]
     title = lex.title_re.pattern
-    name_run = rf"(?-i:{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})"
+    name_run = rf"(?-i:{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,3}})"
     roles = lex.roles
-    role_forms = [f for r in ("presided", "spoke", "attended") for k in ("active", "passive") for f in roles[r][k]]
-    role_forms += roles["presided"].get("nouns", [])
+    role_of = {f: r for r in ("presided", "spoke", "attended") for k in ("active", "passive") for f in roles[r][k]}
+    role_of |= {f: "presided" for f in roles["presided"].get("nouns", [])}
+    role_forms = list(role_of)
     event_words = [n for k in lex.meetings["kind"] for n in k.get("nouns", [])] + lex.meetings["verbs"]["held"]
     heads = data["initiative"]["heads"]
     strategies = [f for s in lex.initiatives["strategy"] for f in s["forms"]]
@@ -88,32 +90,35 @@ def words() -> Words:
     return Words(
         lex=lex,
         surname_re=re.compile(
-            rf"(?<![\w-])(?:{alternation(lex.surnames, ignore_case=False)})\s{NAME_WORD}(?:\s{NAME_WORD})?(?![\w-])"
+            rf"(?<![\w-])(?:{alternation(lex.surnames, ignore_case=False)})"
+            rf"[ \t]{NAME_WORD}(?:[ \t]{NAME_WORD})?(?![\w-])"
         ),
         not_name=not_name,
         body=body,
         titles=frozenset(title_words),
         honorific_re=re.compile(words_pattern(honorifics), re.I),
-        honorific_before=re.compile(words_pattern(honorifics) + rf"\s*(?P<name>{name_run})(?![\w-])", re.I),
-        titled_before=re.compile(rf"(?:{title})\s+(?P<name>{name_run})(?![\w-])", re.I),
+        honorific_before=re.compile(words_pattern(honorifics) + rf"[ \t]*(?P<name>{name_run})(?![\w-])", re.I),
+        titled_before=re.compile(rf"(?:{title})[ \t]+(?P<name>{name_run})(?![\w-])", re.I),
         titled_after=re.compile(
-            rf"(?<![\w-])(?P<name>{name_run}),\s*(?:(?:the|a|an)\s+)?(?:[\w'’-]+\s+){{0,2}}?(?:{title})", re.I
+            rf"(?<![\w-])(?P<name>{name_run}),[ \t]*(?:(?:the|a|an)[ \t]+)?(?:[\w'’-]+[ \t]+){{0,2}}?(?:{title})", re.I
         ),
         role_re=re.compile(words_pattern(role_forms), re.I),
+        role_of=role_of,
         venue_re=re.compile(
-            rf"(?<![\w-])(?:{NAME_WORD}\s+(?:(?:and|of|the|for)\s+)?){{1,6}}"
+            rf"(?<![\w-])(?:{NAME_WORD}[ \t]+(?:(?:and|of|the|for)[ \t]+)?){{1,6}}"
             rf"(?:{alternation(data['place']['venues'], ignore_case=False)})"
-            rf"(?:\s+of\s+the\s+{NAME_WORD}(?:\s+{NAME_WORD})?)?(?![\w-])"
+            rf"(?:[ \t]+of[ \t]+the[ \t]+{NAME_WORD}(?:[ \t]+{NAME_WORD})?)?(?![\w-])"
         ),
         event_in_re=re.compile(
             words_pattern([*event_words, *data["place"]["event_verbs"]])
-            + r"(?:\s+[\w,'’-]+){0,5}?\s+in\s+(?:the\s+)?$",
+            + r"(?:[ \t]+[\w,'’-]+){0,5}?[ \t]+in[ \t]+(?:the[ \t]+)?$",
             re.I,
         ),
         plan_res=(
-            re.compile(rf"(?<![\w-])(?:{PLAN_WORD}\s+(?:{PLAN_LINK}\s+){{0,2}}){{1,8}}(?:{head_alt})(?![\w-])"),
+            re.compile(rf"(?<![\w-])(?:{PLAN_WORD}[ \t]+(?:{PLAN_LINK}[ \t]+){{0,2}}){{1,8}}(?:{head_alt})(?![\w-])"),
             re.compile(
-                rf"(?<![\w-])(?:{head_alt})\s+(?:of|for|on)\s+(?:the\s+)?(?:{PLAN_WORD}\s+(?:(?:and|of|the)\s+)?){{0,6}}"
+                rf"(?<![\w-])(?:{head_alt})[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?"
+                rf"(?:{PLAN_WORD}[ \t]+(?:(?:and|of|the)[ \t]+)?){{0,6}}"
                 rf"{PLAN_WORD}(?![\w-])"
             ),
         ),
@@ -269,9 +274,9 @@ def place_hits(text: str, w: Words) -> list[Hit]:
     hits = []
     for m in w.venue_re.finditer(text):
         start = _strip_lead(text, m.start(), m.end())
-        if re.search(r"\s", text[start : m.end()]):
+        if re.search(r"[ \t]", text[start : m.end()]):
             hits.append(Hit("place", start, m.end()))
-    for m in re.finditer(r"(?<![\w-])in\s+(?:the\s+)?", text):
+    for m in re.finditer(r"(?<![\w-])in[ \t]+(?:the[ \t]+)?", text):
         p = w.lex.place_re.match(text, m.end())
         if p is None or not p.group()[0].isupper():
             continue
@@ -284,7 +289,7 @@ def place_hits(text: str, w: Words) -> list[Hit]:
     return hits
 
 
-LEAD_WORDS = re.compile(r"(?:(?:The|A|An|In|At|On|To|For|And|Of)\s+)+")
+LEAD_WORDS = re.compile(r"(?:(?:The|A|An|In|At|On|To|For|And|Of)[ \t]+)+")
 
 
 def _strip_lead(text: str, start: int, end: int) -> int:
