@@ -22,6 +22,8 @@ from kg.extract.people import split_chinese_name
 NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Za-z][a-z]+)?"
 VERB_TAGS = ("VB", "MD")
 NOUN_TAGS = ("NN",)
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl")
+NOT_PERSON_ENTITIES = ("ORG", "GPE", "NORP", "FAC", "LAW", "WORK_OF_ART", "EVENT")
 QUOTED = re.compile(r"[“\"]([^“”\"\n]{3,160})[”\"]|(?<![\w’'])‘([^‘’\n]{3,160})’(?![\w’'])")
 PLAN_LINK = r"(?:of|for|on|and|the|in|to|with|a)"
 PLAN_WORD = r"(?:[A-Z0-9][\w'’-]*)"
@@ -45,6 +47,7 @@ class Words:
     surname_re: re.Pattern[str]
     not_name: frozenset[str]  # function words, headline verbs, title words, months, body words
     body: frozenset[str]
+    place_nouns: str  # alternation of the nouns after a place name ("District", "County")
     titles: frozenset[str]  # the words of title forms, capitalised ("Vice", "Secretary")
     honorific_re: re.Pattern[str]
     honorific_before: re.Pattern[str]
@@ -52,6 +55,7 @@ class Words:
     titled_after: re.Pattern[str]
     role_re: re.Pattern[str]
     role_of: dict[str, str]  # lowercase role phrase -> presided | spoke | attended
+    not_person_subjects: frozenset[str]  # lowercase subject words of role verbs that name no person
     venue_re: re.Pattern[str]
     event_in_re: re.Pattern[str]
     plan_res: tuple[re.Pattern[str], re.Pattern[str]]  # "X Y Plan"; "Plan for X Y"
@@ -95,6 +99,7 @@ def words() -> Words:
         ),
         not_name=not_name,
         body=body,
+        place_nouns=alternation(data["person"]["place_nouns"], ignore_case=False),
         titles=frozenset(title_words),
         honorific_re=re.compile(words_pattern(honorifics), re.I),
         honorific_before=re.compile(words_pattern(honorifics) + rf"[ \t]*(?P<name>{name_run})(?![\w-])", re.I),
@@ -104,6 +109,8 @@ def words() -> Words:
         ),
         role_re=re.compile(words_pattern(role_forms), re.I),
         role_of=role_of,
+        not_person_subjects=frozenset(data["role"]["not_person_subjects"])
+        | {n.split()[-1] for k in lex.meetings["kind"] for n in k.get("nouns", [])},
         venue_re=re.compile(
             rf"(?<![\w-])(?:{NAME_WORD}[ \t]+(?:(?:and|of|the|for)[ \t]+)?){{1,6}}"
             rf"(?:{alternation(data['place']['venues'], ignore_case=False)})"
@@ -191,6 +198,19 @@ def _entity_name(text: str, start: int, end: int, w: Words) -> tuple[int, int] |
     return start + found[0].start(), start + found[-1].end()
 
 
+def _named_otherwise(text: str, start: int, end: int, w: Words) -> bool:
+    """A one-word entity the document itself names as a place ("Xihu" of "Xihu District"), or a word of a
+    strategy of ``initiatives.toml`` ("Belt" of "Belt and Road")."""
+    word = text[start:end]
+    if " " in word:
+        return False
+    if re.search(rf"(?<![\w-]){re.escape(word)}[ \t]+(?:{w.place_nouns})(?![\w-])", text):
+        return True
+    return any(
+        m.start() <= start and end <= m.end() for m in w.strategy_re.finditer(text, max(0, start - 60), end + 60)
+    )
+
+
 def _name_words(text: str, start: int, end: int, w: Words, *, keep: str) -> tuple[int, int] | None:
     """The run of name words in ``start..end`` after cutting at words of ``not_name_words``.
 
@@ -216,7 +236,7 @@ def person_hits(text: str, doc: Doc, w: Words) -> list[Hit]:
             continue
         for piece in re.finditer(r"[^\n]+", ent.text):
             span = _entity_name(text, ent.start_char + piece.start(), ent.start_char + piece.end(), w)
-            if span is not None:
+            if span is not None and not _named_otherwise(text, *span, w):
                 hits.append(Hit("person", *span))
     for m in w.surname_re.finditer(text):
         three = m.group()
@@ -248,13 +268,20 @@ def title_hits(text: str, doc: Doc, w: Words) -> list[Hit]:
 
 
 def role_hits(text: str, doc: Doc, w: Words) -> list[Hit]:
-    """Role verbs of ``roles.toml`` used as verbs, not as modifiers ("a noted engineer" is no role)."""
+    """Role verbs of ``roles.toml`` used as verbs, not as modifiers ("a noted engineer" is no role), whose
+    subject is not plainly something other than a person ("The meeting stressed", "It was noted")."""
     out = []
     for m in w.role_re.finditer(text):
         first = re.match(r"\S+", m.group())
         tok = _token(doc, m.start(), m.start() + first.end()) if first else None
-        if tok is not None and tok.tag_.startswith(VERB_TAGS) and tok.dep_ not in ("amod", "compound"):
-            out.append(Hit("role", m.start(), m.end()))
+        if tok is None or not tok.tag_.startswith(VERB_TAGS) or tok.dep_ in ("amod", "compound"):
+            continue
+        subject = next((c for c in tok.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None and (
+            subject.lower_ in w.not_person_subjects or subject.ent_type_ in NOT_PERSON_ENTITIES
+        ):
+            continue
+        out.append(Hit("role", m.start(), m.end()))
     return out
 
 
