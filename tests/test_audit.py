@@ -12,8 +12,9 @@ import pytest
 
 from kg.audit import CLASSES, AuditReport, audit_documents, audit_sources, summarize
 from kg.audit.explain import explained_by, records
-from kg.audit.mentions import Hit, words
+from kg.audit.mentions import Hit
 from kg.audit.report import format_text, marked, parse_classes
+from kg.audit.words import words
 from kg.cli import main
 from kg.errors import InputError, SourceNotFound
 from kg.extract import dates

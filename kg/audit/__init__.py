@@ -58,7 +58,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.audit.explain import explained_by, records
-from kg.audit.mentions import find_hits, words
+from kg.audit.mentions import find_hits
+from kg.audit.words import words
 from kg.ingest import MAX_DOCUMENT_CHARS, Note, Skipped, iter_documents, scan_documents
 from kg.model import Document
 

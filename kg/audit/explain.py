@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kg.audit.mentions import Hit, Words
+from kg.audit.mentions import Hit
 from kg.audit.restated import Facts, facts, role_restated, title_restated
+from kg.audit.words import Words
 from kg.extract import dates
 from kg.extract.lexicon import Lexicon
 from kg.model import DocumentExtraction
