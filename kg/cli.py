@@ -1,4 +1,4 @@
-"""The ``kg`` command line: build, remove, eval, query, validate, viz, export, serve.
+"""The ``kg`` command line: build, remove, eval, audit, query, validate, viz, export, serve.
 
 Each subcommand parses its arguments, calls one library function and prints the outcome. A
 ``KgError`` becomes ``kg: error: <message>`` on stderr and the error's exit code.
@@ -174,6 +174,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from kg.audit import audit_sources
+    from kg.audit.report import format_json, format_text, parse_classes
+    from kg.build import format_notes, format_skipped
+
+    classes = parse_classes(args.classes)
+    report = audit_sources(args.sources, max_chars=args.max_chars)
+    for line in [*format_skipped(report.skipped), *format_notes(report.notes)]:
+        print(f"kg: {line}", file=sys.stderr)
+    show = format_json if args.format == "json" else format_text
+    print(show(report, classes, show_all=args.all))
+    return 0
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -318,6 +332,20 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="keep the built graph here (default: a temporary folder)")
     p.add_argument("--show-errors", action="store_true", help="list every miss and every false hit")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("audit", help="list the spans that look like facts but that no extracted fact covers")
+    p.add_argument("sources", nargs="+", metavar="SOURCES", help="files or folders")
+    p.add_argument("--class", dest="classes", metavar="CLASSES", help="list only these classes (comma-separated)")
+    p.add_argument("--all", action="store_true", help="list the explained mentions too")
+    p.add_argument("--format", default="text", choices=("text", "json"), help="output format (default: text)")
+    p.add_argument(
+        "--max-chars",
+        type=_positive(int),
+        default=MAX_DOCUMENT_CHARS,
+        metavar="N",
+        help="read at most N characters of each document",
+    )
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("query", help="run a named query, a .rq file or SPARQL text")
     p.add_argument("query", nargs="?", metavar="NAME|FILE.rq|SPARQL")
