@@ -278,3 +278,24 @@ def test_a_list_closed_by_etc_or_by_other_officials():
     )
     for name in ("Tenzin Norbu", "Dai Ning", "Kang Rui", "Jiang Hao", "Ren Jie"):
         assert (name, "attended") in r.roles
+
+
+def test_subject_named_by_a_title_pronoun_with_adverbs_and_relative_clause():
+    r = run(
+        "On March 3, Gao Ming, mayor of Wuhan, met with a delegation of French entrepreneurs led by Claire Dubois, "
+        "president of a Lyon company, who said the city is a good partner. The mayor said Wuhan welcomes "
+        "investment. He further noted that the two cities share a long history."
+    )
+    assert ("Gao Ming", "spoke") in r.roles
+    assert ("Claire Dubois", "spoke") in r.roles
+    r = run("On March 3, Gao Ming, mayor of Wuhan, met with a delegation of French entrepreneurs. He further noted that.")
+    assert ("Gao Ming", "spoke") in r.roles
+
+
+def test_reporters_of_a_credit_line_take_no_part():
+    r = run(
+        "Hubei Daily reporters Kang Rui and Dai Ning reported that the provincial people's congress opened its "
+        "session in Wuhan on Monday. Luo Xin, secretary of the CPC Hubei Provincial Committee, attended."
+    )
+    assert {"Kang Rui", "Dai Ning"} <= r.people
+    assert not any(name in ("Kang Rui", "Dai Ning") for name, _ in r.roles)

@@ -81,9 +81,12 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
     meetings = find_meetings(text, doc, orgs, sentences, document.date, dateline, headline_end)
     share_plural_appositions(people, text)
     spans = [_span(p) for p in people]
-    roles = find_roles(text, sentences, spans, meetings, doc)
+    titled = [(t.title.lower(), span) for p, span in zip(people, spans, strict=True) for t in p.titles]
+    roles = find_roles(text, sentences, spans, meetings, doc, titled)
     accepted = accept_people(people, roles, text)
-    roles = [r for r in roles if r.person.name_start in accepted]
+    credited = _credited(people, text)
+    # people named only by a credit line (reporters) take no part in the meeting they report on
+    roles = [r for r in roles if r.person.name_start in accepted and r.person.name_start not in credited]
     kept = [p for p in people if p.cand.start in accepted]
     if roles and not meetings:
         meetings = [_implicit_meeting(roles[0], document, dateline)]
@@ -112,6 +115,23 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
         ),
         initiatives=tuple(_initiatives(doc._.kg_initiatives, roles, meetings, text, ev)),
     )
+
+
+def _credited(people: list[TitledPerson], text: str) -> set[int]:
+    """Candidates named only by a credit line or a person noun ("reporters A and B"), and those listed with them."""
+    out: set[int] = set()
+    ordered = sorted(people, key=lambda p: p.cand.start)
+    for i, p in enumerate(ordered):
+        if p.titles:
+            continue
+        listed = (
+            i
+            and ordered[i - 1].cand.start in out
+            and re.fullmatch(r"\s*(?:,|,?\s*and)\s*", text[ordered[i - 1].end : p.start])
+        )
+        if p.cand.marked or listed:
+            out.add(p.cand.start)
+    return out
 
 
 def _span(p: TitledPerson) -> PersonSpan:

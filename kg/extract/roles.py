@@ -10,6 +10,7 @@ the meeting and made a speech"); "He"/"She" is the last subject named; "presided
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,7 +32,9 @@ INVERTED = re.compile(
 )
 SPEECH_BY = re.compile(r"(?:speech|speeches|remarks|report|address)\s+(?:delivered|made|given)\s+by\s+$", re.I)
 MET_BEFORE = re.compile(r"(?<![\w-])met\s+(?:(?:in|at|on)\s+[^,.;]{1,40}?\s+)?(?:with\s+)?$", re.I)
-PRONOUN = re.compile(r"(?<![\w-])(?:he|she)\s*$", re.I)
+PRONOUN = re.compile(rf"(?<![\w-])(?:he|she)(?:\s+(?:{ADVERBS}|\w+ly))*\s*$", re.I)
+APPOSITION_GAP = re.compile(r"(?:\s*,\s*[^,;.()]{0,100}|[^,;.()]{0,100})?")
+WHO_AFTER_NAME = re.compile(r"\s*,\s*who\s+(?:also\s+|then\s+|later\s+|further\s+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,13 @@ def find_roles(
     people: list[PersonSpan],
     meetings: list[MeetingSpan],
     doc=None,
+    titled: Sequence[tuple[str, PersonSpan]] = (),
 ) -> list[RoleHit]:
-    """Every (person, role, meeting) the text states (``doc``: the parse, for subjects far from their verb)."""
+    """Every (person, role, meeting) the text states.
+
+    ``doc`` is the parse, for subjects far from their verb; ``titled`` pairs each person with the
+    titles read around them (lowercase), for subjects named by their title ("the mayor said").
+    """
     pats = _verbs()
     main = meetings[0].key if meetings else None
     hits: list[RoleHit] = []
@@ -136,8 +144,10 @@ def find_roles(
                 continue
             role = _role_of(m.group(), pats)
             subjects = _subjects_before(text, s0, m.start(), in_sent, pats)
-            if not subjects and PRONOUN.search(text[s0 : m.start()][-12:]) and last_subjects:
+            if not subjects and PRONOUN.search(text[max(s0, m.start() - 40) : m.start()]) and last_subjects:
                 subjects = last_subjects[:1]
+            if not subjects:
+                subjects = _named_by_title_or_relative(text, s0, m.start(), in_sent, titled)
             meeting = (
                 _meeting_after(text, m.end(), s1, meetings) or (prev[1] if prev and not subjects else None) or main
             )
@@ -162,6 +172,45 @@ def find_roles(
         if not found_subject and opener is not None:
             last_subjects = [opener]  # "X conducted an inspection tour. He stressed ..."
     return hits
+
+
+def _named_by_title_or_relative(
+    text: str, s0: int, verb_start: int, people: list[PersonSpan], titled: Sequence[tuple[str, PersonSpan]]
+) -> list[PersonSpan]:
+    """The subject of "the mayor said" (the last person named with that title), or of "X, who said"."""
+    before = text[max(s0, verb_start - 300) : verb_start]
+    who = WHO_AFTER_NAME.search(before)
+    if who is not None:
+        at = verb_start - len(before) + who.start()
+        earlier = [p for p in people if p.name_end <= at and not p.possessive]
+        named = max(earlier, key=lambda p: p.name_start) if earlier else None
+        if named is not None and APPOSITION_GAP.fullmatch(text, min(named.end, at), at):
+            return [named]  # "X, president of a company, who said ..."
+        return []
+    ref = _title_ref().search(before)
+    if ref is None or not titled:
+        return []
+    title = load_lexicon().title_by_form.get(re.sub(r"\s+", " ", ref.group("title").lower()).replace("’", "'"))
+    if title is None:
+        return []
+    holders = [p for name, p in titled if name == title.name.lower()]
+    earlier = [p for p in holders if p.name_end <= verb_start]
+    if earlier:
+        return [max(earlier, key=lambda p: p.name_start)]
+    if len({p.surface for p in holders}) == 1:
+        return holders[:1]
+    return []
+
+
+@cache
+def _title_ref() -> re.Pattern[str]:
+    """ "the mayor", "The vice-premier", "the Party Secretary" right before a verb (and its adverbs)."""
+    forms = [f for f in load_lexicon().title_by_form if not f.endswith("s")]
+    return re.compile(
+        rf"(?:^|[.;:]\s+|,\s+|\band\s+|\n)(?:the|The)\s+(?:(?:provincial|municipal|city|county|district|"
+        rf"visiting|chinese|foreign)\s+)?(?P<title>{words_pattern(forms)})(?:\s+(?:{ADVERBS}|\w+ly))*\s*$",
+        re.I,
+    )
 
 
 def _roles_around(
