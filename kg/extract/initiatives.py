@@ -50,7 +50,8 @@ FOLLOWERS = frozenset(
     "will would should must shall may might has have had can could do does did while so than across along among amid "
     "around under over toward towards within between during via throughout after before since beyond upon against "
     "like including also not both this these those its their his her our the a an it we they he she there here "
-    "when where who whose if because until unless though although whether remains remain need needs".split()
+    "when where who whose if because until unless though although whether remains remain need needs according "
+    "based together first further now again still more better well all etc".split()
 )
 FUNCTION_WORDS = frozenset("and of the in for with a an on to by".split())
 
@@ -61,7 +62,8 @@ def _modifier(text: str, end: int) -> bool:
     if not m:
         return False
     word = m.group(1)
-    return word not in FOLLOWERS and word not in _keep() and not word.endswith("ly")
+    verb_or_adverb = len(word) > 4 and word.endswith(("ly", "ed"))  # "... steadily", "... changed the city"
+    return word not in FOLLOWERS and word not in _keep() and not verb_or_adverb
 
 
 @cache
@@ -107,7 +109,8 @@ def _core(name: str) -> re.Pattern[str]:
 
 
 @cache
-def _regional_patterns() -> tuple[re.Pattern[str], ...]:
+def _patterns() -> tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]:
+    """The [[pattern]] groups: (gates, one compiled alternation of the group's forms)."""
     lex = load_lexicon()
     words = lex.initiatives["words"]
     chinese = {n for n, es in lex.places.items() if any(x.is_chinese for x in es)}
@@ -120,11 +123,15 @@ def _regional_patterns() -> tuple[re.Pattern[str], ...]:
     for slot, key in (("{river}", "rivers"), ("{eco}", "eco"), ("{sector}", "sector"), ("{sector_adj}", "sector_adj")):
         fills[slot] = "(?:" + alternation(words[key], ignore_case=True, space=r"[\s-]+") + ")"
     out = []
-    for p in lex.initiatives["patterns"]["regional"]:
-        p = p.replace(" ", r"\s+")
-        for slot, fill in fills.items():
-            p = p.replace(slot, fill)
-        out.append(re.compile(r"(?<![\w-])" + p + r"(?![\w-])", re.I))
+    for group in lex.initiatives["pattern"]:
+        forms = []
+        for p in group["forms"]:
+            p = p.replace(" ", r"\s+")
+            for slot, fill in fills.items():
+                p = p.replace(slot, fill)
+            forms.append(f"(?:{p})")
+        rx = re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])", re.I)
+        out.append((tuple(group["gates"]), rx))
     return tuple(out)
 
 
@@ -133,13 +140,16 @@ def find_initiatives(text: str, region: str | None) -> list[InitiativeHit]:
     found = _strategies(text, region)
     hits = [h for h, _ in found]
     national = [h for h, regional in found if not regional]
-    for p in _regional_patterns():
-        for m in p.finditer(text):
+    low = text.lower()
+    for gates, rx in _patterns():
+        if not any(g in low for g in gates):
+            continue
+        for m in rx.finditer(text):
             surface = m.group()
             hits.append(InitiativeHit(m.start(), m.end(), surface, _tidy(surface), "strategy"))
     hits += [z for z in _zones(text) if not any(z.start < h.end and h.start < z.end for h in national)]
     hits += _strategy_phrases(text, hits)
-    for m in FIVE_YEAR.finditer(text):
+    for m in FIVE_YEAR.finditer(text) if "five" in low else ():
         hits.append(InitiativeHit(m.start("name"), m.end("name"), m.group("name"), m.group("name"), "plan"))
     hits += _named_plans(text)
     hits += _quoted(text)
@@ -157,7 +167,8 @@ def _strategies(text: str, region: str | None) -> list[tuple[InitiativeHit, bool
         if core and not regional:
             start, end = m.start() + core.start(), m.start() + core.end()
         surface = text[start:end]
-        if not _proper(surface) and _modifier(text, m.end()):
+        plural = surface.endswith("s") and not surface.endswith("ss")  # "... forces" modifies nothing
+        if not _proper(surface) and not plural and _modifier(text, m.end()):
             continue  # "high-quality development projects"
         if not regional and POSSESSOR.search(text[max(0, m.start() - 30) : m.start()]):
             continue  # "Liaoning's high-quality development"
@@ -247,8 +258,10 @@ def _strategy_phrases(text: str, found: list[InitiativeHit]) -> list[InitiativeH
     out = []
     for m in rx.finditer(text):
         words = m.group("body").split()
-        if words[0] == "and" or any(w in FUNCTION_WORDS - {"and"} or w.endswith(("'s", "’s")) for w in words):
-            continue
+        if words[0] == "and" or any(w in FUNCTION_WORDS - {"and"} or w.endswith(("'s", "’s", "ly")) for w in words):
+            continue  # "the company's global strategy", "a mutually beneficial strategy"
+        if re.match(r"\s+of\s+[a-z]", text[m.end() : m.end() + 6]):
+            continue  # "the ... strategy of opening up": a description of another strategy
         if all(w in generic for w in words):
             continue  # "the major national strategy"
         start, end = m.start("body"), m.end("head")
