@@ -137,7 +137,8 @@ def test_provincial_brands_of_national_campaigns():
 
 
 def test_a_named_pilot_demonstration_area_and_the_socialist_demonstration_area():
-    assert "socialist demonstration area" in wording("The city supports building Zhuhai a socialist demonstration area.")
+    text = "The city supports building Zhuhai a socialist demonstration area."
+    assert "socialist demonstration area" in wording(text)
     assert wording("Xiamen will serve as a demonstration zone for cross-Strait integrated development.") == {
         "cross-Strait integrated development"
     }
@@ -159,7 +160,8 @@ def test_capitalised_zone_names_headed_by_a_zone_word():
 
 
 def test_lowercase_zone_head_after_a_capitalised_name():
-    assert wording("He reviewed progress in the Changzhu-Tan demonstration area.") == {"Changzhu-Tan demonstration area"}
+    text = "He reviewed progress in the Changzhu-Tan demonstration area."
+    assert wording(text) == {"Changzhu-Tan demonstration area"}
     assert wording("Trade within the China-ASEAN free trade area grew fast.") == {"China-ASEAN free trade area"}
 
 
@@ -167,6 +169,12 @@ def test_a_zone_inside_an_organization_name_or_without_a_name_is_not_an_initiati
     assert wording("The Wanjiang Demonstration Zone Party Working Committee met on Friday.") == set()
     assert wording("The county was named a national rural demonstration zone.") == set()
     assert wording("In Pilot Zone meetings, officials spoke.") == set()
+
+
+def test_a_zone_in_a_title_case_headline_starts_at_its_place():
+    text = "Governor Tours Hainan Free Trade Port\nThe governor met investors on Monday."
+    assert wording(text) == {"Hainan Free Trade Port"}
+    assert wording("Party Chief Inspects Pilot Free Trade Zone\nHe met investors.", None) == set()
 
 
 def test_a_national_strategy_wins_over_a_zone_name_grown_to_its_left():
@@ -189,3 +197,18 @@ def test_quoted_name_after_a_policy_noun_and_not_a_quoted_description():
         "three firsts"
     }
     assert wording("Leaders vowed to build the port into \u201ca new model.\u201d") == set()
+
+
+def test_quoted_name_headed_by_campaign_needs_no_promoting_verb():
+    text = "They reviewed the \u201cHundred Towns, Thousand Shops\u201d campaign and a \u201cone-stop\u201d service."
+    assert wording(text) == {"Hundred Towns, Thousand Shops"}
+
+
+def test_newer_national_policies_of_the_gazetteer():
+    text = (
+        "Schools carried out the double reduction policy while the city pursued the holistic approach to national "
+        "security and the East Data, West Computing project."
+    )
+    assert {"double reduction policy", "holistic approach to national security", "East Data, West Computing"} <= (
+        wording(text)
+    )

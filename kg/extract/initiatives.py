@@ -54,6 +54,7 @@ FOLLOWERS = frozenset(
     "based together first further now again still more better well all etc".split()
 )
 FUNCTION_WORDS = frozenset("and of the in for with a an on to by".split())
+HEADLINE_SMALL = FUNCTION_WORDS | {"at", "as", "from", "into", "or"}
 
 
 def _modifier(text: str, end: int) -> bool:
@@ -199,6 +200,18 @@ ZONE_TAIL = re.compile(r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*(?:[
 LEADING = frozenset("The A An This That Its In At On Our Each Every Of".split())
 
 
+def _title_case_line(text: str, pos: int) -> bool:
+    """True inside a headline-like line where most words are capitalised ("Governor Visits ... Zone")."""
+    line = text[text.rfind("\n", 0, pos) + 1 : (text.find("\n", pos) + 1 or len(text) + 1) - 1]
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return len(words) >= 4 and all(w[0].isupper() or w in HEADLINE_SMALL for w in words)
+
+
+def _placelike(token: str) -> bool:
+    lex = load_lexicon()
+    return any(lex.place(part) is not None for part in token.strip("()").split("-") if part)
+
+
 def _gerund(word: str) -> bool:
     return word.endswith("ing") and load_lexicon().place(word) is None  # "Building", not "Nanjing"
 
@@ -222,6 +235,12 @@ def _zones(text: str) -> list[InitiativeHit]:
         tokens = list(re.finditer(r"\S+", nm.group()))
         while tokens and (tokens[0].group() in LEADING or _gerund(tokens[0].group())):
             tokens.pop(0)  # "The ...", "Building ..."
+        if not tokens:
+            continue
+        if tokens and _title_case_line(text, m.start()):
+            # in a headline every word is capitalised: the name starts at its first place
+            while tokens and not _placelike(tokens[0].group()):
+                tokens.pop(0)
         if not tokens:
             continue
         start, words = base + tokens[0].start(), [t.group() for t in tokens]
@@ -331,6 +350,8 @@ def _promoted() -> re.Pattern[str]:
 
 
 QUOTE_FOLLOWERS = frozenset("plan plans program programme project projects".split())
+# a quoted name followed by one of these is named by it, promoted or not: the "X" campaign
+QUOTE_HEADS = QUOTE_FOLLOWERS | frozenset("initiative initiatives strategy strategies campaign policy action".split())
 
 
 def _quoted(text: str) -> list[InitiativeHit]:
@@ -343,7 +364,8 @@ def _quoted(text: str) -> list[InitiativeHit]:
         nxt = re.match(r"\s+([a-z][a-z-]*)", text[m.end() : m.end() + 30])
         if nxt and nxt.group(1) not in QUOTE_FOLLOWERS and _modifier(text, m.end()):
             continue  # a quoted modifier: "stuck neck" problems
-        if not _promoted().search(text[max(0, m.start() - 80) : m.start()]):
+        headed = bool(nxt) and nxt.group(1) in QUOTE_HEADS
+        if not headed and not _promoted().search(text[max(0, m.start() - 80) : m.start()]):
             continue
         kind = "plan" if any(h in words for h in PLAN_KINDS) else "strategy"
         at = m.start(1) + m.group(1).index(inner)
