@@ -162,7 +162,9 @@ def _strategies(text: str, region: str | None) -> list[tuple[InitiativeHit, bool
     hits: list[tuple[InitiativeHit, bool]] = []
     rx, by_form = _gazetteer()
     for m in rx.finditer(text):
-        name, regional = by_form[_key(m.group())]
+        if (entry := by_form.get(_key(m.group()))) is None:
+            continue
+        name, regional = entry
         start, end = m.span()
         core = _core(name).search(m.group())
         if core and not regional:
@@ -235,9 +237,7 @@ def _zones(text: str) -> list[InitiativeHit]:
         tokens = list(re.finditer(r"\S+", nm.group()))
         while tokens and (tokens[0].group() in LEADING or _gerund(tokens[0].group())):
             tokens.pop(0)  # "The ...", "Building ..."
-        if not tokens:
-            continue
-        if tokens and _title_case_line(text, m.start()):
+        if _title_case_line(text, m.start()):
             # in a headline every word is capitalised: the name starts at its first place
             while tokens and not _placelike(tokens[0].group()):
                 tokens.pop(0)
