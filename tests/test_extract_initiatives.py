@@ -124,10 +124,10 @@ def test_a_revitalization_after_a_possessive_region():
 
 def test_sector_power_goals_over_sectors():
     text = (
-        "The province aims to become a province with strong agriculture, a strong cultural province and an "
+        "The province aims to become a province with strong trade, a strong cultural province and an "
         "education powerhouse."
     )
-    assert {"province with strong agriculture", "strong cultural province", "education powerhouse"} <= wording(text)
+    assert {"province with strong trade", "strong cultural province", "education powerhouse"} <= wording(text)
     assert wording("The city has a strong industrial foundation and a strong economy.") == set()
 
 

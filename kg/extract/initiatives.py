@@ -4,8 +4,8 @@ Generic rules, all driven by ``initiatives.toml``:
 1. strategies of the gazetteer in any of their phrasings ("structural reform on the supply side"),
    narrowed to the canonical name where a phrasing wraps it ("deepen reform and opening up");
 2. strategies named by pattern: regional revitalization, river-basin conservation, sector powers
-   ("a province with strong agriculture");
-3. named zones and pilot areas ("Hengqin Guangdong-Macao Intensive Cooperation Zone");
+   ("a province with strong trade", "strong cultural province");
+3. named zones and pilot areas ("X Guangdong-Macao Comprehensive Cooperation Zone", "X-Y demonstration area");
 4. lowercase "... strategy" names after a verb that carries them out ("implement the X strategy");
 5. capitalised names headed by a plan word ("Three-Year Action Plan for ... (2023-2025)",
    "Initiative on Green and Low-Carbon Urban-Rural Development", "14th Five-Year Plan");
@@ -226,7 +226,7 @@ def _zone_data() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
 
 
 def _zones(text: str) -> list[InitiativeHit]:
-    """A capitalised name headed by a zone word ("X Cooperation Zone", "Shenyang-Fushun demonstration area")."""
+    """A capitalised name headed by a zone word ("X Cooperation Zone", "Changzhu-Tan demonstration area")."""
     head, generic, org_words = _zone_data()
     out = []
     for m in head.finditer(text):
@@ -270,7 +270,7 @@ def _phrase_data() -> tuple[re.Pattern[str], frozenset[str]]:
 
 
 def _strategy_phrases(text: str, found: list[InitiativeHit]) -> list[InitiativeHit]:
-    """ "implement the provincial capital leading strategy": a lowercase name ending in "strategy"."""
+    """ "implement the county-seat-first urbanization strategy": a lowercase name ending in "strategy"."""
     if "strateg" not in text:
         return []
     rx, generic = _phrase_data()
