@@ -50,7 +50,8 @@ def test_elected_after_an_apposition():
         "Committee of the Hubei Provincial People's Congress."
     )
     assert ("Ren Jie", "Secretary", "CPC Hubei Provincial Committee", "holds") in r.posts
-    assert ("Ren Jie", "Chairman", "Standing Committee of the Hubei Provincial People's Congress", "appointed") in r.posts
+    congress = "Standing Committee of the Hubei Provincial People's Congress"
+    assert ("Ren Jie", "Chairman", congress, "appointed") in r.posts
 
 
 def test_plural_appointment_after_a_list_is_each_ones():
