@@ -112,24 +112,15 @@ class AuditReport:
         return next(c for c in self.classes if c.cls == cls)
 
 
-def _pipe(documents: Iterable[Document]) -> Iterator[tuple[Document, object, object]]:
-    """(document, spaCy Doc, DocumentExtraction) for each document: kg's pipeline, run once."""
-    from kg.extract.pipeline import _make_doc, _without_surrogates, load_pipeline
-    from kg.extract.records import build_extraction
-
-    nlp = load_pipeline()
-    pairs = ((_make_doc(nlp, d.text), d) for d in (_without_surrogates(d) for d in documents))
-    for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=32):
-        yield document, sdoc, build_extraction(sdoc, document)
-
-
 def audit_documents(documents: Iterable[Document]) -> Iterator[DocumentAudit]:
     """The audit of each document, in the order given (streaming)."""
     from kg.extract import dates
     from kg.extract.records import sentence_spans
 
     w = words()
-    for document, sdoc, extraction in _pipe(documents):
+    from kg.extract.pipeline import pipe_documents
+
+    for document, sdoc, extraction in pipe_documents(documents):
         text = document.text
         dateline = dates.find_dateline(text)
         recs = records(extraction, dateline, w.lex)

@@ -140,15 +140,27 @@ def _make_doc(nlp: Language, text: str) -> Doc:
     return doc
 
 
-def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentExtraction]:
-    """Run the pipeline over documents, streaming: one ``DocumentExtraction`` per document."""
+def pipe_documents(
+    documents: Iterable[Document], batch_size: int = 32
+) -> Iterator[tuple[Document, Doc, DocumentExtraction]]:
+    """(document as processed, spaCy Doc, DocumentExtraction) for each document, streaming.
+
+    The document is the one the rules read: lone surrogates replaced and soft line breaks turned
+    into spaces (one for one, so every offset holds in the original text).
+    """
     from kg.extract.records import build_extraction
 
     nlp = load_pipeline()
     docs = (_unwrapped(_without_surrogates(d)) for d in documents)
     pairs = ((_make_doc(nlp, d.text), d) for d in docs)
     for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield build_extraction(sdoc, document)
+        yield document, sdoc, build_extraction(sdoc, document)
+
+
+def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentExtraction]:
+    """Run the pipeline over documents, streaming: one ``DocumentExtraction`` per document."""
+    for _, _, extraction in pipe_documents(documents, batch_size):
+        yield extraction
 
 
 def extract_document(document: Document) -> DocumentExtraction:
