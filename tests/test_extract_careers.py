@@ -93,3 +93,37 @@ def test_also_before_a_second_and_third_post():
     )
     assert ("Tan Ping", "General Secretary", "CPC Central Committee", "holds") in r.posts
     assert any(p == "Tan Ping" and t == "Chairman" and "Military" in o for p, t, o, _ in r.posts)
+
+
+def test_age_before_a_former_post():
+    r = run("Luo Xin, 62, former secretary of the CPC Qinghai Provincial Committee, took up the new post.")
+    assert ("Luo Xin", "Secretary", "CPC Qinghai Provincial Committee", "former") in r.posts
+
+
+def test_title_in_parentheses_and_the_role_after_it():
+    r = run(
+        "The Xihu district committee held a concert in Hangzhou on June 30. Dai Ning (secretary of the CPC Xihu "
+        "District Committee) made a speech. Kang Rui (the deputy secretary of the CPC Xihu District Committee) "
+        "was present."
+    )
+    assert ("Dai Ning", "spoke") in r.roles and ("Kang Rui", "attended") in r.roles
+    assert any(p == "Dai Ning" and t == "Secretary" for p, t, _, _ in r.posts)
+    assert any(p == "Kang Rui" and t == "Deputy Secretary" for p, t, _, _ in r.posts)
+
+
+def test_headline_appointment_without_was():
+    r = run(
+        "Ren Jie Appointed Vice Mayor, Acting Mayor of Wuhan\n\nThe Wuhan Municipal People's Congress met on May 3."
+    )
+    assert ("Ren Jie", "Vice Mayor", "Wuhan Municipal People's Government", "appointed") in r.posts
+
+
+def test_and_other_members_share_the_title():
+    r = run(
+        "The provincial party committee held a meeting in Hangzhou. Kang Rui, Dai Ning and other members of the "
+        "Standing Committee of the CPC Zhejiang Provincial Committee attended the meeting."
+    )
+    standing = "Standing Committee of the CPC Zhejiang Provincial Committee"
+    for name in ("Kang Rui", "Dai Ning"):
+        assert any(p == name and o == standing for p, _, o, _ in r.posts), r.posts
+        assert (name, "attended") in r.roles

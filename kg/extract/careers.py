@@ -27,6 +27,8 @@ LEADER = re.compile(r"\s+(?:as\s+the\s+(?:major|main|top)?\s*leader|at\s+the\s+c
 WITH_BEFORE = re.compile(r"\bwith\s+(?:Comrade\s+)?$")
 HONORIFIC_BEFORE = re.compile(r"\s*(?:comrade|mr|ms|mrs|dr|madam|h\.e\.)(?![\w-])", re.I)
 AGE = r"(?:\s*,\s*(?:aged\s+)?\d{2}\s*(?=,))?"  # "Liu, 61, has been governor"
+PAREN_LEAD = re.compile(r"\s*\(\s*(?:who\s+is\s+(?:also\s+)?)?(?:the\s+|a\s+|an\s+)?", re.I)
+OTHERS_LEAD = re.compile(r"\s*,?\s+and\s+(?:the\s+)?other\s+", re.I)
 
 
 @dataclass
@@ -57,7 +59,7 @@ def _any(words, *, prefix: str = r"(?<![\w-])") -> str:
 @cache
 def _phrases() -> _Phrases:
     data = load_lexicon().careers
-    former = re.compile(rf"\s*,\s*{ARTICLE}{_any(data['former_modifiers'], prefix='')}\s*", re.I)
+    former = re.compile(rf"{AGE}\s*,\s*{ARTICLE}{_any(data['former_modifiers'], prefix='')}\s*", re.I)
     links = []
     for key, status in (("appointment_links", "appointed"), ("past_links", "former"), ("current_links", "holds")):
         lead = rf"{AGE}\s*,?\s+{_any(data[key], prefix='')}(?![\w-])\s*(?:as\s+)?{ARTICLE}"
@@ -85,7 +87,12 @@ def read_titles(
         p.titles += pre
     before = text[sent[0] : c.start]
     after = text[c.end : sent[1]]
-    status, lead = "holds", r"\s*,\s*(?:the\s+|a\s+|an\s+)?"
+    status, lead = "holds", rf"{AGE}\s*,\s*(?:the\s+|a\s+|an\s+)?"
+    paren = PAREN_LEAD.match(text, c.end)
+    if paren:  # "X (Secretary of the District Committee) made a speech"
+        lead = PAREN_LEAD.pattern
+    elif OTHERS_LEAD.match(text, c.end):  # "A, B and other members of the Standing Committee"
+        lead = OTHERS_LEAD.pattern
     if re.match(RESIGN_AFTER, after, re.I):
         status, lead = "resigned", RESIGN_AFTER
     elif ph.resign_before.search(before):
@@ -97,15 +104,18 @@ def read_titles(
     elif ph.former.match(text, c.end):
         status, lead = "former", ph.former.pattern
     p.pattern = status != "holds"
-    post, post_end = scanner.after(c.end, sent[1], status=status, lead=re.compile(lead, re.I).pattern)
+    post, post_end = scanner.after(c.end, sent[1], status=status, lead=f"(?i:{lead})")
     if status != "holds" and not post:
         post, post_end = scanner.after(c.end, sent[1])
     p.titles += post
     p.end = max(p.end, post_end)
+    if paren and post:
+        close = re.compile(r"[^()\n]{0,200}?\)").match(text, p.end)
+        p.end = close.end() if close else p.end
     # a career phrase after the name or its apposition: "X, secretary of Y, has been elected head of Z"
     for rx, link_status in ph.links:
         if rx.match(text, p.end):
-            more, more_end = scanner.after(p.end, sent[1], status=link_status, lead=rx.pattern)
+            more, more_end = scanner.after(p.end, sent[1], status=link_status, lead=f"(?i:{rx.pattern})")
             if more:
                 p.titles += more
                 p.end = max(p.end, more_end)
