@@ -10,109 +10,40 @@ governor of Y", "X's request to resign as the governor of Y".
 from __future__ import annotations
 
 import re
-import tomllib
-from collections import Counter
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
-from kg.extract.lexicon import Lexicon, Title, load_lexicon, words_pattern
+from kg.extract.lexicon import Lexicon, Title, load_lexicon
 from kg.extract.orgs import DocContext, OrgHit, canonical_name
+from kg.extract.titleparts import (
+    CLASS_OF_BODIES,
+    ELECTED,
+    LEVEL,
+    LOCAL_LEVELS,
+    MINISTER_NEXT,
+    MINISTER_OF,
+    NAME_AHEAD,
+    PLACE_TAIL,
+    POSSESSIVE,
+    RELATIVE_REGION,
+    SIMPLE,
+    WHERE,
+    Item,
+    TitleHit,
+    default_kind,
+    descriptor_re,
+    home_committee,
+    hon_nat_res,
+    leader_title,
+    ministry_res,
+    national,
+    parent_for,
+    share_orgs,
+    valid_pre,
+)
+
+__all__ = ["LOOK_BACK", "Item", "TitleHit", "TitleScanner", "leader_title"]
 
 MAX_PRE_WORDS = 10
 LOOK_BACK = 300  # characters before a name searched for its title or role phrase
-
-
-@dataclass(frozen=True)
-class Item:
-    kind: str  # ORG REGION TITLE OF AND COMMA TO LEVEL PARTY CPC NAT HON THE
-    start: int
-    end: int
-    value: object = None
-
-
-@dataclass(frozen=True)
-class TitleHit:
-    """A title attached to a person: ``org`` is the canonical organization name."""
-
-    title: str
-    org: str | None
-    org_kind: str | None
-    org_region: str | None
-    org_hit: OrgHit | None  # the organization as named in the text, if it is
-    start: int
-    end: int
-    plural: bool = False
-    status: str = "holds"
-    inferred: bool = False  # the organization comes from the document's context, not the text
-
-
-_LEVEL = re.compile(
-    r"(?:provincial|municipal|city|district|county|prefectural|autonomous\s+regional|regional)(?![\w-])", re.I
-)
-_RELATIVE_REGION = re.compile(r"(?:the\s+)?(autonomous\s+region|province|municipality|city|region)(?![\w-])", re.I)
-_SIMPLE = [
-    ("OF", re.compile(r"of(?:\s+the)?(?![\w-])", re.I)),
-    ("AND", re.compile(r"and(?![\w-])", re.I)),
-    ("COMMA", re.compile(r",")),
-    ("TO", re.compile(r"to(?![\w-])", re.I)),
-    ("THE", re.compile(r"the(?![\w-])", re.I)),
-    ("PARTY", re.compile(r"party(?![\w-])", re.I)),
-    ("CPC", re.compile(r"(?:CPC|Communist\s+Party\s+of\s+China)(?![\w-])")),
-]
-
-
-def _hon_nat_res(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The honorific and national-adjective patterns (compiled once for the shipped lexicon)."""
-    return _default_hon_nat_res() if lex is load_lexicon() else _compile_hon_nat(lex)
-
-
-def _compile_hon_nat(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return (
-        re.compile(words_pattern(list(lex.honorifics)), re.I),
-        re.compile(words_pattern(list(lex.national_adjectives)), re.I),
-    )
-
-
-@cache
-def _default_hon_nat_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return _compile_hon_nat(load_lexicon())
-
-
-@cache
-def _descriptor_re() -> re.Pattern[str]:
-    """Describing words before a title in an apposition ("the commended outstanding ..."), from titles.toml."""
-    data = tomllib.loads(resources.files("kg.data").joinpath("titles.toml").read_text(encoding="utf-8"))
-    return re.compile(r"(?:" + words_pattern(data["descriptors"]["forms"]) + r"\s+)+", re.I)
-
-
-@cache
-def _ministry_res() -> tuple[re.Pattern[str], dict[str, str]]:
-    """The fields that name a ministry ("Commerce", "Foreign Affairs") and the ministry of each."""
-    by_field = {f: m["name"] for m in load_lexicon().bodies.get("ministry", []) for f in m["fields"]}
-    return re.compile(words_pattern(list(by_field)), re.I), by_field
-
-
-_MINISTER_OF = re.compile(r"minister\s+of\s+(?:the\s+)?$", re.I)
-_MINISTER_NEXT = re.compile(r"\s+(?:vice\s+|deputy\s+)?minister(?![\w-])", re.I)
-_WHERE = (
-    r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|central|northern|southern|eastern|western|"
-    r"northeastern|northwestern|southeastern|southwestern)\s+)"
-)
-_POSSESSIVE = re.compile(r"['’]s\s+")
-_PLACE_TAIL = re.compile(r"\s+(?:Province|City|Municipality|Autonomous Region|State|Prefecture|Region)(?![\w-])")
-_ELECTED = re.compile(
-    r"\s*,?\s+(?:(?:has|have|had)\s+been|was|were|is|are)\s+(?:elected|appointed|named|chosen|selected)\s+"
-    r"(?:as\s+)?(?:the\s+)?",
-    re.I,
-)
-_CLASS_OF_BODIES = re.compile(
-    r"(?P<level>county|city|prefecture|prefectural|district|township|municipal|provincial)(?:-level)?\s+"
-    r"(?:CPC\s+|Party\s+|party\s+)?committees(?![\w-])",
-    re.I,
-)
-_NAME_AHEAD = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}")
-LOCAL_LEVELS = ("district", "county")
 
 
 class TitleScanner:
@@ -124,9 +55,9 @@ class TitleScanner:
         self.lex = lex or load_lexicon()
         self.orgs = orgs
         self.orgs_at = {o.start: o for o in orgs}
-        self.home = _home_committee(orgs)
+        self.home = home_committee(orgs)
         self._title_re = self.lex.title_re
-        self._hon_re, self._nat_re = _hon_nat_res(self.lex)
+        self._hon_re, self._nat_re = hon_nat_res(self.lex)
 
     def item_at(self, pos: int) -> Item | None:
         """The item starting at ``pos`` (after spaces), or None when the title phrase ends there."""
@@ -150,7 +81,7 @@ class TitleScanner:
         region = self._region(pos)
         if region is not None:
             return region
-        m = _CLASS_OF_BODIES.match(text, pos)
+        m = CLASS_OF_BODIES.match(text, pos)
         if m:  # "secretaries of county-level CPC committees": a class of bodies, not one
             level = m.group("level").lower().replace("prefectural", "prefecture")
             level = {"municipal": "city", "provincial": "province"}.get(level, level)
@@ -160,13 +91,13 @@ class TitleScanner:
                 m.end(),
                 OrgHit(pos, m.end(), m.group(), f"{level}-level CPC committee", "party_committee", None, level),
             )
-        m = _RELATIVE_REGION.match(text, pos)
+        m = RELATIVE_REGION.match(text, pos)
         if m:
             name = self.ctx.city if m.group(1).lower() == "city" else self.ctx.region
             place = self.lex.place(name) if name and name != "China" else None
             if place is not None:
                 return Item("REGION", pos, m.end(), place)
-        m = _LEVEL.match(text, pos)
+        m = LEVEL.match(text, pos)
         if m:
             return Item("LEVEL", pos, m.end(), m.group())
         m = self._nat_re.match(text, pos)
@@ -175,7 +106,7 @@ class TitleScanner:
         m = self._hon_re.match(text, pos)
         if m:
             return Item("HON", pos, m.end(), m.group())
-        for kind, rx in _SIMPLE:
+        for kind, rx in SIMPLE:
             m = rx.match(text, pos)
             if m:
                 return Item(kind, pos, m.end(), m.group())
@@ -187,29 +118,29 @@ class TitleScanner:
         m = self.lex.place_re.match(text, pos)
         direction = None
         if not m or not m.group()[0].isupper():
-            direction = re.match(_WHERE, text[pos : pos + 16], re.I)  # "north China's ..."
+            direction = re.match(WHERE, text[pos : pos + 16], re.I)  # "north China's ..."
             m = self.lex.place_re.match(text, pos + direction.end()) if direction else None
             if not m or not m.group()[0].isupper() or m.group() != "China":
                 return None
         place, end = self.lex.place(m.group()), m.end()
-        poss = _POSSESSIVE.match(text, end)
+        poss = POSSESSIVE.match(text, end)
         inner = self.lex.place_re.match(text, poss.end()) if poss else None
         if inner and inner.group()[0].isupper() and self.lex.place(inner.group()) is not None:
             place, end = self.lex.place(inner.group()), inner.end()
         elif direction:
             return None
-        tail = _PLACE_TAIL.match(text, end)
+        tail = PLACE_TAIL.match(text, end)
         if tail:
             end = tail.end()
         return Item("REGION", pos, end, place)
 
     def _ministry(self, pos: int) -> Item | None:
         """ "Commerce" in "Commerce Minister", "Minister of Commerce": the ministry, as an organization."""
-        field_re, by_field = _ministry_res()
+        field_re, by_field = ministry_res()
         m = field_re.match(self.text, pos)
         if not m or not m.group()[0].isupper():
             return None
-        if not (_MINISTER_NEXT.match(self.text, m.end()) or _MINISTER_OF.search(self.text[max(0, pos - 30) : pos])):
+        if not (MINISTER_NEXT.match(self.text, m.end()) or MINISTER_OF.search(self.text[max(0, pos - 30) : pos])):
             return None
         name = by_field[re.sub(r"\s+", " ", m.group().lower())]
         return Item("ORG", pos, m.end(), OrgHit(pos, m.end(), m.group(), name, "ministry", "China", "national"))
@@ -242,7 +173,7 @@ class TitleScanner:
             if text[s] in "(“\"'‘":
                 s += 1  # a quotation that opens on the title: "Vice Premier ... X will visit ..."
             items = self.items(s, name_start) if s < name_start else None
-            if items and _valid_pre(items):
+            if items and valid_pre(items):
                 best, best_start = items, s
                 break
         if not best:
@@ -254,7 +185,7 @@ class TitleScanner:
 
     def _of_after_name(self, name_start: int) -> list[Item]:
         """ "of <place or body>" right after the name that follows a title: the title's organization."""
-        name = _NAME_AHEAD.match(self.text, name_start)
+        name = NAME_AHEAD.match(self.text, name_start)
         if name is None:
             return []
         of = self.item_at(name.end())
@@ -300,7 +231,7 @@ class TitleScanner:
             return [], name_end
         hits = [TitleHit(**{**h.__dict__, "status": status}) for h in self._assign(items, pre=False)]
         end = items[-1].end
-        m = _ELECTED.match(self.text, end)
+        m = ELECTED.match(self.text, end)
         more = self._apposition(m.end(), limit) if m else None
         if more is not None:  # (the apposition still ends at the first phrase: the election is the verb's)
             hits += [TitleHit(**{**h.__dict__, "status": "appointed"}) for h in self._assign(more, pre=False)]
@@ -308,7 +239,7 @@ class TitleScanner:
 
     def _apposition(self, pos: int, limit: int) -> list[Item] | None:
         """The items of a title phrase starting at ``pos`` (describing words skipped), or None."""
-        d = _descriptor_re().match(self.text, pos)
+        d = descriptor_re().match(self.text, pos)
         if d and _title_follows(self, d.end(), limit):
             pos = d.end()
         items: list[Item] = []
@@ -374,7 +305,7 @@ class TitleScanner:
                 while j + 1 < len(items) and items[j].kind in ("OF", "TO") and items[j + 1].kind == "REGION":
                     j += 2
                 for n, (t, m) in enumerate(pending):
-                    hits.append(self._hit(t, m, _parent_for(t, target) if n < len(pending) - 1 else target))
+                    hits.append(self._hit(t, m, parent_for(t, target) if n < len(pending) - 1 else target))
                 pending = []
                 i = j
                 continue
@@ -392,7 +323,7 @@ class TitleScanner:
             i += 1
         for t, m in pending:
             hits.append(self._hit(t, m, None))
-        return _share_orgs(hits, self.lex)
+        return share_orgs(hits, self.lex)
 
     def _hit(self, title_item: Item, mods: list[Item], target: Item | None) -> TitleHit:
         title, form = title_item.value  # type: ignore[misc]
@@ -423,17 +354,17 @@ class TitleScanner:
         if item is not None and item.kind == "REGION" and item.value is not None:
             place = item.value
             if place.is_chinese and place.name != "China":
-                kind = _default_kind(title, place.level)
+                kind = default_kind(title, place.level)
                 name = canonical_name(kind, place.name, place.level, lex) if kind else None
                 return name, kind, place.name, None
             if title.name == "Ambassador":
                 return f"Embassy of {place.name}", "foreign", place.name, None
             if place.name == "China":
-                return _national(title)
+                return national(title)
             return f"{place.name} Government", "foreign", place.name, None
         if nat or title.level == "national":
-            return _national(title)
-        kind = _default_kind(title, None)
+            return national(title)
+        kind = default_kind(title, None)
         if kind is None:
             return None, None, None, None
         stated = lex.level_words.get(re.sub(r"\s+", " ", level.lower())) if level else None
@@ -451,106 +382,6 @@ class TitleScanner:
         return canonical_name(kind, region, None, lex, None, lvl), kind, region, None
 
 
-def _home_committee(orgs: list[OrgHit]) -> OrgHit | None:
-    """The local party committee an article names more often than any provincial-level one ("Deputy
-    Party secretary X" in an article on a district plenary session is the district's deputy secretary)."""
-    counts = Counter(o.name for o in orgs if o.kind == "party_committee" and o.region not in (None, "China"))
-    if not counts:
-        return None
-    (top, n), *rest = counts.most_common()
-    if rest and rest[0][1] == n:
-        return None
-    hit = next(o for o in orgs if o.name == top)
-    return hit if hit.level in ("city", "district", "county", "new area", "prefecture") else None
-
-
-def _parent_for(title_item: Item, target: Item) -> Item:
-    """ "Deputy Secretary and Head of the Organization Department of the CPC X Committee": a party
-    committee's title before a department's is the committee's own (the department's parent)."""
-    title: Title = title_item.value[0]  # type: ignore[index]
-    o = target.value
-    if target.kind != "ORG" or not isinstance(o, OrgHit) or o.parent is None or o.kind != "ministry":
-        return target
-    if title.body != "party_committee":
-        return target
-    parent = OrgHit(o.start, o.end, o.surface, o.parent, "party_committee", o.region, o.level)
-    return Item("ORG", target.start, target.end, parent)
-
-
-def _default_kind(title: Title, level: str | None) -> str | None:
-    if title.body in ("party_committee", "government"):
-        return title.body
-    if level == "autonomous region" and title.name in ("Chairman", "Vice Chairman"):
-        return "government"
-    if level in LOCAL_LEVELS and title.name in ("Head", "Deputy Head"):
-        return "government"  # "the head of Mei County"
-    return None
-
-
-def _national(title: Title) -> tuple[str | None, str | None, str | None, None]:
-    if title.body == "central" or title.body == "party_committee":
-        return "CPC Central Committee", "party_committee", "China", None
-    if title.body == "state" or title.name in ("Premier", "Vice Premier"):
-        return "State Council", "government", "China", None
-    if title.name in ("President", "Vice President"):
-        return "People's Republic of China", "central", "China", None
-    return None, None, None, None
-
-
-def _share_orgs(hits: list[TitleHit], lex: Lexicon) -> list[TitleHit]:
-    """Titles of one phrase without an organization take their neighbour's ("vice chairman and secretary general").
-
-    A national neighbour makes a head-of-state title national ("general secretary of the CPC Central
-    Committee, President, and ..."); a party or government title never takes another kind's body.
-    """
-    known = [h for h in hits if h.org]
-    if not known:
-        return hits
-    by_name = {t.name: t for t in lex.titles}
-    out = []
-    for h in hits:
-        title = by_name.get(h.title)
-        if h.org is None and title is not None and any(k.org_region == "China" for k in known):
-            org, kind, region, _ = _national(title)
-            if org:
-                h = TitleHit(h.title, org, kind, region, None, h.start, h.end, h.plural, h.status, False)
-        if h.org is None:
-            ref = known[-1]
-            same = ref.org_kind == (title.body if title else None) or (
-                title is not None
-                and title.body == "party_committee"
-                and (ref.org or "").startswith("Standing Committee of the CPC")
-            )
-            if title is not None and title.body in ("party_committee", "government") and not same:
-                out.append(h)
-                continue
-            h = TitleHit(
-                h.title,
-                ref.org,
-                ref.org_kind,
-                ref.org_region,
-                ref.org_hit,
-                h.start,
-                h.end,
-                h.plural,
-                h.status,
-                ref.inferred,
-            )
-        out.append(h)
-    return out
-
-
-def _valid_pre(items: list[Item]) -> bool:
-    titled_of = any(a.kind == "TITLE" and b.kind == "OF" for a, b in zip(items, items[1:], strict=False))
-    if items[-1].kind not in ("TITLE", "HON") and not (items[-1].kind in ("REGION", "ORG") and titled_of):
-        return False  # "Provincial party secretary X", "Prime Minister of Spain X"
-    if items[0].kind in ("AND", "COMMA", "OF", "TO"):
-        return False
-    return all(
-        i.kind in ("TITLE", "HON", "ORG", "REGION", "LEVEL", "PARTY", "CPC", "NAT", "AND", "THE", "OF") for i in items
-    ) and not any(a.kind == "THE" and b.kind == "HON" for a, b in zip(items, items[1:], strict=False))
-
-
 def _title_follows(scanner: TitleScanner, pos: int, limit: int) -> bool:
     for _ in range(6):
         it = scanner.item_at(pos)
@@ -562,19 +393,3 @@ def _title_follows(scanner: TitleScanner, pos: int, limit: int) -> bool:
             return False
         pos = it.end
     return False
-
-
-LEADER_AFTER = None
-
-
-def leader_title(org: OrgHit) -> str:
-    """The title of the person who leads ``org`` ("as the major leader", "at the core")."""
-    if org.kind == "party_committee":
-        return "General Secretary" if org.region == "China" else "Secretary"
-    if org.kind == "government":
-        return (
-            "Premier" if org.region == "China" else ("Mayor" if org.level in ("city", "municipality") else "Governor")
-        )
-    if org.kind in ("cppcc", "congress", "standing_committee"):
-        return "Chairman"
-    return "Head"
