@@ -188,7 +188,7 @@ def canonical_name(
         return (spec["national"] if spec else None) if region == "China" else None
     entry = lex.place(region)
     lvl = entry.level if entry else level or "province"
-    if stated_level in LOCAL_PAIR and lvl in LOCAL_PAIR:
+    if stated_level in LOCAL_PAIR and lvl in (*LOCAL_PAIR, "new area"):
         lvl = stated_level
     adj = lex.level_adjectives.get(lvl, "Provincial")
     return (template or spec["canonical"]).format(Region=region, Level=adj)

@@ -71,14 +71,18 @@ def _generic_hits(text: str, lex: Lexicon) -> list[OrgHit]:
             j -= 1
         k = i
         if not is_media:
-            while (
-                k + 2 < len(toks)
-                and toks[k + 1][2] in ("of", "for", "on", "with")
-                and _cap(toks[k + 2][2])
-                and toks[k + 2][2].lower().rstrip(".") not in honorifics
-                and not _gap(text, toks[k][1], toks[k + 2][0])
-            ):
-                k += 2
+            while True:
+                # "... for the Promotion of ...": "the" may follow "for" inside a name
+                skip = 1 if k + 3 < len(toks) and toks[k + 1][2] == "for" and toks[k + 2][2] == "the" else 0
+                if not (
+                    k + 2 + skip < len(toks)
+                    and toks[k + 1][2] in ("of", "for", "on", "with")
+                    and _cap(toks[k + 2 + skip][2])
+                    and toks[k + 2 + skip][2].lower().rstrip(".") not in honorifics
+                    and not _gap(text, toks[k][1], toks[k + 2 + skip][0])
+                ):
+                    break
+                k += 2 + skip
                 while (
                     k + 1 < len(toks)
                     and not _gap(text, toks[k][1], toks[k + 1][0])
@@ -194,8 +198,9 @@ def infer_context(text: str) -> DocContext:
     region = max(provinces, key=lambda p: (provinces[p], -first[p]))
     city = None
     local = {c: n for c, n in cities.items() if lex.province_of(c) == region and n >= 2}
-    if local and re.search(r"\bmunicipal\b", text, re.I):
-        city = max(local, key=lambda c: (local[c], c))
+    towns = {c: n for c, n in local.items() if (e := lex.place(c)) is not None and e.level in ("city", "prefecture")}
+    if towns and re.search(r"\bmunicipal\b", text, re.I):
+        city = max(towns, key=lambda c: (towns[c], c))
     # a district or county named at least twice, more than any other: the article's own jurisdiction
     lower = {c: n for c, n in local.items() if (e := lex.place(c)) is not None and e.level in LOCAL_LEVELS_OWN}
     ranked = sorted(lower.items(), key=lambda cn: (-cn[1], cn[0]))

@@ -266,12 +266,14 @@ class TitleScanner:
                     break
             items.append(it)
             pos = it.end
+        while items and items[-1].kind in ("AND", "COMMA", "OF", "THE", "TO"):
+            items.pop()
         if items and re.match(r"[ \t]+[A-Z][a-z]", self.text[items[-1].end : items[-1].end + 3]):
             # "..., and Provincial Governor Wang Kai": the last titles are the next name's
             cut = max((i for i, it in enumerate(items) if it.kind in ("AND", "COMMA")), default=0)
             items = items[:cut]
-        while items and items[-1].kind in ("AND", "COMMA", "OF", "THE", "TO"):
-            items.pop()
+            while items and items[-1].kind in ("AND", "COMMA", "OF", "THE", "TO"):
+                items.pop()
         if not any(i.kind == "TITLE" for i in items) or items[0].kind in ("AND", "COMMA", "OF", "TO"):
             return None
         return items
