@@ -20,6 +20,7 @@ ORDINAL = (
 )
 FUNCTION_WORDS = {"of", "for", "and", "the", "on", "with", "in", "to"}
 LOCAL_PAIR = ("county", "district")
+_PARTY_WORD = re.compile(r"\b(?:party|cpc|communist|ccp)\b", re.I)
 LOCAL_LEVELS_OWN = ("county", "district", "new area")
 
 
@@ -229,6 +230,8 @@ def _body_hit(m: re.Match[str], form: _Form, text: str, ctx: DocContext, lex: Le
         entry = lex.place(region_s)
         if entry is None or not entry.is_chinese or entry.name == "China":
             return None
+    if form.kind == "party_committee" and not _PARTY_WORD.search(surface) and re.match(r"\s+of\b", text[m.end() :]):
+        return None  # "the Municipal Committee of the Communist Youth League": another body's committee
     stated = lex.level_words.get(re.sub(r"\s+", " ", gd["level"].lower())) if gd.get("level") else None
     parent = None
     if form.national:

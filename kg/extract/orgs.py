@@ -42,7 +42,7 @@ def find_orgs(text: str, ctx: DocContext) -> list[OrgHit]:
     lex = load_lexicon()
     folded = text.casefold().replace("’", "'")
     hits = body_hits(text, folded, ctx, lex)
-    hits += _generic_hits(text, lex)
+    hits += _generic_hits(text, lex, {h.start for h in hits})
     hits += [OrgHit(m.start(), m.end(), m.group(), m.group(), "media", None, None) for m in _media_re().finditer(text)]
     if "delegation" in folded and NATIONAL_CONGRESS.search(text):
         hits += delegations(text, lex)
@@ -51,7 +51,7 @@ def find_orgs(text: str, ctx: DocContext) -> list[OrgHit]:
     return _bare_standing(text, chosen)
 
 
-def _generic_hits(text: str, lex: Lexicon) -> list[OrgHit]:
+def _generic_hits(text: str, lex: Lexicon, body_starts: set[int]) -> list[OrgHit]:
     heads = set(lex.bodies["heads"]["words"])
     media_heads = set(lex.bodies["heads"]["media_heads"])
     toks = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
@@ -88,7 +88,12 @@ def _generic_hits(text: str, lex: Lexicon) -> list[OrgHit]:
                     and not _gap(text, toks[k][1], toks[k + 1][0])
                     and (
                         _cap(toks[k + 1][2])
-                        or (toks[k + 1][2] in ("and", "the") and k + 2 < len(toks) and _cap(toks[k + 2][2]))
+                        or (
+                            toks[k + 1][2] in ("and", "the")
+                            and k + 2 < len(toks)
+                            and _cap(toks[k + 2][2])
+                            and (toks[k + 1][2] == "the" or toks[k + 2][0] not in body_starts)
+                        )
                     )
                 ):
                     k += 1
