@@ -333,7 +333,7 @@ def departments(text: str, hits: list[OrgHit], ctx: DocContext, lex: Lexicon) ->
     """Departments of a party committee: "Organization Department of the CPC X Committee", "X Committee
     Organization Department", "the Provincial Political and Legal Committee"."""
     if "depart" not in text.lower() and "commission" not in text.lower() and "committee" not in text.lower():
-        return hits
+        return []
     before_re, after_re, level_re = _department_res()
     merged: list[OrgHit] = []
     for h in hits:
@@ -356,10 +356,7 @@ def departments(text: str, hits: list[OrgHit], ctx: DocContext, lex: Lexicon) ->
             ph = OrgHit(m.start(), m.start(), "", parent, "party_committee", region, entry.level if entry else None)
             s = m.start() + (4 if m.group().lower().startswith("the ") else 0)
             merged.append(_department(m.group("dept"), ph, s, m.end(), text))
-    if not merged:
-        return hits
-    keep = [h for h in hits if all(h.end <= d.start or h.start >= d.end for d in merged)]
-    return sorted(keep + merged, key=lambda h: h.start)
+    return merged
 
 
 def _department(dept: str, parent: OrgHit, start: int, end: int, text: str) -> OrgHit:

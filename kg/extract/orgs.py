@@ -46,8 +46,8 @@ def find_orgs(text: str, ctx: DocContext) -> list[OrgHit]:
     hits += [OrgHit(m.start(), m.end(), m.group(), m.group(), "media", None, None) for m in _media_re().finditer(text)]
     if "delegation" in folded and NATIONAL_CONGRESS.search(text):
         hits += delegations(text, lex)
+    hits += departments(text, hits, ctx, lex)
     chosen = _without_overlaps(hits)
-    chosen = departments(text, chosen, ctx, lex)
     return _bare_standing(text, chosen)
 
 
@@ -152,7 +152,8 @@ def _line_break(text: str, a: int, b: int) -> bool:
 
 def _without_overlaps(hits: list[OrgHit]) -> list[OrgHit]:
     rank = {"standing_committee": 0, "central": 1}
-    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), rank.get(h.kind, 2), h.start))
+    # a body with a canonical name before a generic one of the same extent
+    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), rank.get(h.kind, 1 if h.parent else 2), h.start))
     taken: list[OrgHit] = []
     for h in ordered:
         if all(h.end <= t.start or h.start >= t.end for t in taken):
