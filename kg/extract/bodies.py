@@ -1,0 +1,373 @@
+"""Bodies of the party-state named by their forms in ``kg/data/bodies.toml``, with canonical names.
+
+"CPC Shenzhen Committee" is the CPC Shenzhen Municipal Committee; "the Party Committee of the
+Autonomous Region" in an Inner Mongolia article is the CPC Inner Mongolia Autonomous Regional
+Committee; "NPC Standing Committee" is the Standing Committee of the National People's Congress;
+"Organization Department of the CPC Hunan Provincial Committee" is a department of that committee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.extract.lexicon import Lexicon, alternation, apos, load_lexicon
+
+ORDINAL = (
+    r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|twentieth)"
+)
+FUNCTION_WORDS = {"of", "for", "and", "the", "on", "with", "in", "to"}
+LOCAL_PAIR = ("county", "district")
+_PARTY_WORD = re.compile(r"\b(?:party|cpc|communist|ccp)\b", re.I)
+LOCAL_LEVELS_OWN = ("county", "district", "new area")
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    """An organization found at ``start:end`` of the text."""
+
+    start: int
+    end: int
+    surface: str
+    name: str  # canonical
+    kind: str
+    region: str | None
+    level: str | None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class DocContext:
+    """What a document says about where it is: its province and, if any, its main city."""
+
+    region: str | None  # provincial-level region, or "China" for national news
+    city: str | None = None
+    local: str | None = None  # the district or county the article is about, if any
+
+
+@dataclass(frozen=True)
+class _Form:
+    kind: str
+    regex: re.Pattern[str]
+    national: bool
+    canonical: str
+    national_name: str
+    standing: bool
+    required: tuple[str, ...] = ()  # words every match contains (casefolded), to skip the form early
+    template: str | None = None  # canonical name, when not the kind's ("... Committee of the Jiusan Society")
+    parent_kind: str | None = None  # the body this one belongs to ("CPC Hunan Provincial Standing Committee")
+
+
+def _required_words(form: str) -> tuple[str, ...]:
+    """The literal words of a form that are not optional (casefolded, apostrophes straightened)."""
+    return tuple(t.casefold().replace("’", "'") for t in form.split() if t[0] not in "[{")
+
+
+def _form_regex(form: str, lex: Lexicon) -> str:
+    parts: list[str] = []
+    required = False
+    for tok in form.split():
+        optional = tok.startswith("[") and tok.endswith("]")
+        tok = tok.strip("[]")
+        if tok == "{region}":
+            body = f"(?P<region>{REGION_WORDS})"  # checked against the gazetteer after matching
+        elif tok == "{level}":
+            body = (
+                "(?P<level>"
+                + "|".join(re.escape(w).replace("\\ ", r"\s+") for w in sorted(lex.level_words, key=len, reverse=True))
+                + ")"
+            )
+        elif tok == "{ord}":
+            body = ORDINAL
+        elif tok == "{cpc}":
+            body = "(?:" + "|".join(re.escape(n).replace("\\ ", r"\s+") for n in lex.bodies["party"]["names"]) + ")"
+        elif tok.startswith("{=") and tok.endswith("}"):  # a literal phrase (a party's name), spaces as "_"
+            body = apos(re.escape(tok[2:-1].replace("_", " "))).replace("\\ ", r"\s+")
+        else:
+            body = apos(re.escape(tok))
+        if not optional and required:
+            parts.append(r"\s+")
+        # optional words before the first required one carry their space after them, later ones before them
+        parts.append(f"(?:\\s+{body})?" if optional and required else f"(?:{body}\\s+)?" if optional else body)
+        required = required or not optional
+    return r"(?<![\w-])" + "".join(parts) + r"(?![\w-])"
+
+
+@cache
+def _forms() -> tuple[_Form, ...]:
+    lex = load_lexicon()
+    out = []
+    for b in lex.bodies["body"]:
+        for nat, forms in ((False, b["forms"]), (True, b.get("national_forms", []))):
+            for f in forms:
+                out.append(
+                    _Form(
+                        b["kind"],
+                        re.compile(_form_regex(f, lex), re.I),
+                        nat,
+                        b["canonical"],
+                        b["national"],
+                        b.get("standing", False),
+                        _required_words(f),
+                        parent_kind=b.get("parent_kind"),
+                    )
+                )
+    for p in lex.bodies.get("minor_party", []):
+        for alias in p["aliases"]:
+            a = "{=" + alias.replace(" ", "_") + "}"
+            local = [
+                "[the] [{region}] [{ord}] {level} Committee of [the] " + a,
+                "[the] {region} Committee of [the] " + a,
+            ]
+            for f in local + ["[the] " + a + " {region} [{level}] Committee"]:
+                template = "{Region} {Level} Committee of the " + p["name"]
+                out.append(
+                    _Form(
+                        "other",
+                        re.compile(_form_regex(f, lex), re.I),
+                        False,
+                        p["name"],
+                        p["name"],
+                        False,
+                        _required_words(f) + tuple(alias.casefold().split()),
+                        template,
+                    )
+                )
+            if len(alias.split()) > 1:  # a bare acronym or one word names no party by itself
+                for f in ("[the] Central Committee of [the] " + a, "[the] " + a):
+                    out.append(
+                        _Form(
+                            "other",
+                            re.compile(_form_regex(f, lex), re.I),
+                            True,
+                            p["name"],
+                            p["name"],
+                            False,
+                            tuple(alias.casefold().split()),
+                        )
+                    )
+    for c in lex.bodies["central"]:
+        for f in c["forms"]:
+            out.append(
+                _Form(
+                    "central",
+                    re.compile(_form_regex(f, lex), re.I),
+                    True,
+                    c["name"],
+                    c["name"],
+                    c.get("standing", False),
+                    _required_words(f),
+                )
+            )
+    return tuple(out)
+
+
+REGION_WORDS = r"(?-i:[A-Z][\w'’]*(?:[ -][A-Z][\w'’]*){0,2}?)"
+STANDING_PREFIX = re.compile(r"(?:the\s+)?Standing\s+Committee\s+of\s+(?:the\s+)?$", re.I)
+
+
+def canonical_name(
+    kind: str,
+    region: str | None,
+    level: str | None,
+    lex: Lexicon | None = None,
+    template: str | None = None,
+    stated_level: str | None = None,
+) -> str | None:
+    """The graph's name for a body of ``kind`` in ``region`` ("CPC Liaoning Provincial Committee").
+
+    ``stated_level`` is the level the text gives ("Conghua district"): it wins over the gazetteer's
+    between county and district, the two names of one level that places change between.
+    """
+    lex = lex or load_lexicon()
+    spec = next((b for b in lex.bodies["body"] if b["kind"] == kind), None)
+    if spec is None and template is None:
+        return None
+    if region in (None, "China"):
+        return (spec["national"] if spec else None) if region == "China" else None
+    entry = lex.place(region)
+    lvl = entry.level if entry else level or "province"
+    if stated_level in LOCAL_PAIR and lvl in (*LOCAL_PAIR, "new area"):
+        lvl = stated_level
+    adj = lex.level_adjectives.get(lvl, "Provincial")
+    return (template or spec["canonical"]).format(Region=region, Level=adj)
+
+
+def _relative_region(level_word: str | None, ctx: DocContext, lex: Lexicon) -> str | None:
+    lvl = lex.level_words.get(re.sub(r"\s+", " ", level_word.lower())) if level_word else "province"
+    if lvl == "city":
+        if ctx.city:
+            return ctx.city
+        entry = lex.place(ctx.region) if ctx.region else None
+        return ctx.region if entry and entry.level == "municipality" else None
+    if lvl in ("province", "autonomous region"):
+        return ctx.region if ctx.region and ctx.region != "China" else None
+    if lvl in LOCAL_PAIR:
+        return ctx.local
+    return None
+
+
+def body_hits(text: str, folded: str, ctx: DocContext, lex: Lexicon) -> list[OrgHit]:
+    """Every match of a body form (overlapping), each extended by its abbreviation or "Standing Committee"."""
+    hits: list[OrgHit] = []
+    for form in _forms():
+        if not all(word in folded for word in form.required):
+            continue  # a word of the form is missing: no match (most forms, in most articles)
+        for m in form.regex.finditer(text):
+            hit = _body_hit(m, form, text, ctx, lex)
+            if hit:
+                hits.append(_extended(hit, text))
+    return hits
+
+
+def _body_hit(m: re.Match[str], form: _Form, text: str, ctx: DocContext, lex: Lexicon) -> OrgHit | None:
+    surface = m.group()
+    gd = m.groupdict()
+    region_s = gd.get("region")
+    if region_s:
+        entry = lex.place(region_s)
+        if entry is None or not entry.is_chinese or entry.name == "China":
+            return None
+    if form.kind == "party_committee" and not _PARTY_WORD.search(surface) and re.match(r"\s+of\b", text[m.end() :]):
+        return None  # "the Municipal Committee of the Communist Youth League": another body's committee
+    stated = lex.level_words.get(re.sub(r"\s+", " ", gd["level"].lower())) if gd.get("level") else None
+    parent = None
+    if form.national:
+        name, region, level = form.national_name, "China", "national"
+        if form.kind == "central":
+            name = form.canonical
+    else:
+        if region_s:
+            entry = lex.place(region_s)
+            region = entry.name if entry else region_s
+            level = entry.level if entry else None
+            if "central committee" in surface.lower() and form.kind == "party_committee":
+                level = entry.level if entry else "province"
+        else:
+            region = _relative_region(gd.get("level"), ctx, lex)
+            if region is None:
+                return None
+            entry = lex.place(region)
+            level = entry.level if entry else None
+        name = canonical_name(form.kind, region, level, lex, form.template, stated)
+        if name is None:
+            return None
+        if form.parent_kind:
+            parent = canonical_name(form.parent_kind, region, level, lex, None, stated)
+    start = m.start()
+    kind = form.kind
+    pre = STANDING_PREFIX.search(text[max(0, start - 40) : start])
+    if pre and form.standing:
+        parent, name, kind = name, f"Standing Committee of the {name}", "standing_committee"
+        start = start - (len(pre.group()))
+    if text[start : start + 4].lower() == "the ":
+        start += 4
+    return OrgHit(start, m.end(), text[start : m.end()], name, kind, region, level, parent)
+
+
+NATIONAL_CONGRESS = re.compile(
+    r"National\s+People['’]s\s+Congress|\bNPC\b|CPPCC\s+National|National\s+Congress\s+of\s+the"
+)
+_DELEGATION = re.compile(
+    r"(?<![\w-])(?P<region>"
+    + REGION_WORDS
+    + r")(?:\s+(?:Province|Municipality|Zhuang|Hui|Uygur|Uyghur|Autonomous|Region))*"
+    r"\s+[Dd]elegation(?:\s+to\s+the\s+(?:[\w'’]+\s+){0,6}?(?:National\s+People['’]s\s+Congress|NPC|CPPCC\s+National"
+    r"\s+Committee|National\s+Committee\s+of\s+the\s+CPPCC))?(?![\w-])"
+)
+_ABBREVIATION = re.compile(r"\s*\((?:[A-Z][A-Za-z]{1,7})\)")
+_STANDING_AFTER = re.compile(r"(?:\s*\((?:[A-Z][A-Za-z]{1,7})\))?\s+Standing\s+Committee(?![\w-])(?!\s+of\b)", re.I)
+STANDING_KINDS = ("party_committee", "congress", "cppcc", "discipline", "federation")
+
+
+def delegations(text: str, lex: Lexicon) -> list[OrgHit]:
+    """ "the Guangxi delegation (to the 13th National People's Congress)" in an article on a national congress."""
+    out = []
+    for m in _DELEGATION.finditer(text):
+        entry = lex.place(m.group("region"))
+        if entry is None or not entry.is_chinese or entry.name == "China":
+            continue
+        name = f"{entry.name} delegation" + re.sub(r"\s+", " ", m.group()[m.group().lower().index("delegation") + 10 :])
+        out.append(OrgHit(m.start(), m.end(), m.group(), name, "other", entry.name, entry.level))
+    return out
+
+
+def _extended(h: OrgHit, text: str) -> OrgHit:
+    """A body followed by its abbreviation ("(CPPCC)") or by "Standing Committee" ("NPC Standing Committee")."""
+    if h.kind in STANDING_KINDS:
+        m = _STANDING_AFTER.match(text, h.end)
+        if m:
+            name = f"Standing Committee of the {h.name}"
+            return OrgHit(
+                h.start, m.end(), text[h.start : m.end()], name, "standing_committee", h.region, h.level, h.name
+            )
+    if h.kind != "media":
+        m = _ABBREVIATION.match(text, h.end)
+        if m:
+            return OrgHit(h.start, m.end(), text[h.start : m.end()], h.name, h.kind, h.region, h.level, h.parent)
+    return h
+
+
+@cache
+def _department_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    lex = load_lexicon()
+    names = alternation(lex.bodies["departments"]["names"], ignore_case=True)
+    levels = alternation(list(lex.level_words), ignore_case=True)
+    return (
+        re.compile(r"(?<![\w-])(?P<dept>" + names + r")\s+of\s+(?:the\s+)?$", re.I),
+        re.compile(r"\s+(?P<dept>" + names + r")(?![\w-])", re.I),
+        re.compile(
+            r"(?<![\w-])(?:the\s+)?(?P<level>"
+            + levels
+            + r")\s+(?:Party\s+Committee\s+)?(?P<dept>"
+            + names
+            + r")(?![\w-])",
+            re.I,
+        ),
+    )
+
+
+def departments(text: str, hits: list[OrgHit], ctx: DocContext, lex: Lexicon) -> list[OrgHit]:
+    """Departments of a party committee: "Organization Department of the CPC X Committee", "X Committee
+    Organization Department", "the Provincial Political and Legal Committee"."""
+    if "depart" not in text.lower() and "commission" not in text.lower() and "committee" not in text.lower():
+        return []
+    before_re, after_re, level_re = _department_res()
+    merged: list[OrgHit] = []
+    for h in hits:
+        if h.kind != "party_committee":
+            continue
+        m = before_re.search(text, max(0, h.start - 80), h.start)
+        if m:
+            merged.append(_department(m.group("dept"), h, m.start(), h.end, text))
+            continue
+        m = after_re.match(text, h.end)
+        if m:
+            merged.append(_department(m.group("dept"), h, h.start, m.end(), text))
+    for m in level_re.finditer(text):
+        region = _relative_region(m.group("level"), ctx, lex)
+        if region is None or any(m.start() < x.end and x.start < m.end() for x in merged):
+            continue
+        entry = lex.place(region)
+        parent = canonical_name("party_committee", region, entry.level if entry else None, lex)
+        if parent:
+            ph = OrgHit(m.start(), m.start(), "", parent, "party_committee", region, entry.level if entry else None)
+            s = m.start() + (4 if m.group().lower().startswith("the ") else 0)
+            merged.append(_department(m.group("dept"), ph, s, m.end(), text))
+    return merged
+
+
+def _department(dept: str, parent: OrgHit, start: int, end: int, text: str) -> OrgHit:
+    name = " ".join(w if w in ("and", "for", "of") else w[:1].upper() + w[1:] for w in dept.split())
+    return OrgHit(
+        start,
+        end,
+        text[start:end],
+        f"{name} of the {parent.name}",
+        "ministry",
+        parent.region,
+        parent.level,
+        parent.name,
+    )
