@@ -127,3 +127,28 @@ def test_and_other_members_share_the_title():
     for name in ("Kang Rui", "Dai Ning"):
         assert any(p == name and o == standing for p, _, o, _ in r.posts), r.posts
         assert (name, "attended") in r.roles
+
+
+def test_first_name_of_a_list_after_a_described_guest_shares_the_plural_title():
+    r = run(
+        "On July 2, Bai Ying, secretary of the CPC Hunan Provincial Committee, met in Changsha with Li Hua, winner "
+        "of the Labour Medal, and Zhou Bin, Qian Yu and Sun Tao, the commended secretaries of county-level CPC "
+        "committees.",
+    )
+    for name in ("Zhou Bin", "Qian Yu", "Sun Tao"):
+        assert any(p == name and t == "Secretary" and "county" in o.lower() for p, t, o, _ in r.posts), name
+    assert not any(p == "Li Hua" for p, *_ in r.posts)
+
+
+def test_a_list_title_does_not_cross_a_sentence():
+    r = run(
+        "Luo Xin, secretary of the CPC Guangxi Zhuang Autonomous Regional Committee, has been elected as head of "
+        "the Guangxi delegation, while Kang Rui and Dai Ning have been chosen as deputy heads.\n\nLuo emphasized "
+        "that all delegates should do their duty."
+    )
+    assert not any(p == "Luo Xin" and t == "Deputy Head" for p, t, _, _ in r.posts)
+
+
+def test_a_government_title_takes_no_party_body_from_its_neighbour():
+    r = run("Kang Rui, deputy secretary of the provincial party committee and governor, attended the meeting.")
+    assert not any(t == "Governor" and "CPC" in o for _, t, o, _ in r.posts)

@@ -151,8 +151,8 @@ def share_plural_appositions(people: list[TitledPerson], text: str) -> None:
             for q in listed[:-1]:
                 q.titles.extend(t for t in plural if t.status == "appointed" and t not in q.titles)
             run, listed = [], []
-        elif not p.titles and (not run or LIST_JOIN.fullmatch(text[run[-1].end : p.start])):
-            run.append(p)
+        elif not p.titles:
+            run = [*run, p] if run and LIST_JOIN.fullmatch(text[run[-1].end : p.start]) else [p]
         else:
             run = []
 

@@ -138,6 +138,14 @@ def _span(p: TitledPerson) -> PersonSpan:
     return PersonSpan(p.cand.surface, p.cand.start, p.cand.end, p.start, p.end, p.cand.possessive)
 
 
+def _fits(t: TitleHit, earlier: tuple[str, str | None] | None, bodies: dict[str, str]) -> str | None:
+    """The body of the same title named just before, when it is of the kind this title belongs to."""
+    if earlier is None:
+        return None
+    body = bodies.get(t.title, "none")
+    return earlier[0] if body in ("none", earlier[1]) or earlier[1] is None else None
+
+
 def _deputy_of(title: str, head: str) -> bool:
     """ "Vice Chairman" after "Chairman", "Secretary-General" after anything of the same body's leaders."""
     return bool(head) and (title != head and head in title or title.startswith("Secretary-General"))
@@ -155,24 +163,32 @@ def _posts(people: list[TitledPerson], ev, text: str) -> list[PostMention]:
     last_any: str | None = None
     last_any_at = 0
     last_title = ""
+    bodies = {t.name: t.body for t in load_lexicon().titles}
     for p in sorted(people, key=lambda p: p.cand.start):
         titles = list(p.titles)
-        if not titles and list_title is not None and p.start - prev_end < 6:
+        listed = p.start - prev_end < 6 and not re.search(r"[.!?;:\n]", text[max(0, prev_end) : p.start])
+        if not titles and list_title is not None and listed:
             titles = [list_title]
-        list_title = (
-            next((t for t in titles if t.plural), None) if titles else list_title if p.start - prev_end < 6 else None
-        )
+        list_title = next((t for t in titles if t.plural), None) if titles else list_title if listed else None
         prev_end = p.end
         # A title that names no body: the body of the same title just before, or of the post just
         # before in the same paragraph ("Chairman X presided. Vice chairmen A and B attended.")
         recent = last_any if last_any and _same_paragraph(p, last_any_at, text) else None
         orgs = [
-            t.org or (last_org.get(t.title) or (None,))[0] or (recent if _deputy_of(t.title, last_title) else None)
+            t.org or _fits(t, last_org.get(t.title), bodies) or (recent if _deputy_of(t.title, last_title) else None)
             for t in titles
         ]
+        kinds = [t.org_kind or (last_org.get(t.title) or (None, None))[1] for t in titles]
         for t, org in zip(titles, orgs, strict=True):
             # "vice chairman and secretary general X" share one body (titles of one phrase, one status)
-            org = org or next((o for u, o in zip(titles, orgs, strict=True) if o and u.status == t.status), None)
+            org = org or next(
+                (
+                    o
+                    for u, o, k in zip(titles, orgs, kinds, strict=True)
+                    if o and u.status == t.status and bodies.get(t.title, "none") in ("none", k)
+                ),
+                None,
+            )
             if org is None:
                 continue
             last_org[t.title] = (org, t.org_kind)
