@@ -9,6 +9,7 @@ Committee; "NPC Standing Committee" is the Standing Committee of the National Pe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,6 +59,34 @@ class _Form:
     required: tuple[str, ...] = ()  # words every match contains (casefolded), to skip the form early
     template: str | None = None  # canonical name, when not the kind's ("... Committee of the Jiusan Society")
     parent_kind: str | None = None  # the body this one belongs to ("CPC Hunan Provincial Standing Committee")
+    source: str = ""  # the form as written in bodies.toml
+
+
+@cache
+def _anchor_and_reach(form: _Form) -> tuple[str | None, int, int]:
+    """The longest required word of a form, and how far before and after it a match can reach."""
+    if not form.required:
+        return None, 0, 0
+    anchor = max(form.required, key=len)
+    lex = load_lexicon()
+    sizes = []
+    for tok in form.source.split():
+        t = tok.strip("[]")
+        if t == "{region}":
+            size = 3 * 30 + 2  # up to three capitalised words (of 30 letters at most)
+        elif t == "{level}":
+            size = max(len(w) for w in lex.level_words) + 4
+        elif t == "{ord}":
+            size = 15
+        elif t == "{cpc}":
+            size = max(len(n) for n in lex.bodies["party"]["names"]) + 4
+        else:
+            size = len(t)
+        sizes.append((t.strip("{}=").replace("_", " ").casefold().replace("’", "'"), size + 4))
+    i = next((k for k, (t, _) in enumerate(sizes) if anchor in t.split()), None)
+    if i is None:
+        return None, 0, 0
+    return anchor, sum(z for _, z in sizes[:i]) + 8, sum(z for _, z in sizes[i:]) + 8
 
 
 def _required_words(form: str) -> tuple[str, ...]:
@@ -112,6 +141,7 @@ def _forms() -> tuple[_Form, ...]:
                         b.get("standing", False),
                         _required_words(f),
                         parent_kind=b.get("parent_kind"),
+                        source=f,
                     )
                 )
     for p in lex.bodies.get("minor_party", []):
@@ -133,6 +163,7 @@ def _forms() -> tuple[_Form, ...]:
                         False,
                         _required_words(f) + tuple(alias.casefold().split()),
                         template,
+                        source=f,
                     )
                 )
             if len(alias.split()) > 1:  # a bare acronym or one word names no party by itself
@@ -146,6 +177,7 @@ def _forms() -> tuple[_Form, ...]:
                             p["name"],
                             False,
                             tuple(alias.casefold().split()),
+                            source=f,
                         )
                     )
     for c in lex.bodies["central"]:
@@ -159,6 +191,7 @@ def _forms() -> tuple[_Form, ...]:
                     c["name"],
                     c.get("standing", False),
                     _required_words(f),
+                    source=f,
                 )
             )
     return tuple(out)
@@ -212,14 +245,52 @@ def _relative_region(level_word: str | None, ctx: DocContext, lex: Lexicon) -> s
 def body_hits(text: str, folded: str, ctx: DocContext, lex: Lexicon) -> list[OrgHit]:
     """Every match of a body form (overlapping), each extended by its abbreviation or "Standing Committee"."""
     hits: list[OrgHit] = []
+    aligned = len(folded) == len(text)
     for form in _forms():
         if not all(word in folded for word in form.required):
             continue  # a word of the form is missing: no match (most forms, in most articles)
-        for m in form.regex.finditer(text):
+        anchor, before, after = _anchor_and_reach(form) if aligned else (None, 0, 0)
+        matches = (
+            _finditer_near(form.regex, text, folded, anchor, before, after) if anchor else form.regex.finditer(text)
+        )
+        for m in matches:
             hit = _body_hit(m, form, text, ctx, lex)
             if hit:
                 hits.append(_extended(hit, text))
     return hits
+
+
+def _finditer_near(
+    rx: re.Pattern[str], text: str, folded: str, anchor: str, before: int = 250, after: int = 250
+) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)``, searched only around the occurrences of ``anchor`` (a word every match holds).
+
+    The same matches in the same order: from the end of the last match, the leftmost match holds
+    the next occurrence of the anchor, and starts at most ``before`` characters before it (the
+    form's words before its anchor, at their longest). A match that reaches the end of its window
+    is matched again on the whole text.
+    """
+    n = len(text)
+    cursor = 0
+    at = folded.find(anchor)
+    while at != -1:
+        pos = max(cursor, at - before)
+        end = min(n, at + after)
+        while True:
+            m = rx.search(text, pos, end)
+            if m is None or m.start() > at:
+                break
+            if m.end() >= end and end < n:  # cut by the window's end: match it on the whole text
+                full = rx.match(text, m.start())
+                if full is None:
+                    pos = m.start() + 1
+                    continue
+                m = full
+            yield m
+            cursor = pos = m.end() if m.end() > m.start() else m.end() + 1
+            if cursor > at:
+                break
+        at = folded.find(anchor, max(at + 1, cursor))
 
 
 def _body_hit(m: re.Match[str], form: _Form, text: str, ctx: DocContext, lex: Lexicon) -> OrgHit | None:
