@@ -63,6 +63,12 @@ class _Form:
 
 
 @cache
+def _required_vocabulary() -> frozenset[str]:
+    """Every word some form requires."""
+    return frozenset(w for form in _forms() for w in form.required)
+
+
+@cache
 def _anchor_and_reach(form: _Form) -> tuple[str | None, int, int]:
     """The longest required word of a form, and how far before and after it a match can reach."""
     if not form.required:
@@ -246,8 +252,9 @@ def body_hits(text: str, folded: str, ctx: DocContext, lex: Lexicon) -> list[Org
     """Every match of a body form (overlapping), each extended by its abbreviation or "Standing Committee"."""
     hits: list[OrgHit] = []
     aligned = len(folded) == len(text)
+    missing = {w for w in _required_vocabulary() if w not in folded}
     for form in _forms():
-        if not all(word in folded for word in form.required):
+        if missing.intersection(form.required):
             continue  # a word of the form is missing: no match (most forms, in most articles)
         anchor, before, after = _anchor_and_reach(form) if aligned else (None, 0, 0)
         matches = (

@@ -106,12 +106,12 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
             add(start, end, True, dep)
     for start, end, marked in _shaped_names(text, lex):
         add(start, end, False, marked=marked)
-    surname_alt = "|".join(sorted(lex.surnames, key=len, reverse=True))
-    for m in re.finditer(rf"(?<![\w-])(?:{surname_alt})\s[A-Za-z][a-z]+(?:-[a-z]+)?(?:['’]s)?(?![\w-])", text):
+    full_name_re, lone_surname_re = _surname_patterns(lex)
+    for m in full_name_re.finditer(text):
         name = POSSESSIVE.sub("", m.group()) if m.group().endswith(("'s", "’s")) else m.group()
         if split_chinese_name(name, lex):
             add(m.start(), m.end(), False)
-    for m in re.finditer(rf"(?<![\w-])(?:{surname_alt})(?![\w'’-])(?!\s+[A-Z])", text):
+    for m in lone_surname_re.finditer(text):
         if m.group() in ENGLISH_WORD_SURNAMES or re.search(r"[A-Z][a-z]*\s$", text[max(0, m.start() - 20) : m.start()]):
             continue
         if not _inside(m.start(), found):
@@ -207,6 +207,16 @@ def _per_lexicon(build):
 
     get.__doc__ = build.__doc__
     return get
+
+
+@_per_lexicon
+def _surname_patterns(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(surname + given name, lone surname) patterns, the surnames written as a trie (case-sensitive)."""
+    surnames = alternation(lex.surnames, ignore_case=False, space=" ", apostrophes=False)
+    return (
+        re.compile(rf"(?<![\w-]){surnames}\s[A-Za-z][a-z]+(?:-[a-z]+)?(?:['’]s)?(?![\w-])"),
+        re.compile(rf"(?<![\w-]){surnames}(?![\w'’-])(?!\s+[A-Z])"),
+    )
 
 
 @_per_lexicon
