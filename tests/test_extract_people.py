@@ -299,3 +299,12 @@ def test_reporters_of_a_credit_line_take_no_part():
     )
     assert {"Kang Rui", "Dai Ning"} <= r.people
     assert not any(name in ("Kang Rui", "Dai Ning") for name, _ in r.roles)
+
+
+def test_sentence_opening_name_with_an_apposition_the_rules_cannot_read():
+    r = run(
+        "On September 23, the provincial party committee held a meeting and studied the spirit of the plenary "
+        "session.\n\nMei Dong, Secretary of the Provincial Party Committee and Director of the Standing Committee "
+        "of the Provincial People's Congress, presided over the meeting and delivered a speech."
+    )
+    assert {("Mei Dong", "presided"), ("Mei Dong", "spoke")} <= r.roles

@@ -159,7 +159,9 @@ def find_roles(
             ):
                 subjects = prev[0]
             if not subjects and doc is not None:
-                subjects = _dep_subjects(doc, text, m.start(), in_sent)
+                subjects = _dep_subjects(doc, text, m.start(), in_sent, (s0, s1))
+            if not subjects and opener is not None and OPENER_APPOSITION.fullmatch(text, opener.end, m.start()):
+                subjects = _list_from(opener, in_sent, text)  # "X, <titles the rules cannot read>, presided over"
             if subjects:
                 for p in subjects:
                     hits.append(RoleHit(p, role, meeting, m.start(), m.end()))
@@ -290,7 +292,12 @@ SPEECH_NOUN_BEFORE = re.compile(
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
-def _dep_subjects(doc, text: str, verb_start: int, people: list[PersonSpan]) -> list[PersonSpan]:
+OPENER_APPOSITION = re.compile(rf"(?:\s*,|\s+of\s)[^.;:()]{{0,250}}?,\s*(?:{ADVERBS}\s+)*", re.I)
+
+
+def _dep_subjects(
+    doc, text: str, verb_start: int, people: list[PersonSpan], sentence: tuple[int, int]
+) -> list[PersonSpan]:
     """The people the parse makes the subject of the verb at ``verb_start`` (or of the verb it is joined to).
 
     For subjects that the words between them and the verb hide from ``_subjects_before``: a long
@@ -305,7 +312,7 @@ def _dep_subjects(doc, text: str, verb_start: int, people: list[PersonSpan]) -> 
         subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
         if subject is not None:
             break
-        if verb.dep_ not in ("conj", "xcomp") or verb.head is verb:
+        if verb.dep_ not in ("conj", "xcomp") or verb.head is verb or not sentence[0] <= verb.head.idx < sentence[1]:
             return []
         verb = verb.head
     else:
