@@ -78,10 +78,8 @@ def write_store_and_exports(
     """
     from datetime import UTC, datetime
 
-    folder = temp_folder(store_path if store_path is not None else out / STORE_FOLDER)
-    temps.append(folder)
-    work = temp_folder(out / "work")
-    temps.append(work)
+    folder = temp_folder(store_path if store_path is not None else out / STORE_FOLDER, temps)
+    work = temp_folder(out / "work", temps)
     store = ox.Store(str(folder / "data"))
     try:
         validator = PartValidator(mode, len(corpus.facts), _parts(corpus))

@@ -186,10 +186,12 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         yield temps["out"]
 
 
-def temp_folder(target: str | Path) -> Path:
+def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
     """Create an empty temporary folder ``.{name}.{pid}.{random}.tmp`` beside ``target``; return it.
 
-    Folders of this form left by killed processes are removed (as temp files are).
+    Folders of this form left by killed processes are removed (as temp files are). With a
+    ``registry`` the folder is appended to it with Ctrl-C held, so an interrupt cannot land between
+    creating the folder and recording it for clean-up.
     """
     target = Path(target)
     try:
@@ -200,7 +202,10 @@ def temp_folder(target: str | Path) -> Path:
     for _ in range(100):
         candidate = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
-            candidate.mkdir()
+            with _sigint_held():
+                candidate.mkdir()
+                if registry is not None:
+                    registry.append(candidate)
         except FileExistsError:
             continue
         except OSError as exc:
