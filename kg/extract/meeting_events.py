@@ -90,9 +90,9 @@ def find_talks(full: FullSentences, taken: list[int]) -> list[tuple[int, int, st
             break
         with_ = re.match(r"with\s+", text[pos:s1])
         start = pos + (with_.end() if with_ else 0)
-        if any(start <= t < start + 60 for t in taken):
-            continue
         end = _object_end(text, start, s1)
+        if any(start <= t < end for t in taken):
+            continue  # "met with the participants of the symposium": the symposium is the meeting
         obj = re.sub(r"\s+", " ", text[start:end]).strip()
         if not obj or not _guest(obj, cfg, lex):
             continue

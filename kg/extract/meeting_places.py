@@ -12,17 +12,20 @@ from functools import cache
 
 from kg.extract.lexicon import alternation, load_lexicon, words_pattern
 
-CAP = r"[A-Z][\w'’.-]*"
+CAP = r"[A-Z][\w'’-]*"
 # "the northwestern Chinese city of", "central China's", "the capital city of", "east China's"
 PLACE_PREFIX = re.compile(
     r"(?:the\s+)?(?:(?:[a-z]+ern|central|Chinese|China['’]s|[A-Z][a-z]+\s+China['’]s|[a-z]+\s+China['’]s|"
     r"coastal|border|provincial|capital|port|scenic|ancient|historic)\s+){0,3}"
     r"(?:(?:city|town|county|district|province|region|capital|capital\s+city)\s+of\s+)?"
 )
+# After the place: an apposition ("capital of China"), a date, then the sentence ends.
 SENTENCE_END = re.compile(
-    r"(?:\s*(?:[.;]|$)|\s+(?:on|from|between|yesterday|today|last|this)\s+[^,;]{0,30}[.;]|"
-    r"\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"(?:,\s+(?:the\s+)?(?:provincial\s+)?capital\s+(?:city\s+)?of\s+[^,.;]{1,60})?"
+    r"(?:,?\s+(?:on|from|between|yesterday|today|last|this)\b[^,;]{0,30}|,\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|"
+    r"\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;]{0,20})?\s*(?:[.;]|$)"
 )
+NOT_THE_PLACE = re.compile(r"\b(?:based|located|headquartered|stationed|born|living|working|invested)\s+in\s+$")
 
 
 @cache
@@ -92,14 +95,11 @@ def meeting_place(text: str, sent: tuple[int, int], start: int, end: int) -> str
             near = place_at(text, vend + re.match(r",\s+", text[vend:s1]).end(), s1)
         other = near[0] if near else city
         return name + (f", {other}" if other and other.lower() not in name.lower() else "")
-    if city is not None:
-        return city
     g = cfg["generic"].search(text, start, s1) or cfg["generic"].search(text, s0, s1)
-    if g:
-        hit = place_at(text, g.end(), s1)
-        if hit:
-            return hit[0]
-    return _sentence_final(text, start, s1)
+    hit = place_at(text, g.end(), s1) if g else None
+    if hit:
+        return hit[0]  # "at a hotel in Fuzhou"
+    return city or _sentence_final(text, start, s1)
 
 
 def visit_place(text: str, s0: int, s1: int) -> str | None:
@@ -107,6 +107,8 @@ def visit_place(text: str, s0: int, s1: int) -> str | None:
     of Luoyang and Zhengzhou", "an inspection tour to Qinghai")."""
     for m in _config()["visit"].finditer(text, s0, s1):
         hit = place_at(text, m.end(), s1, countries=True)
+        inside = re.match(r"[^,.;]{0,80}?\bin\s+", text[m.end() : s1])  # "a visit to a youth base in Qianhai"
+        hit = hit or (place_at(text, m.end() + inside.end(), s1) if inside else None)
         if hit:
             return hit[0]
     return None
@@ -134,6 +136,8 @@ def _lead_place(text: str, s0: int, s1: int, start: int, end: int) -> str | None
         cands.append(end + m.end())
     visit = visit_place(text, start, s1)
     for at in sorted(set(cands), key=lambda a: (a < start, a)):
+        if NOT_THE_PLACE.search(text, max(s0, at - 30), at):
+            continue  # "journalists based in Beijing"
         hit = place_at(text, at, s1, countries=True)
         if hit:
             return hit[0]
@@ -145,6 +149,6 @@ def _sentence_final(text: str, lo: int, hi: int) -> str | None:
     for m in re.finditer(r"(?<![\w-])in\s+", text[lo:hi]):
         at = lo + m.end()
         hit = place_at(text, at, hi)
-        if hit and SENTENCE_END.match(text[: hi + 1], hit[1]):
+        if hit and not NOT_THE_PLACE.search(text, max(lo, at - 30), at) and SENTENCE_END.match(text, hit[1], hi + 1):
             return hit[0]
     return None

@@ -22,19 +22,23 @@ from kg.extract.meeting_events import FullSentences, find_talks, visit_sentence
 from kg.extract.meeting_places import meeting_place, place_at, venue_at, visit_place
 from kg.extract.orgs import OrgHit
 
-ANAPHORA_DETS = {"the", "this", "that", "said", "this year's", "this year’s"}
+ANAPHORA_DETS = {"the", "this", "that", "said", "this year's"}
+THIS_YEARS = re.compile(r"\b(?:[Tt]his\s+year|[Tt]he\s+(?:event|meeting|session|conference|forum))['’]s\s+$")
 EVENT_ANAPHORA = re.compile(r"(?<![\w-])the\s+(?:event|occasion|gathering)(?![\w-])", re.I)
 PARTY_CONGRESS = re.compile(
     r"(?<![\w-])(?:the\s+)?(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+(?:teenth|tieth|th|st|nd|rd))\s+(?:National\s+|Provincial\s+)?"
     r"(?:Party\s+)?Congress\s+of\s+the\s+(?:CPC|Communist\s+Party\s+of\s+China)(?![\w-])"
     r"|(?<![\w-])(?:the\s+)?\d+(?:st|nd|rd|th)\s+(?:CPC|Party)\s+National\s+Congress(?![\w-])"
 )
-LIST_GAP = re.compile(r"[^.;:]{0,60}?(?:,|\band)\s*(?:the\s+)?")
+LIST_GAP = re.compile(r"[^.;:]{0,60}?(?:,|\band|\s&)\s*(?:the\s+)?")
 # "the event's opening ceremony", "this year's expo": the determiner of a meeting noun phrase
 DETERMINER = re.compile(
     r"(?:the|this|that|a|an|its|their|his|her)\s+(?:(?:event|meeting|session|conference|forum|summit|expo|year)['’]s\s+)?",
     re.I,
 )
+SUBHEADLINE = re.compile(r"\n\s*\n[ \t]*(?:[^\n.?!]|[.?!](?!\s)){0,199}[^\s.:?!。\"”](?=[ \t]*\n[ \t]*\n)")
+CAPTION = re.compile(r"[(\[](?:Photo|Photograph|Image|Xinhua)\b[^()\[\]\n]{0,80}[)\]]|\bPhoto\s+by\b")
+RELATIVE = re.compile(r"\b(?:who|which|that)\s+(?:\w+\s+)?$")
 LINKED = re.compile(r"\s*(?:Before|After|During|Following|Prior\s+to|On\s+the\s+sidelines\s+of|Ahead\s+of)\b")
 
 
@@ -62,11 +66,19 @@ NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})  # the tags spaCy's attribut
 
 
 @cache
-def _kinds() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+def _kinds() -> tuple[re.Pattern[str], dict[str, str], frozenset[str], re.Pattern[str] | None]:
     lex = load_lexicon()
     noun_kind = {n: k["kind"] for k in lex.meetings["kind"] for n in k["nouns"]}
+    proper = {n: k["kind"] for k in lex.meetings["kind"] for n in k.get("proper_nouns", [])}
     rx = re.compile(words_pattern(list(noun_kind)), re.I)
-    return rx, noun_kind, frozenset(lex.meetings["parts"]["nouns"])
+    proper_rx = re.compile(words_pattern(list(proper), ignore_case=False)) if proper else None
+    noun_kind.update({n.lower(): k for n, k in proper.items()})
+    parts = frozenset(_apostrophes(p) for p in lex.meetings["parts"]["nouns"])
+    return rx, noun_kind, parts, proper_rx
+
+
+def _apostrophes(s: str) -> str:
+    return s.replace("’", "'")
 
 
 @cache
@@ -83,7 +95,7 @@ def _rules() -> dict[str, re.Pattern[str]]:
             re.I,
         ),
         "modifier": re.compile(words_pattern(ref["modifiers"]) + r"\s", re.I),
-        "own_speech": re.compile(r"\b(?:delivered|made|gave)\s+(?:a|an)\s+(?:\w+\s+)?$", re.I),
+        "own_speech": re.compile(r"\b(?:deliver(?:s|ed)|makes|made|gives|gave)\s+(?:a|an)\s+(?:\w+\s+)?$", re.I),
         "held_before": re.compile(words_pattern(m["verbs"]["held"]) + r"\s+(?:a|an|the|its|their)?\s*$"),
         "held_after": re.compile(
             r"\s*(?:\([^()]{0,80}\)\s*)?,?\s*(?:was|were|is|has\s+been|have\s+been)\s+(?:\w+\s+)?"
@@ -104,6 +116,7 @@ def find_meetings(
 ) -> list[MeetingSpan]:
     """Meetings of one article, main meeting first when there is one."""
     rules = _rules()
+    headline_end = _subheadlines_end(text, headline_end)
     full = FullSentences(text, sentences)
     spans = _noun_meetings(text, doc, orgs)
     for i, (start, end, place) in enumerate(find_talks(full, [s.start for s in spans])):
@@ -138,7 +151,7 @@ def find_meetings(
         if s.organizer and s.label.lower().strip("() ") in (s.head, f"enlarged) {s.head}") and not s.anaphoric:
             s.label = f"{s.label} of the {s.organizer}"  # "a meeting" held by a body: name it by the body
     new = [s for s in spans if not s.anaphoric and not s.part]
-    main = _main(new, text, sentences, headline_end)
+    main = _main(new, text, sentences, max(headline_end, dateline.start if dateline else 0))
     for s in spans:
         if s.part and main is not None and not _belongs(s, main):
             s.part = False  # "the opening ceremony of the study session": a part of another event
@@ -167,18 +180,34 @@ def find_meetings(
         sent = _sentence(sentences, s.start)
         linked = LINKED.match(text, sent[0]) is not None
         if s.date is None and main is not None and (s.part or linked or s.kind == "talks"):
-            s.date = _earlier_date(text, sentences, s.start, doc_date, dateline) if s.kind == "talks" else None
+            s.date = _earlier_date(text, s.start, headline_end, doc_date, dateline) if s.kind == "talks" else None
             s.date = s.date or main.date
     return _assemble(spans, main, text, headline_end)
 
 
+def _subheadlines_end(text: str, headline_end: int) -> int:
+    """The end of the headline block: the headline and the short unpunctuated lines set apart after it
+    ("The first session ... concluded", a subtitle naming who spoke)."""
+    if headline_end == 0:
+        return 0
+    end = headline_end
+    for m in SUBHEADLINE.finditer(text, headline_end):
+        if m.start() != end:
+            break
+        end = m.end()
+    return end
+
+
 def _noun_meetings(text: str, doc, orgs: list[OrgHit]) -> list[MeetingSpan]:
     """Noun phrases headed by a meeting word (and party congresses), with their determiners read."""
-    rx, noun_kind, parts = _kinds()
+    rx, noun_kind, parts, proper_rx = _kinds()
     rules = _rules()
     spans: list[MeetingSpan] = []
     quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^”\"\n]{1,200}[”\"]", text)]
-    for m in list(rx.finditer(text)) + list(PARTY_CONGRESS.finditer(text)):
+    found = list(rx.finditer(text)) + list(PARTY_CONGRESS.finditer(text))
+    if proper_rx is not None:  # a name's last word: "the ... Leaders Dialogue", not "Dialogue Relations"
+        found += [m for m in proper_rx.finditer(text) if not re.match(r"\s+[A-Z]", text[m.end() : m.end() + 2])]
+    for m in found:
         congress = PARTY_CONGRESS.fullmatch(m.group()) is not None
         if any(o.start <= m.start() < o.end and o.kind != "media" for o in orgs) and not congress:
             continue
@@ -195,11 +224,14 @@ def _noun_meetings(text: str, doc, orgs: list[OrgHit]) -> list[MeetingSpan]:
         label = re.sub(r"\s+", " ", text[start:end])
         det = DETERMINER.match(label)
         core = label[det.end() :] if det else label
-        det_word = re.sub(r"\s+", " ", det.group().strip().lower()) if det else ""
-        anaphoric = bool(det) and (det_word in ANAPHORA_DETS or "'s" in det_word or "’s" in det_word)
-        anaphoric = anaphoric and core.lower() == noun
+        det_word = _apostrophes(re.sub(r"\s+", " ", det.group().strip().lower())) if det else ""
+        if det is None and THIS_YEARS.search(text, max(0, start - 30), start):
+            det_word = "this year's"  # "This year's expo and summit": spaCy leaves the determiner out
+        # "the meeting", "the event's opening ceremony"; not a name ("held the Recital Concert")
+        anaphoric = det_word in ANAPHORA_DETS or "'s" in det_word
+        anaphoric = anaphoric and core.lower() == noun and (core[:1].islower() or " " not in core)
         own_body = any(start + (det.end() if det else 0) < o.start < end and o.kind != "media" for o in orgs)
-        is_part = core.lower() in parts or (noun in parts and not own_body)
+        is_part = _apostrophes(core.lower()) in parts or (noun in parts and not own_body)
         spans.append(
             MeetingSpan(
                 f"m{len(spans) + 1}",
@@ -209,7 +241,7 @@ def _noun_meetings(text: str, doc, orgs: list[OrgHit]) -> list[MeetingSpan]:
                 kind,
                 noun,
                 anaphoric=anaphoric and not is_part,
-                part=is_part and bool(det) and det_word not in ("a", "an"),
+                part=is_part and bool(det_word) and det_word not in ("a", "an"),
             )
         )
     return spans
@@ -281,7 +313,8 @@ def _drop_overlapping(spans: list[MeetingSpan], text: str) -> list[MeetingSpan]:
             and not (s.head != out[-1].head and s.start > out[-1].start + len(out[-1].head) + 40)
         ):
             continue
-        if out and text[out[-1].end : s.start] == " and " and not out[-1].label[:1].islower() and s.label[:1].isupper():
+        joined = text[out[-1].end : s.start] in (" and ", " & ") if out else False
+        if joined and not out[-1].label[:1].islower() and s.label[:1].isupper():
             prev = out[-1]  # "the 2023 World Cities Forum and Regional Leaders' Summit" is one event
             prev.end, prev.label = s.end, text[prev.start : s.end]
             continue
@@ -325,18 +358,28 @@ def _belongs(part: MeetingSpan, main: MeetingSpan) -> bool:
     return comp in _kinds()[1] or comp in label or label in comp
 
 
-def _main(new: list[MeetingSpan], text: str, sentences: list[tuple[int, int]], headline_end: int) -> MeetingSpan | None:
+def _main(new: list[MeetingSpan], text: str, sentences: list[tuple[int, int]], body_start: int) -> MeetingSpan | None:
+    """The article's own event: the first one held ("X held a plenary meeting"), else the first told
+    with a verb of holding or a date, in the body (after the headline, captions and dateline)."""
     rules = _rules()
-    held = rules["held"]
-    body = [s for s in new if s.start >= headline_end and s.reported]
-    for s in body:  # "X held a plenary meeting", "the 23rd meeting of ... was held in Hangzhou"
-        if rules["held_before"].search(text, max(0, s.start - 40), s.start) or rules["held_after"].match(text, s.end):
-            return s
-    for s in body:
-        sent = _sentence(sentences, s.start)
-        if held.search(text, sent[0], sent[1]):
-            return s
+    body = [s for s in new if s.start >= body_start and s.reported]
+    captions = [s for s in body if CAPTION.search(text, s.start, _paragraph_end(text, s.start))]
+    for group in ([s for s in body if s not in captions], captions):
+        for s in group:  # "X held a plenary meeting", "the 23rd meeting of ... was held in Hangzhou"
+            held_before = rules["held_before"].search(text, max(0, s.start - 40), s.start)
+            relative = held_before and RELATIVE.search(text, max(0, held_before.start() - 20), held_before.start())
+            if (held_before and not relative) or rules["held_after"].match(text, s.end):
+                return s
+        for s in group:  # the first event told with a verb of holding or a date
+            sent = _sentence(sentences, s.start)
+            if rules["held"].search(text, sent[0], sent[1]) or dates.find_dates(text, sent[0], sent[1]):
+                return s
     return body[0] if body else next((s for s in new if s.reported), None)
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _date_and_place(
@@ -392,12 +435,11 @@ def _visit_meeting(
 
 
 def _earlier_date(
-    text: str, sentences: list[tuple[int, int]], pos: int, doc_date: date | None, dateline: dates.DateHit | None
+    text: str, pos: int, headline_end: int, doc_date: date | None, dateline: dates.DateHit | None
 ) -> str | None:
-    """The last date the paragraph states before ``pos`` ("X arrived on Friday ... Before the ceremony, X met ...")."""
-    para = text.rfind("\n", 0, pos) + 1
-    lo = max(para, dateline.end if dateline and dateline.start >= para else para)
-    hits = dates.find_dates(text, lo, pos)
+    """The last date the article states before ``pos`` ("X arrived on Friday ... Before the ceremony, X met ...")."""
+    lo = max(headline_end, dateline.end if dateline else 0)
+    hits = dates.find_dates(text, lo, pos) if lo < pos else []
     return dates.resolve(hits[-1], doc_date, dateline) if hits else None
 
 
