@@ -17,9 +17,11 @@ from datetime import date
 from functools import cache
 
 from kg.extract import dates
+from kg.extract import meeting_dating as dating
 from kg.extract.lexicon import load_lexicon, words_pattern
+from kg.extract.meeting_dating import LIST_GAP  # noqa: F401 - re-exported for roles
 from kg.extract.meeting_events import FullSentences, find_talks, visit_sentence
-from kg.extract.meeting_places import meeting_place, place_at, venue_at, visit_place
+from kg.extract.meeting_places import place_at, venue_at, visit_place
 from kg.extract.orgs import OrgHit
 
 ANAPHORA_DETS = {"the", "this", "that", "said", "this year's"}
@@ -30,16 +32,11 @@ PARTY_CONGRESS = re.compile(
     r"(?:Party\s+)?Congress\s+of\s+the\s+(?:CPC|Communist\s+Party\s+of\s+China)(?![\w-])"
     r"|(?<![\w-])(?:the\s+)?\d+(?:st|nd|rd|th)\s+(?:CPC|Party)\s+National\s+Congress(?![\w-])"
 )
-LIST_GAP = re.compile(r"[^.;:]{0,60}?(?:,|\band|\s&)\s*(?:the\s+)?")
 # "the event's opening ceremony", "this year's expo": the determiner of a meeting noun phrase
 DETERMINER = re.compile(
     r"(?:the|this|that|a|an|its|their|his|her)\s+(?:(?:event|meeting|session|conference|forum|summit|expo|year)['’]s\s+)?",
     re.I,
 )
-SUBHEADLINE = re.compile(r"\n\s*\n[ \t]*(?:[^\n.?!]|[.?!](?!\s)){0,199}[^\s.:?!。\"”](?=[ \t]*\n[ \t]*\n)")
-CAPTION = re.compile(r"[(\[](?:Photo|Photograph|Image|Xinhua)\b[^()\[\]\n]{0,80}[)\]]|\bPhoto\s+by\b")
-RELATIVE = re.compile(r"\b(?:who|which|that)\s+(?:\w+\s+)?$")
-LINKED = re.compile(r"\s*(?:Before|After|During|Following|Prior\s+to|On\s+the\s+sidelines\s+of|Ahead\s+of)\b")
 
 
 @dataclass
@@ -81,30 +78,6 @@ def _apostrophes(s: str) -> str:
     return s.replace("’", "'")
 
 
-@cache
-def _rules() -> dict[str, re.Pattern[str]]:
-    m = load_lexicon().meetings
-    ref = m["references"]
-    speech = "|".join(ref["speech_nouns"])
-    links = "|".join(ref["speech_links"])
-    return {
-        "held": re.compile(words_pattern(m["verbs"]["held"] + ["met", "Holds", "presented", "participated in"])),
-        "future": re.compile(words_pattern(m["verbs"]["future"])),
-        "reference": re.compile(
-            rf"(?:(?:{speech})\s+(?:{links})|{words_pattern(ref['before'])})\s+(?:the\s+)?$",
-            re.I,
-        ),
-        "modifier": re.compile(words_pattern(ref["modifiers"]) + r"\s", re.I),
-        "own_speech": re.compile(r"\b(?:deliver(?:s|ed)|makes|made|gives|gave)\s+(?:a|an)\s+(?:\w+\s+)?$", re.I),
-        "held_before": re.compile(words_pattern(m["verbs"]["held"]) + r"\s+(?:a|an|the|its|their)?\s*$"),
-        "held_after": re.compile(
-            r"\s*(?:\([^()]{0,80}\)\s*)?,?\s*(?:was|were|is|has\s+been|have\s+been)\s+(?:\w+\s+)?"
-            + words_pattern(m["verbs"]["passive"])
-        ),
-        "not_before": re.compile(words_pattern(m["not_meetings"]["before"]) + r"\s+$", re.I),
-    }
-
-
 def find_meetings(
     text: str,
     doc,
@@ -115,8 +88,7 @@ def find_meetings(
     headline_end: int,
 ) -> list[MeetingSpan]:
     """Meetings of one article, main meeting first when there is one."""
-    rules = _rules()
-    headline_end = _subheadlines_end(text, headline_end)
+    headline_end = dating.headline_block_end(text, headline_end)
     full = FullSentences(text, sentences)
     spans = _noun_meetings(text, doc, orgs)
     for i, (start, end, place) in enumerate(find_talks(full, [s.start for s in spans])):
@@ -124,34 +96,15 @@ def find_meetings(
         spans.append(MeetingSpan(f"t{i + 1}", start, end, f"meeting with {obj}", "talks", "meeting", place=place))
     spans.sort(key=lambda s: s.start)
     spans = _drop_overlapping(spans, text)
-    prev: MeetingSpan | None = None
+    dating.mark_referred(spans, text, sentences)
     for s in spans:
-        sent = _sentence(sentences, s.start)
-        before = text[max(sent[0], s.start - 40) : s.start]
-        listed = prev is not None and not prev.reported and LIST_GAP.fullmatch(text[prev.end : s.start]) is not None
-        nested = any(o.start < s.start < o.end for o in spans if o is not s and o.kind != "talks")
-        ref = rules["reference"].search(before)
-        if (
-            (
-                ref
-                and not rules["own_speech"].search(
-                    text, max(sent[0], s.start - 80), s.start + ref.start() - len(before)
-                )
-            )
-            or rules["future"].search(text, sent[0], sent[1])
-            or rules["modifier"].match(s.label)
-            or listed
-            or nested
-        ):
-            s.reported = False
-        prev = s
-        s.organizer = _organizer(text, s, orgs, sent)
+        s.organizer = _organizer(text, s, orgs, _sentence(sentences, s.start))
         if s.kind == "meeting" and s.organizer and "Standing Committee" in s.organizer:
             s.kind = "standing committee meeting"
         if s.organizer and s.label.lower().strip("() ") in (s.head, f"enlarged) {s.head}") and not s.anaphoric:
             s.label = f"{s.label} of the {s.organizer}"  # "a meeting" held by a body: name it by the body
     new = [s for s in spans if not s.anaphoric and not s.part]
-    main = _main(new, text, sentences, max(headline_end, dateline.start if dateline else 0))
+    main = dating.main_meeting(new, text, sentences, max(headline_end, dateline.start if dateline else 0))
     for s in spans:
         if s.part and main is not None and not _belongs(s, main):
             s.part = False  # "the opening ceremony of the study session": a part of another event
@@ -159,49 +112,18 @@ def find_meetings(
         first = next(s for s in spans if s.anaphoric)
         main = MeetingSpan("m0", first.start, first.end, "meeting", first.kind, first.head)
         spans.insert(0, main)
-        new.insert(0, main)
     if main is None:
         main = _visit_meeting(text, sentences, headline_end, dateline)
         if main is not None:
             spans.insert(0, main)
-            new.insert(0, main)
-    if main is not None:
-        refs = [sp for sp in spans if sp.anaphoric and sp is not main]
-        _date_and_place(main, full, doc_date, dateline, refs)
-        if main.date is None and main.kind == "inspection tour":
-            _visit_date(main, text, sentences, headline_end, doc_date, dateline)
-        if main.date is None:
-            ref = dates.reference_date(doc_date, dateline)
-            main.date = ref.isoformat() if ref else dates.resolve(dateline, None, None) if dateline else None
-    for s in spans:
-        if s is main or s.anaphoric or not (s.reported or s.part):
-            continue
-        _date_and_place(s, full, doc_date, dateline)
-        sent = _sentence(sentences, s.start)
-        linked = LINKED.match(text, sent[0]) is not None
-        if s.date is None and main is not None and (s.part or linked or s.kind == "talks"):
-            s.date = _earlier_date(text, s.start, headline_end, doc_date, dateline) if s.kind == "talks" else None
-            s.date = s.date or main.date
+    dating.date_all(spans, main, full, headline_end, doc_date, dateline)
     return _assemble(spans, main, text, headline_end)
-
-
-def _subheadlines_end(text: str, headline_end: int) -> int:
-    """The end of the headline block: the headline and the short unpunctuated lines set apart after it
-    ("The first session ... concluded", a subtitle naming who spoke)."""
-    if headline_end == 0:
-        return 0
-    end = headline_end
-    for m in SUBHEADLINE.finditer(text, headline_end):
-        if m.start() != end:
-            break
-        end = m.end()
-    return end
 
 
 def _noun_meetings(text: str, doc, orgs: list[OrgHit]) -> list[MeetingSpan]:
     """Noun phrases headed by a meeting word (and party congresses), with their determiners read."""
     rx, noun_kind, parts, proper_rx = _kinds()
-    rules = _rules()
+    rules = dating.rules()
     spans: list[MeetingSpan] = []
     quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^”\"\n]{1,200}[”\"]", text)]
     found = list(rx.finditer(text)) + list(PARTY_CONGRESS.finditer(text))
@@ -358,66 +280,6 @@ def _belongs(part: MeetingSpan, main: MeetingSpan) -> bool:
     return comp in _kinds()[1] or comp in label or label in comp
 
 
-def _main(new: list[MeetingSpan], text: str, sentences: list[tuple[int, int]], body_start: int) -> MeetingSpan | None:
-    """The article's own event: the first one held ("X held a plenary meeting"), else the first told
-    with a verb of holding or a date, in the body (after the headline, captions and dateline)."""
-    rules = _rules()
-    body = [s for s in new if s.start >= body_start and s.reported]
-    captions = [s for s in body if CAPTION.search(text, s.start, _paragraph_end(text, s.start))]
-    for group in ([s for s in body if s not in captions], captions):
-        for s in group:  # "X held a plenary meeting", "the 23rd meeting of ... was held in Hangzhou"
-            held_before = rules["held_before"].search(text, max(0, s.start - 40), s.start)
-            relative = held_before and RELATIVE.search(text, max(0, held_before.start() - 20), held_before.start())
-            if (held_before and not relative) or rules["held_after"].match(text, s.end):
-                return s
-        for s in group:  # the first event told with a verb of holding or a date
-            sent = _sentence(sentences, s.start)
-            if rules["held"].search(text, sent[0], sent[1]) or dates.find_dates(text, sent[0], sent[1]):
-                return s
-    return body[0] if body else next((s for s in new if s.reported), None)
-
-
-def _paragraph_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
-
-
-def _date_and_place(
-    span: MeetingSpan,
-    full: FullSentences,
-    doc_date: date | None,
-    dateline: dates.DateHit | None,
-    refs: list[MeetingSpan] = (),
-) -> None:
-    """Date and place from the sentence that introduces a meeting, else from those that refer back to it."""
-    text = full.text
-    for at in [span, *refs]:
-        sent = full.at(at.start)
-        lo = dateline.end if dateline and sent[0] <= dateline.start < sent[1] else sent[0]
-        hits = dates.find_dates(text, lo, sent[1])
-        if hits and span.date is None:
-            span.date = dates.resolve(hits[0], doc_date, dateline)
-        if span.place is None:
-            span.place = meeting_place(text, sent, at.start, at.end)
-
-
-def _visit_date(
-    span: MeetingSpan,
-    text: str,
-    sentences: list[tuple[int, int]],
-    headline_end: int,
-    doc_date: date | None,
-    dateline: dates.DateHit | None,
-) -> None:
-    """A tour the article names without a date takes the date of the first dated visit it tells."""
-    found = visit_sentence(text, sentences, headline_end, dateline)
-    if found is None:
-        return
-    sent, hit = found
-    span.date = dates.resolve(hit, doc_date, dateline)
-    span.place = visit_place(text, *sent) or span.place
-
-
 def _visit_meeting(
     text: str, sentences: list[tuple[int, int]], headline_end: int, dateline: dates.DateHit | None
 ) -> MeetingSpan | None:
@@ -432,15 +294,6 @@ def _visit_meeting(
     )
     span.place = place
     return span
-
-
-def _earlier_date(
-    text: str, pos: int, headline_end: int, doc_date: date | None, dateline: dates.DateHit | None
-) -> str | None:
-    """The last date the article states before ``pos`` ("X arrived on Friday ... Before the ceremony, X met ...")."""
-    lo = max(headline_end, dateline.end if dateline else 0)
-    hits = dates.find_dates(text, lo, pos) if lo < pos else []
-    return dates.resolve(hits[-1], doc_date, dateline) if hits else None
 
 
 def _assemble(spans: list[MeetingSpan], main: MeetingSpan | None, text: str, headline_end: int) -> list[MeetingSpan]:
