@@ -163,10 +163,12 @@ def _date_and_place(
         sent = full.at(at.start)
         lo = dateline.end if dateline and sent[0] <= dateline.start < sent[1] else sent[0]
         hits = dates.find_dates(text, lo, sent[1])
+        if at is not span:  # "The meeting, held in Hangzhou on July 18, ...": a date near the reference
+            hits = [h for h in hits if h.start < at.start or h.start < at.end + 80]
         if hits and span.date is None:
             span.date = dates.resolve(hits[0], doc_date, dateline)
         if span.place is None:
-            span.place = meeting_place(text, sent, at.start, at.end)
+            span.place = meeting_place(text, sent, at.start, at.end, intro=at is span)
 
 
 def _visit_date(

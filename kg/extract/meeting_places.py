@@ -25,7 +25,9 @@ SENTENCE_END = re.compile(
     r"(?:,?\s+(?:on|from|between|yesterday|today|last|this)\b[^,;]{0,30}|,\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|"
     r"\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;]{0,20})?\s*(?:[.;]|$)"
 )
-NOT_THE_PLACE = re.compile(r"\b(?:based|located|headquartered|stationed|born|living|working|invested)\s+in\s+$")
+NOT_THE_PLACE = re.compile(
+    r"\b(?:based|located|headquartered|stationed|born|living|working|invested|implemented|carried\s+out)\s+in\s+$"
+)
 
 
 @cache
@@ -44,6 +46,7 @@ def _config() -> dict:
         "lead": re.compile(
             words_pattern(cfg["leads"]) + r"\s+(?:(?!in\b|at\b)[\w’'-]+\s+){0,6}?(?:in|at)\s+(?=(?:the\s+)?[\w'’-]+)",
         ),
+        "lead_verb": re.compile(words_pattern(cfg["leads"] + lex.meetings["talks"]["verbs"])),
         "visit": re.compile(
             r"(?:\b(?:visit|visits|tour|trip)\s+(?:to|of|in)|"
             + words_pattern(verbs)
@@ -81,8 +84,9 @@ def place_at(text: str, pos: int, end: int, *, countries: bool = False) -> tuple
     return entry.name, stop + (tail.end() if tail else 0)
 
 
-def meeting_place(text: str, sent: tuple[int, int], start: int, end: int) -> str | None:
-    """Where the sentence that introduces the meeting at ``start``..``end`` says it took place."""
+def meeting_place(text: str, sent: tuple[int, int], start: int, end: int, *, intro: bool = True) -> str | None:
+    """Where the sentence that introduces the meeting at ``start``..``end`` says it took place; in a
+    sentence that only refers back to it (``intro`` false), a venue or "held in X" only."""
     cfg = _config()
     s0, s1 = sent
     venue = _venue(text, s0, s1, start)
@@ -95,11 +99,13 @@ def meeting_place(text: str, sent: tuple[int, int], start: int, end: int) -> str
             near = place_at(text, vend + re.match(r",\s+", text[vend:s1]).end(), s1)
         other = near[0] if near else city
         return name + (f", {other}" if other and other.lower() not in name.lower() else "")
+    if not intro:
+        return city
     g = cfg["generic"].search(text, start, s1) or cfg["generic"].search(text, s0, s1)
     hit = place_at(text, g.end(), s1) if g else None
     if hit:
         return hit[0]  # "at a hotel in Fuzhou"
-    return city or _sentence_final(text, start, s1)
+    return city or _sentence_final(text, start, s1, s0)
 
 
 def visit_place(text: str, s0: int, s1: int) -> str | None:
@@ -144,10 +150,14 @@ def _lead_place(text: str, s0: int, s1: int, start: int, end: int) -> str | None
     return visit
 
 
-def _sentence_final(text: str, lo: int, hi: int) -> str | None:
-    """ "... met with the delegation led by X, chairman of Y, in Changchun.": a place that ends the sentence."""
-    for m in re.finditer(r"(?<![\w-])in\s+", text[lo:hi]):
-        at = lo + m.end()
+def _sentence_final(text: str, lo: int, hi: int, s0: int) -> str | None:
+    """ "... met with the delegation led by X, chairman of Y, in Changchun.": a place that ends a sentence
+    told with a verb of meeting or holding."""
+    verb = _config()["lead_verb"].search(text, s0, hi)
+    if verb is None:
+        return None
+    for m in re.finditer(r"(?<![\w-])in\s+", text[max(lo, verb.end()) : hi]):
+        at = max(lo, verb.end()) + m.end()
         hit = place_at(text, at, hi)
         if hit and not NOT_THE_PLACE.search(text, max(lo, at - 30), at) and SENTENCE_END.match(text, hit[1], hi + 1):
             return hit[0]

@@ -137,6 +137,8 @@ def _noun_meetings(text: str, doc, orgs: list[OrgHit]) -> list[MeetingSpan]:
             continue
         if not congress and (rules["not_before"].search(text, max(0, m.start() - 30), m.start()) or _in_venue(text, m)):
             continue
+        if not congress and re.match(r"['’]s\s", text[m.end() : m.end() + 3]):
+            continue  # "the session's first plenary meeting": a determiner of the next meeting
         noun = re.sub(r"\s+", " ", m.group().lower())
         kind = noun_kind.get(noun, "party congress")
         tok = _token_at(doc, m.end() - 1)
