@@ -377,3 +377,39 @@ def test_frank_dialogue_and_dialogue_relations_are_not_meetings():
         date(2021, 5, 6),
     )
     assert not any(m.kind == "dialogue" for m in r.corpus.meetings)
+
+
+def test_a_city_closing_a_sentence_that_only_refers_back_is_not_the_place():
+    r = run(
+        "On March 2, the Standing Committee of the Provincial Party Committee held a meeting. The meeting stressed "
+        "that the decisions of the Party Central Committee must be implemented in Shanxi.",
+        date(2023, 3, 3),
+    )
+    assert dated(r) == [("2023-03-02", None)]
+
+
+def test_a_date_far_from_the_reference_in_a_later_sentence_does_not_date_the_meeting():
+    r = run(
+        "Tianhe holds plenary session of the district committee\n\n"
+        "The main tasks of the session include studying the speeches of the central leadership, summing up the "
+        "work of the district since the start of the year and planning the work of the second half after the "
+        "flood that hit the district on June 12.",
+        date(2022, 8, 3),
+    )
+    assert [m[1] for m in r.meetings] == ["2022-08-03"]
+
+
+def test_the_events_opening_ceremony_and_the_sessions_plenary_meeting_are_parts():
+    text = (
+        "The 2022 Songhua River Entrepreneurs Forum opened on Tuesday in Harbin.\n\n"
+        "Governor Fang Lixin said at the event's opening ceremony that the province welcomes investors."
+    )
+    r = run(text, date(2022, 9, 1))
+    part = next(m for m in r.corpus.meetings if m.part_of)
+    assert part.label.startswith("opening ceremony of the 2022 Songhua River Entrepreneurs Forum")
+    assert part.date == "2022-08-30"
+
+
+def test_talks_guest_with_an_abbreviation_keeps_its_name():
+    r = run("Vice President Ruan Zhiheng met with U.S. governors and mayors in Beijing on Thursday.", date(2019, 5, 17))
+    assert r.meetings == [("meeting with U.S. governors and mayors", "2019-05-16", "Beijing")]
