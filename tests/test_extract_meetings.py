@@ -353,6 +353,11 @@ def test_members_of_the_committee_are_no_guests():
     assert not any(m.kind == "talks" for m in r.corpus.meetings)
 
 
+def test_meeting_expectations_is_no_talks():
+    r = run("On May 3, the project met Governor Fang's expectations and the county's requirements.", date(2021, 5, 6))
+    assert r.meetings == []
+
+
 def test_a_political_consultative_conference_is_a_body_not_a_meeting():
     r = run(
         "On May 9, the district held a signing ceremony. Li Bo, chairman of the District Political Consultative "

@@ -116,6 +116,8 @@ def _guest(obj: str, cfg: dict, lex) -> bool:
     """The one met is a delegation or guest, a name, or a title ("the deputy minister of ...")."""
     if cfg["guests"].search(obj):
         return True
+    if re.search(r"['’]s?\s+[a-z]", obj):
+        return False  # "met Governor X's expectations"
     first = obj.split()[0]
     if first[0].isupper() and first not in cfg["not_names"]:
         return True
