@@ -419,3 +419,11 @@ def test_the_events_opening_ceremony_and_the_sessions_plenary_meeting_are_parts(
 def test_talks_guest_with_an_abbreviation_keeps_its_name():
     r = run("Vice President Ruan Zhiheng met with U.S. governors and mayors in Beijing on Thursday.", date(2019, 5, 17))
     assert r.meetings == [("meeting with U.S. governors and mayors", "2019-05-16", "Beijing")]
+
+
+def test_the_dateline_city_is_the_place_of_a_main_meeting_that_names_none():
+    r = run(
+        "NANJING, April 2 (Xinhua) -- Governor Fang Lixin met Tuesday with a delegation of German entrepreneurs.",
+        date(2024, 4, 4),
+    )
+    assert dated(r) == [("2024-04-02", "Nanjing")]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kg.extract import dates
 from kg.extract.lexicon import load_lexicon, words_pattern
 from kg.extract.meeting_events import FullSentences, visit_sentence
-from kg.extract.meeting_places import meeting_place, visit_place
+from kg.extract.meeting_places import dateline_city, meeting_place, visit_place
 
 if TYPE_CHECKING:
     from kg.extract.meetings import MeetingSpan
@@ -133,6 +133,8 @@ def date_all(
         if main.date is None:
             ref = dates.reference_date(doc_date, dateline)
             main.date = ref.isoformat() if ref else dates.resolve(dateline, None, None) if dateline else None
+        if main.place is None and dateline is not None and main.start >= dateline.start:
+            main.place = dateline_city(text, dateline)  # "BEIJING, Nov. 20 (Xinhua) -- X met Y"
     for s in spans:
         if s is main or s.anaphoric or not (s.reported or s.part):
             continue

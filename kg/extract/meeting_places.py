@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from kg.extract import dates
 from kg.extract.lexicon import alternation, load_lexicon, words_pattern
 
 CAP = r"[A-Z][\w'’-]*"
+DATELINE_LEVELS = ("city", "municipality", "sar", "county", "district", "foreign city")
 # "the northwestern Chinese city of", "central China's", "the capital city of", "east China's"
 PLACE_PREFIX = re.compile(
     r"(?:the\s+)?(?:(?:[a-z]+ern|central|Chinese|China['’]s|[A-Z][a-z]+\s+China['’]s|[a-z]+\s+China['’]s|"
@@ -106,6 +108,14 @@ def meeting_place(text: str, sent: tuple[int, int], start: int, end: int, *, int
     if hit:
         return hit[0]  # "at a hotel in Fuzhou"
     return city or _sentence_final(text, start, s1, s0)
+
+
+def dateline_city(text: str, dateline: dates.DateHit) -> str | None:
+    """The city a dateline names ("BEIJING, Nov. 20 (Xinhua) --", "HAIKOU /China/, March 10.")."""
+    line = text.rfind("\n", 0, dateline.start) + 1
+    m = re.match(r"\s*([A-Z][A-Za-z'’ -]{1,30}?)\s*(?:,|/)", text[line : dateline.start])
+    entry = load_lexicon().place(m.group(1)) if m else None
+    return entry.name if entry is not None and entry.level in DATELINE_LEVELS else None
 
 
 def visit_place(text: str, s0: int, s1: int) -> str | None:
