@@ -54,7 +54,7 @@ def test_weekday_counts_back_from_the_dateline_not_the_page_date():
         "from Singapore."
     )
     r = run(text, date(2024, 10, 22))  # the page went up a week later
-    assert [m[1] for m in r.meetings] == ["2024-10-14"]
+    assert [m[:2] for m in r.meetings] == [("meeting with a delegation of entrepreneurs from Singapore", "2024-10-14")]
 
 
 def test_bare_weekday_after_the_verb_dates_the_session():

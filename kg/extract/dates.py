@@ -78,7 +78,8 @@ ISO_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\
 
 WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 WEEKDAY_RE = re.compile(  # "on Monday", "met Wednesday with", "Friday afternoon"
-    rf"(?<![\w-])(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w-])(?!,?\s+(?:{_MONTH_ALT})\.?\s+\d)"
+    rf"(?<![\w-])(?:[Oo]n\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w-])"
+    rf"(?!,?\s+(?:{_MONTH_ALT})\.?\s+\d)"
 )
 RELATIVE_RE = re.compile(  # days before the article's own date
     r"(?<![\w-])(?:(?P<two>the\s+day\s+before\s+yesterday)|(?P<one>[Yy]esterday|last\s+night))(?![\w-])"
