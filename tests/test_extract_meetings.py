@@ -427,3 +427,44 @@ def test_the_dateline_city_is_the_place_of_a_main_meeting_that_names_none():
         date(2024, 4, 4),
     )
     assert dated(r) == [("2024-04-02", "Nanjing")]
+
+
+def test_a_dated_visit_told_before_the_main_meeting_is_an_event_of_its_own():
+    text = (
+        "From June 11 to 12, 2020, the delegation of the CPC Guizhou Provincial Committee inspected Yunnan Province. "
+        "On the afternoon of June 12, a cooperation symposium was held in Kunming."
+    )
+    r = run(text)
+    assert ("2020-06-12", "Kunming") in dated(r)
+    tour = next(m for m in r.corpus.meetings if m.kind == "inspection tour")
+    assert tour.date == "2020-06-11" and place_name(r, tour) == "Yunnan"
+
+
+def test_main_meeting_told_after_the_dated_sentence_of_its_paragraph_takes_that_date():
+    text = (
+        "Online investment signing brings 30 projects\n\n"
+        'On the morning of June 2, the "online signing" of key projects of the district was launched. '
+        "Xiang Yuming, district secretary, met with representatives of the investors."
+    )
+    r = run(text, date(2021, 6, 6))
+    assert [m[1] for m in r.meetings if m[0].startswith("meeting with")] == ["2021-06-02"]
+
+
+def test_an_earlier_meeting_dated_right_after_its_name_keeps_that_date():
+    r = run(
+        "On December 12, the Standing Committee held a meeting to study the spirit of the Central Economic Work "
+        "Conference held on December 8 and the spirit of the provincial work conference.",
+        date(2022, 12, 14),
+    )
+    assert meeting(r, "Central Economic Work Conference").date == "2022-12-08"
+    assert meeting(r, "provincial work conference").date is None
+    assert ("2022-12-12", None) in dated(r)
+
+
+def test_the_event_held_at_a_venue_gives_the_place():
+    r = run(
+        "On October 3, Huxian County took part in the signing ceremony for investment projects. The event was held "
+        "at the Chang'an International Convention and Exhibition Center.",
+        date(2023, 10, 5),
+    )
+    assert dated(r) == [("2023-10-03", "Chang'an International Convention and Exhibition Center")]

@@ -41,8 +41,10 @@ MONTHS = {
     "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
-DATE_RE = re.compile(
-    rf"(?<![\w-])(?P<month>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
+DATE_RE = re.compile(  # "Feb. 6, 2025", "September 15th", "June 11 to 12, 2020" (the first day, the range's year)
+    rf"(?<![\w-])(?P<month>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])"
+    r"(?:(?:\s*[-–]\s*|\s+(?:to|and)\s+)\d{1,2}(?:st|nd|rd|th)?(?=,?\s+(?:19|20)\d\d))?"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
 )
 DMY_RE = re.compile(  # "6 July", "23 June 2016"
     rf"(?<![\w.,-])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_ALT})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
@@ -141,6 +143,17 @@ def find_dateline(text: str) -> DateHit | None:
             and re.search(r"[,/]\s*$", prefix)
         ):
             return _hit(m)
+    return None
+
+
+def stated_date(text: str, within: int) -> date | None:
+    """The first full date (with its year) written in the first ``within`` characters."""
+    for m in DATE_RE.finditer(text, 0, within):
+        if m.group("year"):
+            try:
+                return date(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
+            except ValueError:
+                continue
     return None
 
 

@@ -130,13 +130,24 @@ def date_all(
         _date_and_place(main, full, doc_date, dateline, refs)
         if main.date is None and main.kind == "inspection tour":
             _visit_date(main, text, sentences, headline_end, doc_date, dateline)
+        if main.date is None:  # "On the morning of May 15, the signing was held. X met with Y."
+            para = text.rfind("\n", 0, main.start) + 1
+            main.date = _earlier_date(
+                text, _sentence(sentences, main.start)[0], max(para, headline_end), doc_date, dateline
+            )
         if main.date is None:
             ref = dates.reference_date(doc_date, dateline)
             main.date = ref.isoformat() if ref else dates.resolve(dateline, None, None) if dateline else None
         if main.place is None and dateline is not None and main.start >= dateline.start:
             main.place = dateline_city(text, dateline)  # "BEIJING, Nov. 20 (Xinhua) -- X met Y"
     for s in spans:
-        if s is main or s.anaphoric or not (s.reported or s.part):
+        if s is main or s.anaphoric:
+            continue
+        if not (s.reported or s.part):  # "the spirit of the meeting of the Political Bureau on December 8"
+            after = re.match(r",?\s+(?:held\s+)?(?:on|from)\s+", text[s.end : s.end + 20])
+            hits = dates.find_dates(text, s.end + after.end(), s.end + after.end() + 30) if after else []
+            if hits and hits[0].start == s.end + after.end():
+                s.date = dates.resolve(hits[0], doc_date, dateline)
             continue
         _date_and_place(s, full, doc_date, dateline)
         linked = LINKED.match(text, _sentence(sentences, s.start)[0]) is not None

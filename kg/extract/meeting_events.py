@@ -130,15 +130,20 @@ def visit_sentence(
     text: str, sentences: list[tuple[int, int]], headline_end: int, dateline: dates.DateHit | None
 ) -> tuple[tuple[int, int], dates.DateHit] | None:
     """The first body sentence that tells a dated visit ("From May 19 to 20, X visited ..."), and its date."""
-    rx = _config()["visit"]
     for s0, s1 in sentences:
         if s0 < headline_end:
             continue
-        verb = next((v for v in rx.finditer(text, s0, s1) if not PASSIVE_BEFORE.search(text, s0, v.start())), None)
-        if verb is None:
-            continue
-        lo = dateline.end if dateline and s0 <= dateline.start < s1 else s0
-        hits = dates.find_dates(text, lo, s1)
-        if hits:
-            return (s0, s1), hits[0]
+        hit = dated_visit(text, s0, s1, dateline)
+        if hit is not None:
+            return (s0, s1), hit
     return None
+
+
+def dated_visit(text: str, s0: int, s1: int, dateline: dates.DateHit | None) -> dates.DateHit | None:
+    """The date of a sentence that tells a visit in the active voice, if it states one."""
+    rx = _config()["visit"]
+    if next((v for v in rx.finditer(text, s0, s1) if not PASSIVE_BEFORE.search(text, s0, v.start())), None) is None:
+        return None
+    lo = dateline.end if dateline and s0 <= dateline.start < s1 else s0
+    hits = dates.find_dates(text, lo, s1)
+    return hits[0] if hits else None

@@ -20,7 +20,7 @@ from kg.extract import dates
 from kg.extract import meeting_dating as dating
 from kg.extract.lexicon import load_lexicon, words_pattern
 from kg.extract.meeting_dating import LIST_GAP  # noqa: F401 - re-exported for roles
-from kg.extract.meeting_events import FullSentences, find_talks, visit_sentence
+from kg.extract.meeting_events import FullSentences, dated_visit, find_talks, visit_sentence
 from kg.extract.meeting_places import place_at, venue_at, visit_place
 from kg.extract.orgs import OrgHit
 
@@ -89,8 +89,12 @@ def find_meetings(
 ) -> list[MeetingSpan]:
     """Meetings of one article, main meeting first when there is one."""
     headline_end = dating.headline_block_end(text, headline_end)
+    doc_date = doc_date or dates.stated_date(text, 1000)  # no header: "From June 11 to 12, 2020, ..."
     full = FullSentences(text, sentences)
     spans = _noun_meetings(text, doc, orgs)
+    for m in EVENT_ANAPHORA.finditer(text):  # "The event was held at ...": the main meeting again
+        if not any(s.start <= m.start() < s.end for s in spans):
+            spans.append(MeetingSpan("e", m.start(), m.end(), "event", "meeting", "event", anaphoric=True))
     for i, (start, end, place) in enumerate(find_talks(full, [s.start for s in spans])):
         obj = re.sub(r"\s+", " ", text[start:end]).strip()
         spans.append(MeetingSpan(f"t{i + 1}", start, end, f"meeting with {obj}", "talks", "meeting", place=place))
@@ -108,14 +112,16 @@ def find_meetings(
     for s in spans:
         if s.part and main is not None and not _belongs(s, main):
             s.part = False  # "the opening ceremony of the study session": a part of another event
+    if main is None:  # "On April 14, X led a team to inspect ...": the visit, which "the inspection" refers to
+        main = _visit_meeting(text, sentences, headline_end, dateline)
+        if main is not None:
+            spans.insert(0, main)
+    elif (lead := _lead_visit(text, sentences, spans, headline_end, dateline)) is not None:
+        spans.append(lead)  # "From July 9 to 10, the delegation inspected X. ... a symposium was held"
     if main is None and any(s.anaphoric for s in spans):
         first = next(s for s in spans if s.anaphoric)
         main = MeetingSpan("m0", first.start, first.end, "meeting", first.kind, first.head)
         spans.insert(0, main)
-    if main is None:
-        main = _visit_meeting(text, sentences, headline_end, dateline)
-        if main is not None:
-            spans.insert(0, main)
     dating.date_all(spans, main, full, headline_end, doc_date, dateline)
     return _assemble(spans, main, text, headline_end)
 
@@ -298,6 +304,25 @@ def _visit_meeting(
     return span
 
 
+def _lead_visit(
+    text: str,
+    sentences: list[tuple[int, int]],
+    spans: list[MeetingSpan],
+    headline_end: int,
+    dateline: dates.DateHit | None,
+) -> MeetingSpan | None:
+    """A dated visit told by the body's first sentence, before the main meeting: an event of its own."""
+    s0, s1 = next(((a, b) for a, b in sentences if a >= headline_end), (0, 0))
+    if s1 <= s0 or any(s0 <= s.start < s1 and not s.anaphoric for s in spans):
+        return None
+    if dated_visit(text, s0, s1, dateline) is None:
+        return None
+    place = visit_place(text, s0, s1)
+    return MeetingSpan(
+        "v2", s0, s1, f"inspection tour to {place}" if place else "inspection tour", "inspection tour", "tour"
+    )
+
+
 def _assemble(spans: list[MeetingSpan], main: MeetingSpan | None, text: str, headline_end: int) -> list[MeetingSpan]:
     out = []
     for s in spans:
@@ -310,9 +335,6 @@ def _assemble(spans: list[MeetingSpan], main: MeetingSpan | None, text: str, hea
         if s.start < headline_end and main is not None and s is not main:
             continue  # the headline's meeting is the body's main meeting
         out.append(s)
-    for m in EVENT_ANAPHORA.finditer(text):
-        if main is not None:
-            main.refs.append(m.start())
     if main is not None:
         out.remove(main)
         out.insert(0, main)
