@@ -1,9 +1,12 @@
 """Meetings and events: which ones an article reports or refers to, their kind, date, place, organizer.
 
 A meeting is a noun phrase headed by a meeting word of ``meetings.toml`` ("a symposium of experts
-and entrepreneurs", "the 23rd meeting of the Standing Committee of ..."). A bare "the meeting"
-refers back to the article's main meeting; "the opening ceremony" or "the first plenary meeting"
-is a part of it. An article that only says "the meeting" gets one implicit main meeting.
+and entrepreneurs", "the 23rd meeting of the Standing Committee of ..."), a meeting between
+officials ("X met with a delegation led by Y"), or a visit told by its verb ("From May 19 to 20, X
+visited ..."). A bare "the meeting" refers back to the article's main meeting; "the opening
+ceremony" or "the first plenary meeting" is a part of it. An article that only says "the meeting"
+gets one implicit main meeting. Each event takes the date and place its own sentence states; a
+part, or an event told as before or after another, takes the date of the event it belongs to.
 """
 
 from __future__ import annotations
@@ -14,27 +17,25 @@ from datetime import date
 from functools import cache
 
 from kg.extract import dates
+from kg.extract import meeting_dating as dating
 from kg.extract.lexicon import load_lexicon, words_pattern
+from kg.extract.meeting_dating import LIST_GAP  # noqa: F401 - re-exported for roles
+from kg.extract.meeting_events import FullSentences, dated_visit, find_talks, visit_sentence
+from kg.extract.meeting_places import place_at, venue_at, visit_place
 from kg.extract.orgs import OrgHit
 
-ANAPHORA_DETS = {"the", "this", "that", "said"}
+ANAPHORA_DETS = {"the", "this", "that", "said", "this year's"}
+THIS_YEARS = re.compile(r"\b(?:[Tt]his\s+year|[Tt]he\s+(?:event|meeting|session|conference|forum))['’]s\s+$")
 EVENT_ANAPHORA = re.compile(r"(?<![\w-])the\s+(?:event|occasion|gathering)(?![\w-])", re.I)
 PARTY_CONGRESS = re.compile(
     r"(?<![\w-])(?:the\s+)?(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+(?:teenth|tieth|th|st|nd|rd))\s+(?:National\s+|Provincial\s+)?"
     r"(?:Party\s+)?Congress\s+of\s+the\s+(?:CPC|Communist\s+Party\s+of\s+China)(?![\w-])"
     r"|(?<![\w-])(?:the\s+)?\d+(?:st|nd|rd|th)\s+(?:CPC|Party)\s+National\s+Congress(?![\w-])"
 )
-LIST_GAP = re.compile(r"[^.;:]{0,60}?(?:,|\band)\s*(?:the\s+)?")
-FUTURE = re.compile(
-    r"\b(?:will\s+be\s+held|will\s+hold|to\s+be\s+held|is\s+to\s+be\s+held|will\s+convene|will\s+open)\b",
+# "the event's opening ceremony", "this year's expo": the determiner of a meeting noun phrase
+DETERMINER = re.compile(
+    r"(?:the|this|that|a|an|its|their|his|her)\s+(?:(?:event|meeting|session|conference|forum|summit|expo|year)['’]s\s+)?",
     re.I,
-)
-REFERENCE = re.compile(
-    r"(?:(?:speech|speeches|remarks|instructions|address|report)\s+(?:at|during|on)|spirit\s+of)\s+(?:the\s+)?$",
-    re.I,
-)
-VENUE = re.compile(
-    r"(?:[A-Z][\w'’-]+\s+){1,5}(?:Hall|Hotel|Center|Centre|Guesthouse|Guest\s+House|Building|Stadium|Square|Auditorium|Palace|Park)(?![\w-])"
 )
 
 
@@ -62,11 +63,19 @@ NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})  # the tags spaCy's attribut
 
 
 @cache
-def _kinds() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+def _kinds() -> tuple[re.Pattern[str], dict[str, str], frozenset[str], re.Pattern[str] | None]:
     lex = load_lexicon()
     noun_kind = {n: k["kind"] for k in lex.meetings["kind"] for n in k["nouns"]}
+    proper = {n: k["kind"] for k in lex.meetings["kind"] for n in k.get("proper_nouns", [])}
     rx = re.compile(words_pattern(list(noun_kind)), re.I)
-    return rx, noun_kind, frozenset(lex.meetings["parts"]["nouns"])
+    proper_rx = re.compile(words_pattern(list(proper), ignore_case=False)) if proper else None
+    noun_kind.update({n.lower(): k for n, k in proper.items()})
+    parts = frozenset(_apostrophes(p) for p in lex.meetings["parts"]["nouns"])
+    return rx, noun_kind, parts, proper_rx
+
+
+def _apostrophes(s: str) -> str:
+    return s.replace("’", "'")
 
 
 def find_meetings(
@@ -79,27 +88,80 @@ def find_meetings(
     headline_end: int,
 ) -> list[MeetingSpan]:
     """Meetings of one article, main meeting first when there is one."""
-    rx, noun_kind, parts = _kinds()
+    headline_end = dating.headline_block_end(text, headline_end)
+    doc_date = doc_date or dates.stated_date(text, 1000)  # no header: "From June 11 to 12, 2020, ..."
+    full = FullSentences(text, sentences)
+    spans = _noun_meetings(text, doc, orgs)
+    for m in EVENT_ANAPHORA.finditer(text):  # "The event was held at ...": the main meeting again
+        if not any(s.start <= m.start() < s.end for s in spans):
+            spans.append(MeetingSpan("e", m.start(), m.end(), "event", "meeting", "event", anaphoric=True))
+    for i, (start, end, place) in enumerate(find_talks(full, [s.start for s in spans])):
+        obj = re.sub(r"\s+", " ", text[start:end]).strip()
+        spans.append(MeetingSpan(f"t{i + 1}", start, end, f"meeting with {obj}", "talks", "meeting", place=place))
+    spans.sort(key=lambda s: s.start)
+    spans = _drop_overlapping(spans, text)
+    dating.mark_referred(spans, text, sentences)
+    for s in spans:
+        s.organizer = _organizer(text, s, orgs, _sentence(sentences, s.start))
+        if s.kind == "meeting" and s.organizer and "Standing Committee" in s.organizer:
+            s.kind = "standing committee meeting"
+        if s.organizer and s.label.lower().strip("() ") in (s.head, f"enlarged) {s.head}") and not s.anaphoric:
+            s.label = f"{s.label} of the {s.organizer}"  # "a meeting" held by a body: name it by the body
+    new = [s for s in spans if not s.anaphoric and not s.part]
+    main = dating.main_meeting(new, text, sentences, max(headline_end, dateline.start if dateline else 0))
+    for s in spans:
+        if s.part and main is not None and not _belongs(s, main):
+            s.part = False  # "the opening ceremony of the study session": a part of another event
+    if main is None:  # "On April 14, X led a team to inspect ...": the visit, which "the inspection" refers to
+        main = _visit_meeting(text, sentences, headline_end, dateline)
+        if main is not None:
+            spans.insert(0, main)
+    elif (lead := _lead_visit(text, sentences, spans, headline_end, dateline)) is not None:
+        spans.append(lead)  # "From July 9 to 10, the delegation inspected X. ... a symposium was held"
+    if main is None and any(s.anaphoric for s in spans):
+        first = next(s for s in spans if s.anaphoric)
+        main = MeetingSpan("m0", first.start, first.end, "meeting", first.kind, first.head)
+        spans.insert(0, main)
+    dating.date_all(spans, main, full, headline_end, doc_date, dateline)
+    return _assemble(spans, main, text, headline_end)
+
+
+def _noun_meetings(text: str, doc, orgs: list[OrgHit]) -> list[MeetingSpan]:
+    """Noun phrases headed by a meeting word (and party congresses), with their determiners read."""
+    rx, noun_kind, parts, proper_rx = _kinds()
+    rules = dating.rules()
     spans: list[MeetingSpan] = []
     quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^”\"\n]{1,200}[”\"]", text)]
-    for m in list(rx.finditer(text)) + list(PARTY_CONGRESS.finditer(text)):
-        if any(o.start <= m.start() < o.end and o.kind != "media" for o in orgs) and not PARTY_CONGRESS.fullmatch(
-            m.group()
-        ):
+    found = list(rx.finditer(text)) + list(PARTY_CONGRESS.finditer(text))
+    if proper_rx is not None:  # a name's last word: "the ... Leaders Dialogue", not "Dialogue Relations"
+        found += [m for m in proper_rx.finditer(text) if not re.match(r"\s+[A-Z]", text[m.end() : m.end() + 2])]
+    for m in found:
+        congress = PARTY_CONGRESS.fullmatch(m.group()) is not None
+        if any(o.start <= m.start() < o.end and o.kind != "media" for o in orgs) and not congress:
             continue
         if any(a < m.start() < b for a, b in quoted):
             continue
+        if not congress and (rules["not_before"].search(text, max(0, m.start() - 30), m.start()) or _in_venue(text, m)):
+            continue
+        if not congress and re.match(r"['’]s\s", text[m.end() : m.end() + 3]):
+            continue  # "the session's first plenary meeting": a determiner of the next meeting
         noun = re.sub(r"\s+", " ", m.group().lower())
         kind = noun_kind.get(noun, "party congress")
         tok = _token_at(doc, m.end() - 1)
         if tok is not None and tok.tag_ not in NOUN_TAGS and noun not in ("talks",):
             continue
         start, end = _phrase(doc, text, m.start(), m.end(), orgs)
-        label = text[start:end].strip()
-        det = re.match(r"(?:the|this|that|a|an|its|their)\s+", label, re.I)
+        label = re.sub(r"\s+", " ", text[start:end])
+        det = DETERMINER.match(label)
         core = label[det.end() :] if det else label
-        anaphoric = bool(det) and det.group().strip().lower() in ANAPHORA_DETS and core.lower() == noun
-        is_part = core.lower() in parts or noun in parts
+        det_word = _apostrophes(re.sub(r"\s+", " ", det.group().strip().lower())) if det else ""
+        if det is None and THIS_YEARS.search(text, max(0, start - 30), start):
+            det_word = "this year's"  # "This year's expo and summit": spaCy leaves the determiner out
+        # "the meeting", "the event's opening ceremony"; not a name ("held the Recital Concert")
+        anaphoric = det_word in ANAPHORA_DETS or "'s" in det_word
+        anaphoric = anaphoric and core.lower() == noun and (core[:1].islower() or " " not in core)
+        own_body = any(start + (det.end() if det else 0) < o.start < end and o.kind != "media" for o in orgs)
+        is_part = _apostrophes(core.lower()) in parts or (noun in parts and not own_body)
         spans.append(
             MeetingSpan(
                 f"m{len(spans) + 1}",
@@ -109,78 +171,18 @@ def find_meetings(
                 kind,
                 noun,
                 anaphoric=anaphoric and not is_part,
-                part=is_part and bool(det),
+                part=is_part and bool(det_word) and det_word not in ("a", "an"),
             )
         )
-    spans += _talks(text, sentences, spans)
-    spans.sort(key=lambda s: s.start)
-    spans = _drop_overlapping(spans, text)
-    prev: MeetingSpan | None = None
-    for s in spans:
-        sent = _sentence(sentences, s.start)
-        before = text[max(sent[0], s.start - 40) : s.start]
-        listed = prev is not None and not prev.reported and LIST_GAP.fullmatch(text[prev.end : s.start]) is not None
-        if REFERENCE.search(before) or FUTURE.search(text[sent[0] : sent[1]]) or listed:
-            s.reported = False
-        prev = s
-        s.organizer = _organizer(text, s, orgs, sent)
-        if s.kind == "meeting" and s.organizer and "Standing Committee" in s.organizer:
-            s.kind = "standing committee meeting"
-        if s.organizer and s.label.lower().strip("() ") in (s.head, f"enlarged) {s.head}") and not s.anaphoric:
-            s.label = f"{s.label} of the {s.organizer}"  # "a meeting" held by a body: name it by the body
-    new = [s for s in spans if not s.anaphoric and not s.part]
-    main = _main(new, text, sentences, headline_end)
-    if main is None and any(s.anaphoric for s in spans):
-        first = next(s for s in spans if s.anaphoric)
-        main = MeetingSpan("m0", first.start, first.end, "meeting", first.kind, first.head)
-        main.anaphoric = False
-        spans.insert(0, main)
-        new.insert(0, main)
-    if main is not None:
-        refs = [sp for sp in spans if sp.anaphoric and sp is not main]
-        _date_and_place(main, text, sentences, doc_date, dateline, main_meeting=True, refs=refs)
-    for s in new:
-        if s is not main and s.reported:
-            _date_and_place(s, text, sentences, doc_date, dateline, main_meeting=False)
-    out = []
-    for s in spans:
-        if s.anaphoric:
-            if main is not None:
-                main.refs.append(s.start)
-            continue
-        if s.part and main is not None and s is not main:
-            s.part_of, s.date, s.label = main.key, main.date, _part_label(s.label, main.label)
-        if s.start < headline_end and main is not None and s is not main:
-            continue  # the headline's meeting is the body's main meeting
-        out.append(s)
-    for m in EVENT_ANAPHORA.finditer(text):
-        if main is not None:
-            main.refs.append(m.start())
-    if main is not None:
-        out.remove(main)
-        out.insert(0, main)
-    return _merge_same(out)
+    return spans
 
 
-MET = re.compile(r"(?<![\w-])met\s+(?:with\s+)?")
-GUESTS = re.compile(r"\b(?:delegation|delegates|guests|visitors|visiting|ambassador|envoy|consul)s?\b", re.I)
-
-
-def _talks(text: str, sentences: list[tuple[int, int]], spans: list[MeetingSpan]) -> list[MeetingSpan]:
-    """ "X met with a delegation led by Y": a meeting between officials, named by whom they met."""
-    out = []
-    for m in MET.finditer(text):
-        start = m.end()
-        if any(start <= s.start < start + 60 for s in spans):
-            continue
-        sent = _sentence(sentences, m.start())
-        stop = re.search(r"[,.;]|\s+(?:in|on|at)\s+|\s+and\s+(?:made|delivered|said|held)\b", text[start : sent[1]])
-        end = start + (stop.start() if stop else min(80, max(0, sent[1] - start)))
-        obj = text[start:end].strip()
-        if not obj or not (GUESTS.search(obj) or re.match(r"[A-Z][a-z]+\s+[A-Z][a-z]+", obj)):
-            continue
-        out.append(MeetingSpan(f"t{len(out) + 1}", start, end, f"meeting with {obj}", "talks", "meeting"))
-    return out
+def _in_venue(text: str, m: re.Match[str]) -> bool:
+    """ "Qingdao International Conference Center": the meeting word is part of a building's name."""
+    back = re.search(r"(?:[A-Z][\w'’-]*\s+){0,4}$", text[max(0, m.start() - 60) : m.start()])
+    at = m.start() - (len(back.group()) if back else 0)
+    v = venue_at(text, at)
+    return v is not None and v.end() > m.end()
 
 
 def _token_at(doc, char: int):
@@ -203,24 +205,33 @@ def _phrase(doc, text: str, start: int, end: int, orgs: list[OrgHit]) -> tuple[i
             left = min(left, min(t.idx for t in child.subtree))
     right = end
     for child in tok.rights:
-        if (
-            child.dep_ == "prep"
-            and child.lower_ in ("of", "on", "for", "with", "between")
-            or child.dep_ == "appos"
-            and False
-        ):
+        if child.dep_ == "prep" and child.lower_ in ("of", "on", "for", "with", "between"):
             last = max(t.idx + len(t) for t in child.subtree)
             if "\n" not in text[right:last]:
                 right = max(right, last)
     for o in orgs:
         if o.start < right < o.end:
             right = o.end
+    right = min(right, _label_cut(text, end, right))
     label = text[left:right]
     if len(label) > 220:
         right = left + label[:220].rfind(" ")
     while right > left and text[right - 1] in " ,;(":
         right -= 1
+    while left < right and text[left] in ' ,;:)”"':
+        left += 1
     return left, right
+
+
+def _label_cut(text: str, lo: int, hi: int) -> int:
+    """Where a label runs into the meeting's date or place ("... on July 2", "... in Hefei", "... at the Hall")."""
+    for m in re.finditer(r"\s+(?:on|in|at)\s+(?:the\s+)?", text[lo:hi]):
+        at = lo + m.end()
+        if dates.find_dates(text, at, min(hi, at + 30)) and dates.find_dates(text, at, at + 30)[0].start == at:
+            return lo + m.start()
+        if place_at(text, at, hi) or venue_at(text, at):
+            return lo + m.start()
+    return hi
 
 
 def _drop_overlapping(spans: list[MeetingSpan], text: str) -> list[MeetingSpan]:
@@ -232,9 +243,13 @@ def _drop_overlapping(spans: list[MeetingSpan], text: str) -> list[MeetingSpan]:
             and not (s.head != out[-1].head and s.start > out[-1].start + len(out[-1].head) + 40)
         ):
             continue
-        if out and text[out[-1].end : s.start] == " and " and not out[-1].label[:1].islower() and s.label[:1].isupper():
+        joined = text[out[-1].end : s.start] in (" and ", " & ") if out else False
+        if joined and not out[-1].label[:1].islower() and s.label[:1].isupper():
             prev = out[-1]  # "the 2023 World Cities Forum and Regional Leaders' Summit" is one event
             prev.end, prev.label = s.end, text[prev.start : s.end]
+            continue
+        if out and re.fullmatch(r"\s*(?:\([^()]{1,20}\)\s*)?,\s*an?\s+", text[out[-1].end : s.start]):
+            out[-1].refs.append(s.start)  # "the fourth Expo (CEE), a six-day international fair, opened"
             continue
         out.append(s)
     return out
@@ -263,87 +278,71 @@ def _organizer(text: str, span: MeetingSpan, orgs: list[OrgHit], sent: tuple[int
     return None
 
 
-_HELD = re.compile(
-    r"\b(?:met|held|convened|hosted|opened|kicked\s+off|took\s+place|presided\s+over|chaired|attended|"
-    r"presented|Holds|Hosted|was\s+held|were\s+held|participated\s+in)\b",
-    re.I,
-)
+def _belongs(part: MeetingSpan, main: MeetingSpan) -> bool:
+    """ "the opening ceremony" or "... of the conference" belong to the main meeting; "the opening
+    ceremony of the study session" belongs to the study session."""
+    m = re.search(rf"{re.escape(part.head)}\s+(?:of|for)\s+(?:the\s+)?(.+)", part.label, re.I)
+    if m is None:
+        return True
+    comp, label = m.group(1).lower(), main.label.lower()
+    return comp in _kinds()[1] or comp in label or label in comp
 
 
-def _main(new: list[MeetingSpan], text: str, sentences: list[tuple[int, int]], headline_end: int) -> MeetingSpan | None:
-    body = [s for s in new if s.start >= headline_end and s.reported]
-    for s in body:
-        sent = _sentence(sentences, s.start)
-        if _HELD.search(text[sent[0] : sent[1]]):
-            return s
-    return body[0] if body else next((s for s in new if s.reported), None)
+def _visit_meeting(
+    text: str, sentences: list[tuple[int, int]], headline_end: int, dateline: dates.DateHit | None
+) -> MeetingSpan | None:
+    """An article with no meeting but a dated visit ("On April 14, X went to Y to inspect ..."): the visit."""
+    found = visit_sentence(text, sentences, headline_end, dateline)
+    if found is None:
+        return None
+    (s0, s1), _ = found
+    place = visit_place(text, s0, s1)
+    span = MeetingSpan(
+        "v1", s0, s1, f"inspection tour to {place}" if place else "inspection tour", "inspection tour", "tour"
+    )
+    span.place = place
+    return span
 
 
-def _date_and_place(
-    span: MeetingSpan,
+def _lead_visit(
     text: str,
     sentences: list[tuple[int, int]],
-    doc_date: date | None,
+    spans: list[MeetingSpan],
+    headline_end: int,
     dateline: dates.DateHit | None,
-    main_meeting: bool,
-    refs: list[MeetingSpan] = (),
-) -> None:
-    """Date and place from the sentence that introduces a meeting, else from those that refer back to it."""
-    for at in [span, *refs]:
-        sent = _sentence(sentences, at.start)
-        lo = max(sent[0], dateline.end if dateline else 0)
-        hits = dates.find_dates(text, lo, sent[1])
-        if hits and span.date is None:
-            span.date = dates.resolve(hits[0], doc_date, dateline)
-        if span.place is None:
-            span.place = _place(text, sent, at)
-    if span.date is None and main_meeting:
-        if doc_date is not None:
-            span.date = doc_date.isoformat()
-        elif dateline is not None:
-            span.date = dates.resolve(dateline, None, None)
-
-
-PLACE_LEAD = re.compile(
-    r"(?:\b(?:held|convened|opened|took\s+place|hosted|kicked\s+off)\s+(?:\w+\s+){0,4}?in|^[^,.;]{0,25}?\bin)"
-    r"\s+(?:the\s+)?"
-)
-
-
-PLACE_AFTER_COMMA = re.compile(r",\s*in\s+(?:the\s+)?")
-
-
-def _place(text: str, sent: tuple[int, int], span: MeetingSpan) -> str | None:
-    """Where the sentence that introduces a meeting says it took place ("held in Harbin")."""
-    lex = load_lexicon()
-    leads = [m.end() + span.end for m in PLACE_LEAD.finditer(text[span.end : sent[1]])]
-    leads += [m.end() + span.end for m in PLACE_AFTER_COMMA.finditer(text[span.end : sent[1]])]
-    leads += [
-        m.end() + sent[0]
-        for m in re.finditer(r"\b(?:held|convened)\s+(?:\w+\s+){0,6}?in\s+(?:the\s+)?", text[sent[0] : span.start])
-    ]
-    venue = re.search(
-        r"\bat\s+(?:the\s+)?(" + VENUE.pattern + r"(?:\s+of\s+the\s+[A-Z][\w'’-]+)?)", text[span.end : sent[1]]
+) -> MeetingSpan | None:
+    """A dated visit told by the body's first sentence, before the main meeting: an event of its own."""
+    s0, s1 = next(((a, b) for a, b in sentences if a >= headline_end), (0, 0))
+    if s1 <= s0 or any(s0 <= s.start < s1 and not s.anaphoric for s in spans):
+        return None
+    if dated_visit(text, s0, s1, dateline) is None:
+        return None
+    place = visit_place(text, s0, s1)
+    return MeetingSpan(
+        "v2", s0, s1, f"inspection tour to {place}" if place else "inspection tour", "inspection tour", "tour"
     )
-    if venue:
-        city = re.match(
-            r",?\s+in\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)", text[span.end + venue.end() : sent[1]]
-        )
-        return venue.group(1) + (f", {city.group(1)}" if city else "")
-    for at in sorted(leads):
-        v = VENUE.match(text, at)
-        p = lex.place_re.match(text, at)
-        if p and p.group()[0].isupper():
-            entry = lex.place(p.group())
-            if entry and entry.level != "country":
-                return entry.name
-        if v:
-            return v.group().strip()
-    return None
+
+
+def _assemble(spans: list[MeetingSpan], main: MeetingSpan | None, text: str, headline_end: int) -> list[MeetingSpan]:
+    out = []
+    for s in spans:
+        if s.anaphoric:
+            if main is not None:
+                main.refs.append(s.start)
+            continue
+        if s.part and main is not None and s is not main:
+            s.part_of, s.label = main.key, _part_label(s.label, main.label)
+        if s.start < headline_end and main is not None and s is not main:
+            continue  # the headline's meeting is the body's main meeting
+        out.append(s)
+    if main is not None:
+        out.remove(main)
+        out.insert(0, main)
+    return _merge_same(out)
 
 
 def _part_label(part: str, main: str) -> str:
-    return f"{part} of the {main}" if not part.lower().endswith(main.lower()) else part
+    return f"{part} of the {main}" if main.lower() not in part.lower() else part
 
 
 def _merge_same(spans: list[MeetingSpan]) -> list[MeetingSpan]:
@@ -352,12 +351,14 @@ def _merge_same(spans: list[MeetingSpan]) -> list[MeetingSpan]:
     by_label: dict[str, MeetingSpan] = {}
     for s in spans:
         k = re.sub(r"\W+", " ", s.label.lower()).strip()
+        if s.kind == "talks":
+            k = "talks " + " ".join(k.split()[2:4])  # "meeting with U.S. delegates ...": one per guest
         if k in by_label:
             first = by_label[k]
-            if first.date is None and s.date:
-                by_label[k] = replace(first, date=s.date)
+            if (first.date is None and s.date) or (first.place is None and s.place):
+                by_label[k] = replace(first, date=first.date or s.date, place=first.place or s.place)
                 out[out.index(first)] = by_label[k]
-            first.refs.append(s.start)
+            by_label[k].refs.append(s.start)
             continue
         by_label[k] = s
         out.append(s)
