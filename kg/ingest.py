@@ -98,11 +98,26 @@ class IngestResult:
     notes: tuple[Note, ...] = ()
 
 
-
 __all__ = [
-    "MAX_DOCUMENT_CHARS", "DocumentRef", "IngestResult", "Note", "ScanResult", "Skipped", "clean_text",
-    "count_reasons", "decode_bytes", "decode_text", "display_path", "html_to_text", "iter_documents",
-    "load_document", "load_documents", "looks_like_html", "read_document", "scan_documents", "split_header",
+    "MAX_DOCUMENT_CHARS",
+    "DocumentRef",
+    "IngestResult",
+    "Note",
+    "ScanResult",
+    "Skipped",
+    "clean_text",
+    "count_reasons",
+    "decode_bytes",
+    "decode_text",
+    "display_path",
+    "html_to_text",
+    "iter_documents",
+    "load_document",
+    "load_documents",
+    "looks_like_html",
+    "read_document",
+    "scan_documents",
+    "split_header",
     "truncate",
 ]
 

@@ -54,7 +54,6 @@ def display_path(path: str | Path) -> str:
     return _ALL_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-
 # ---------------------------------------------------------------- decoding
 
 

@@ -146,4 +146,3 @@ def validate_file(path: str | Path) -> int:
     ds = load_graph_file(path)
     validate_graph(ds, name=str(path))
     return sum(1 for _ in ds.quads((None, None, None, None)))
-

@@ -468,3 +468,35 @@ def test_the_event_held_at_a_venue_gives_the_place():
         date(2023, 10, 5),
     )
     assert dated(r) == [("2023-10-03", "Chang'an International Convention and Exhibition Center")]
+
+
+SESSION_DAYS = (
+    "HEFEI, Jan. 20 -- The opening ceremony of the Third Session of the 14th Anhui Provincial People's Congress "
+    "was held on Monday at the Anhui Grand Hall. Qiao Wenbo, secretary of the Anhui Provincial Party Committee, "
+    "presided over the opening ceremony.\n\n"
+    "On January 19, a preparatory meeting of the session was held. Tang Ruoxi, chairman of the Standing "
+    "Committee of the Anhui Provincial People's Congress, presided over the preparatory meeting. Fu Kang and "
+    "Mo Lan attended the preparatory meeting.\n\n"
+    "The second plenary meeting of the session was held on January 22. Qiao Wenbo presided over the plenary meeting."
+)
+
+
+def test_the_bare_name_of_an_event_told_before_refers_to_it_and_each_event_keeps_its_own_people():
+    r = run(SESSION_DAYS, date(2025, 1, 23))
+    labels = [m.label for m in r.corpus.meetings]
+    assert len(labels) == 3, labels  # "the preparatory meeting", "the plenary meeting": the events told before
+    assert r.roles_at("opening ceremony") == {("Qiao Wenbo", "presided")}
+    assert r.roles_at("preparatory meeting") == {
+        ("Tang Ruoxi", "presided"),
+        ("Fu Kang", "attended"),
+        ("Mo Lan", "attended"),
+    }
+    assert r.roles_at("second plenary meeting") == {("Qiao Wenbo", "presided")}
+    assert meeting(r, "preparatory meeting").date == "2025-01-19"
+    assert meeting(r, "second plenary meeting").date == "2025-01-22"
+
+
+def test_a_part_of_the_session_is_named_by_the_session_not_by_its_opening_ceremony():
+    r = run(SESSION_DAYS, date(2025, 1, 23))
+    plenary = meeting(r, "second plenary meeting")
+    assert plenary.label == "second plenary meeting of the Third Session of the 14th Anhui Provincial People's Congress"

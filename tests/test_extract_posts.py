@@ -241,3 +241,13 @@ def test_a_committee_of_another_body_is_not_the_party_committee():
         "Communist Youth League, spoke."
     )
     assert not any(o.startswith("CPC") for _, o in _posts_of(r, "Hou Yanping"))
+
+
+def test_a_long_title_with_its_body_written_before_the_name():
+    r = run(
+        "Those present included Mayor Gu Haoran, Chairman of the Standing Committee of the Beijing Municipal "
+        "People's Congress Ye Qingshan, and Chairman of the Beijing Committee of the Chinese People's Political "
+        "Consultative Conference Bai Lu."
+    )
+    assert _posts_of(r, "Ye Qingshan") == {("Chairman", "Standing Committee of the Beijing Municipal People's Congress")}
+    assert _posts_of(r, "Bai Lu") == {("Chairman", "Beijing Municipal Committee of the CPPCC")}

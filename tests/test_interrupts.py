@@ -92,9 +92,7 @@ def complete_new_exports(out: Path, before: dict[str, bytes]) -> bool:
     if set(now) != set(before) or any(now[name] == before[name] for name in ("graph.trig", BUILD_RECORD)):
         return False
     record = json.loads(now[BUILD_RECORD])
-    return all(
-        hashlib.sha256(now[info["file"]]).hexdigest() == info["sha256"] for info in record["outputs"].values()
-    )
+    return all(hashlib.sha256(now[info["file"]]).hexdigest() == info["sha256"] for info in record["outputs"].values())
 
 
 def test_sigkill_at_any_moment_leaves_the_previous_exports(corpus, previous):

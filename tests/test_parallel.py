@@ -108,7 +108,12 @@ def test_ctrl_c_stops_every_worker(tmp_path) -> None:
     script = tmp_path / "run.py"
     script.write_text(textwrap.dedent(SCRIPT), encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background shell job ignores Ctrl-C
     )
     try:
         line = process.stdout.readline()

@@ -391,7 +391,12 @@ def test_serve_runs_until_interrupted_and_reports_a_taken_port(tmp_path):
         port = taken.getsockname()[1]
     kg = Path(sys.executable).parent / "kg"  # the installed command, as a user runs it
     command = [str(kg), "serve", "--graph", str(GOLDEN_TRIG), "--port", str(port)]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background shell job ignores Ctrl-C
+    )
     try:
         for _ in range(600):
             try:

@@ -33,7 +33,12 @@ def test_build_records_the_options(built):
     assert record["options"]["store"] == store and record["options"]["workers"] == 1
     assert record["validation"]["mode"] == "sample"
     assert sorted(p.name for p in out.iterdir()) == [
-        "build.json", "cache", "graph.html", "graph.nq", "graph.trig", "graph.ttl"
+        "build.json",
+        "cache",
+        "graph.html",
+        "graph.nq",
+        "graph.trig",
+        "graph.ttl",
     ]
 
 

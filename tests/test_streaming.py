@@ -79,7 +79,7 @@ def test_corpus_parts_hold_exactly_the_quads_of_corpus_to_dataset():
 
 def test_external_sort_merges_runs_into_sorted_unique_lines(tmp_path):
     rng = random.Random(3)
-    lines = [f"<s{rng.randrange(500)}> <p> \"{rng.randrange(50)}\" .\n".encode() for _ in range(3000)]
+    lines = [f'<s{rng.randrange(500)}> <p> "{rng.randrange(50)}" .\n'.encode() for _ in range(3000)]
     out = io.BytesIO()
     count = external_sort(lines, out, tmp_path / "runs", run_bytes=4096)  # many small runs
     assert out.getvalue() == b"".join(sorted(set(lines)))

@@ -56,6 +56,7 @@ class MeetingSpan:
     place: str | None = None
     organizer: str | None = None
     part_of: str | None = None
+    definite: bool = False  # "the preparatory meeting": may name an event told before
     refs: list[int] = field(default_factory=list)  # offsets where "the meeting" refers to it
 
 
@@ -172,9 +173,15 @@ def _noun_meetings(text: str, doc, orgs: list[OrgHit]) -> list[MeetingSpan]:
                 noun,
                 anaphoric=anaphoric and not is_part,
                 part=is_part and bool(det_word) and det_word not in ("a", "an"),
+                definite=det_word in ANAPHORA_DETS and _bare(core, noun),
             )
         )
     return spans
+
+
+def _bare(core: str, noun: str) -> bool:
+    """ "preparatory meeting", "plenary meeting": a common noun phrase with no name or complement."""
+    return core.lower().endswith(noun) and re.fullmatch(r"[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}", core) is not None
 
 
 def _in_venue(text: str, m: re.Match[str]) -> bool:
@@ -323,9 +330,29 @@ def _lead_visit(
     )
 
 
+def _told_before(s: MeetingSpan, spans: list[MeetingSpan], headline_end: int) -> MeetingSpan | None:
+    """The event a bare "the plenary meeting" names again: the latest one before it with that head."""
+    if not s.definite or s.anaphoric or s.start < headline_end:
+        return None
+    said = s.label.lower()
+    earlier = [
+        t
+        for t in spans
+        if t.start < s.start
+        and t.head == s.head
+        and not t.anaphoric
+        and t.start >= headline_end
+        and re.search(rf"(?<![\w-]){re.escape(said)}(?![\w-])", t.label.lower())
+    ]
+    return earlier[-1] if earlier else None
+
+
 def _assemble(spans: list[MeetingSpan], main: MeetingSpan | None, text: str, headline_end: int) -> list[MeetingSpan]:
     out = []
     for s in spans:
+        if (before := _told_before(s, out, headline_end)) is not None:
+            before.refs.append(s.start)  # "A preparatory meeting was held ... X presided over the preparatory meeting"
+            continue
         if s.anaphoric:
             if main is not None:
                 main.refs.append(s.start)
@@ -342,7 +369,15 @@ def _assemble(spans: list[MeetingSpan], main: MeetingSpan | None, text: str, hea
 
 
 def _part_label(part: str, main: str) -> str:
-    return f"{part} of the {main}" if main.lower() not in part.lower() else part
+    """ "opening ceremony of the Forum"; "plenary meeting of the session" of "opening ceremony of the
+    Third Session of X" is "plenary meeting of the Third Session of X"."""
+    if main.lower() in part.lower():
+        return part
+    own = re.fullmatch(r"(.+?)\s+of\s+the\s+(\w+)", part)
+    whole = re.search(r"\s(?:of|for)\s+(?:the\s+)?(.+)$", main)
+    if own and whole and re.search(rf"\b{re.escape(own.group(2))}\b", whole.group(1).split(" of ")[0], re.I):
+        return f"{own.group(1)} of the {whole.group(1)}"
+    return f"{part} of the {main}"
 
 
 def _merge_same(spans: list[MeetingSpan]) -> list[MeetingSpan]:

@@ -42,7 +42,7 @@ from kg.extract.titleparts import (
 
 __all__ = ["LOOK_BACK", "Item", "TitleHit", "TitleScanner", "leader_title"]
 
-MAX_PRE_WORDS = 10
+MAX_PRE_WORDS = 16
 LOOK_BACK = 300  # characters before a name searched for its title or role phrase
 
 

@@ -129,9 +129,7 @@ def _serialize(source: Path, fmt_in: ox.RdfFormat, target: Path, fmt_out: ox.Rdf
     ox.serialize(ox.parse(path=os.fspath(source), format=fmt_in), os.fspath(target), fmt_out, prefixes=_PREFIXES)
 
 
-def write_trig_and_turtle(
-    nquads: Path, trig: Path | None, ttl: Path | None, work: Path, provenance_graph: str
-) -> None:
+def write_trig_and_turtle(nquads: Path, trig: Path | None, ttl: Path | None, work: Path, provenance_graph: str) -> None:
     """From the sorted N-Quads file ``nquads``: TriG of every graph and Turtle without provenance."""
     if trig is not None:
         keyed = work / "by-graph.keyed"
@@ -148,4 +146,3 @@ def write_trig_and_turtle(
             external_sort(_triples_without(nquads, f"<{provenance_graph}>".encode()), out, work / "runs")
         _serialize(triples, ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
         triples.unlink()
-

@@ -101,4 +101,3 @@ def serve(
     finally:
         backend.close()
         sock.close()
-
