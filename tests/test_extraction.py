@@ -187,7 +187,7 @@ def test_meeting_date_year_comes_from_the_header_and_rolls_back():
 
 def test_meeting_without_year_keeps_month_and_day():
     r = run(
-        "On July 9, Liu Guozhong, secretary of the CPC Shaanxi Provincial Committee, presided over a symposium "
+        "On July 9, Lou Jiangang, secretary of the CPC Shaanxi Provincial Committee, presided over a symposium "
         "of entrepreneurs."
     )
     assert any(d == "--07-09" for _, d, _ in r.meetings)
@@ -255,7 +255,7 @@ def test_five_year_plan_and_regional_revitalization():
 
 
 def test_every_record_carries_offsets_into_the_text():
-    text = "On May 2, Wu Haitao, Secretary of the CPC Jiangsu Provincial Committee, chaired a forum in Nanjing."
+    text = "On May 2, Pan Ruoshui, Secretary of the CPC Jiangsu Provincial Committee, chaired a forum in Nanjing."
     r = run(text)
     for f in r.corpus.facts:
         ev = f.evidence

@@ -105,8 +105,8 @@ def assert_offsets_point_into_stored_text(doc, extraction) -> int:
         ("Café in Shenyang".encode("latin-1"), "Café in Shenyang", "cp1252"),
         ("“Two Sessions” — Shenyang".encode("cp1252"), "“Two Sessions” — Shenyang", "cp1252"),
         (
-            "辽宁省委书记郝鹏主持会议。Hao Peng presided.".encode("gbk"),
-            "辽宁省委书记郝鹏主持会议。Hao Peng presided.",
+            "辽宁省委书记童岚主持会议。Tong Lan presided.".encode("gbk"),
+            "辽宁省委书记童岚主持会议。Tong Lan presided.",
             "gb18030",
         ),
         (
@@ -140,8 +140,8 @@ def test_latin1_file_is_used_with_a_note_not_skipped(tmp_path):
 
 
 def test_gbk_chinese_text_is_decoded(tmp_path):
-    doc = load_document(write(tmp_path / "cn.txt", "中共辽宁省委常委会召开会议。郝鹏主持会议。".encode("gbk")))
-    assert doc.text == "中共辽宁省委常委会召开会议。郝鹏主持会议。"
+    doc = load_document(write(tmp_path / "cn.txt", "中共辽宁省委常委会召开会议。童岚主持会议。".encode("gbk")))
+    assert doc.text == "中共辽宁省委常委会召开会议。童岚主持会议。"
 
 
 def test_latin1_words_are_not_mistaken_for_chinese():
@@ -181,7 +181,7 @@ HTML_PAGE = """<!DOCTYPE html>
 <h1>Gao Ming Presided over a Meeting</h1>
 <p>On February 17, the Standing Committee of the Provincial Party Committee
 held a meeting.   Provincial party secretary <b>Gao Ming</b> presided over the meeting.</p>
-<p>Zhang Wei &amp; Li Qiang attended&nbsp;it.<br>A second line.</p>
+<p>Zhang Wei &amp; Lu Qianfan attended&nbsp;it.<br>A second line.</p>
 <!-- a comment -->
 </body></html>
 """
@@ -195,7 +195,7 @@ def test_html_is_converted_to_text_with_paragraph_breaks(tmp_path):
         "Gao Ming Presided over a Meeting\n\n"
         "On February 17, the Standing Committee of the Provincial Party Committee held a meeting. "
         "Provincial party secretary Gao Ming presided over the meeting.\n\n"
-        "Zhang Wei & Li Qiang attended it.\nA second line."
+        "Zhang Wei & Lu Qianfan attended it.\nA second line."
     )
     doc = load_document(write(tmp_path / "page.txt", " date 2023-02-17 " + HTML_PAGE), notes=(notes := []))
     assert doc.text == text and str(doc.date) == "2023-02-17"

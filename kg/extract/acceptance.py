@@ -63,7 +63,7 @@ def accept_people(people: list[TitledPerson], roles: list[RoleHit], text: str) -
             ):
                 accept(other)
     surnames = {n.split()[0] for n in full}
-    # a foreign name's lone mention is its last word ("Luthfi said" after "Ahmad Luthfi")
+    # a foreign name's lone mention is its last word ("Santoso said" after "Budi Santoso")
     surnames |= {n.split()[-1] for n in full if split_chinese_name(n.title(), lex) is None}
     for p in people:
         c = p.cand

@@ -39,7 +39,7 @@ def _config() -> dict:
 
 class FullSentences:
     """Sentences for dates and places: a line that breaks off mid-sentence ("... met with Governor
-    Ahmad" + newline + "Luthfi of ...") runs on to the next line."""
+    Budi" + newline + "Santoso of ...") runs on to the next line."""
 
     def __init__(self, text: str, sentences: list[tuple[int, int]]) -> None:
         self.text, self.sentences = text, sentences

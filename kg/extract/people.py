@@ -2,7 +2,7 @@
 
 Candidates come from spaCy's PERSON entities, from the shape of Chinese names (a surname of
 ``chinese_names.toml`` followed by a pinyin given name, in any case: "Qin hao"), and from a
-title next to a capitalised name ("Premier Alan Winde", "Paulette Bethel, Ambassador of ...").
+title next to a capitalised name ("Premier Peter Walsh", "Maria Lindqvist, Ambassador of ...").
 A candidate is kept only with evidence that it is a person; see ``accept``.
 """
 
@@ -123,7 +123,7 @@ def find_candidates(text: str, doc, orgs: list[OrgHit]) -> list[PersonCandidate]
     for word in sorted(w for w in foreign if len(w) > 2 and w[0].isupper() and lex.place(w) is None):
         for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text):
             if not _inside(m.start(), found):
-                add(m.start(), m.end(), False)  # "Luthfi said" after "Ahmad Luthfi": kept if the full name is
+                add(m.start(), m.end(), False)  # "Santoso said" after "Budi Santoso": kept if the full name is
     return sorted(_drop_nested(found.values()), key=lambda c: c.start)
 
 

@@ -179,7 +179,7 @@ class TitleScanner:
         if not best:
             return [], name_start
         if not any(i.kind in ("ORG", "REGION", "NAT") for i in best):
-            best = best + self._of_after_name(name_start)  # "Governor Ahmad Luthfi of Central Java Province"
+            best = best + self._of_after_name(name_start)  # "Governor Budi Santoso of Central Java Province"
         hits = self._assign(best, pre=True)
         return [self._head_of_state(h, name_start) for h in hits], best_start
 
@@ -269,7 +269,7 @@ class TitleScanner:
         while items and items[-1].kind in ("AND", "COMMA", "OF", "THE", "TO"):
             items.pop()
         if items and re.match(r"[ \t]+[A-Z][a-z]", self.text[items[-1].end : items[-1].end + 3]):
-            # "..., and Provincial Governor Wang Kai": the last titles are the next name's
+            # "..., and Provincial Governor Zheng Hao": the last titles are the next name's
             cut = max((i for i, it in enumerate(items) if it.kind in ("AND", "COMMA")), default=0)
             items = items[:cut]
             while items and items[-1].kind in ("AND", "COMMA", "OF", "THE", "TO"):
