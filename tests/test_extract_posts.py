@@ -249,5 +249,6 @@ def test_a_long_title_with_its_body_written_before_the_name():
         "People's Congress Ye Qingshan, and Chairman of the Beijing Committee of the Chinese People's Political "
         "Consultative Conference Bai Lu."
     )
-    assert _posts_of(r, "Ye Qingshan") == {("Chairman", "Standing Committee of the Beijing Municipal People's Congress")}
+    congress = "Standing Committee of the Beijing Municipal People's Congress"
+    assert _posts_of(r, "Ye Qingshan") == {("Chairman", congress)}
     assert _posts_of(r, "Bai Lu") == {("Chairman", "Beijing Municipal Committee of the CPPCC")}
