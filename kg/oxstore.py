@@ -25,6 +25,7 @@ rows come back in Oxigraph's order where the query has no ORDER BY (and for ties
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +38,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from kg import __version__
-from kg.errors import GraphError, QueryError
+from kg.errors import GraphError, GraphParseError, QueryError
 from kg.model import Corpus
 from kg.rdf.namespace import PREFIXES
 
@@ -46,6 +47,7 @@ __all__ = [
     "load_corpus",
     "load_dataset",
     "load_nquads",
+    "load_store",
     "open_store",
     "query_store",
     "run_query",
@@ -81,6 +83,47 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> ox
         return ox.Store(str(folder))
     except OSError as exc:
         raise GraphError(f"{folder}: cannot open the Oxigraph store: {exc}") from None
+
+
+GRAPH_FILE_FORMATS: dict[str, ox.RdfFormat] = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_PARSE_LINE = re.compile(r"\bline (\d+)")
+_FILE_SUFFIX = re.compile(r"\s*\([^()]*, line \d+\)$")  # Oxigraph ends its messages with "(file, line N)"
+
+
+def load_store(path: str | Path) -> ox.Store:
+    """Bulk-load a graph file (.trig, .ttl, .nq, .nt, .jsonld) into a new in-memory Oxigraph store.
+
+    Triples of .ttl/.nt files land in the default graph; queries that use the union of all graphs
+    (kg's rule) see them with the named graphs of the other formats. Raises ``GraphError`` when the
+    file is missing or of unknown type, ``GraphParseError`` (with the line number when known) when
+    it does not parse.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise GraphError(f"{path}: no such file")
+    if path.is_dir():
+        raise GraphError(f"{path}: is a folder, not a graph file")
+    fmt = GRAPH_FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        valid = ", ".join(GRAPH_FILE_FORMATS)
+        raise GraphError(f"{path}: unknown graph format '{path.suffix}'; use one of {valid}")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=os.fspath(path), format=fmt)
+    except SyntaxError as exc:
+        message = _FILE_SUFFIX.sub("", " ".join(str(exc).split()))
+        found = _PARSE_LINE.search(message)
+        where = f"line {found.group(1)}: " if found else ""
+        raise GraphParseError(f"{path}: {where}invalid {fmt.name}: {message}") from None
+    except (OSError, ValueError) as exc:
+        raise GraphError(f"{path}: cannot read the graph file: {exc}") from None
+    return store
 
 
 # ---------------------------------------------------------------- terms
