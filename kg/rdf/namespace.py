@@ -76,6 +76,8 @@ KG_TERMS: frozenset[str] = frozenset(
         "region",
         "adminLevel",
         "sha256",
+        "nameKey",
+        "titleKey",
         # provenance properties
         "confidence",
         "asOf",
