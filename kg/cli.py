@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import signal
 import sys
 import threading
@@ -198,44 +197,25 @@ def _count(text: str) -> int:
     return value
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "view"
-
-
 def cmd_viz(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from kg.viz import DEFAULT_MAX_NODES, write_view
 
-    from kg import viz
-
-    folder = Path(args.graph).parent
-    max_nodes = args.max_nodes or None
+    store = None
     if args.store is not None:
         from kg.build import parse_store
-        from kg.oxstore import open_store
-        from kg.viz.fromstore import render_store
 
-        if args.timeline or args.focus is not None or args.query is not None:
-            raise QueryError("--store draws the whole graph; --focus, --query and --timeline need --graph FILE")
-        path = parse_store(args.store)
-        out = args.out or path.parent / "graph.html"
-        store = open_store(path, read_only=True)
-        print(f"Wrote {render_store(store, viz._prepare_out(out), heading=f'kg: {path.name}', max_nodes=max_nodes)}")
-        return 0
-    if args.depth is not None and args.focus is None:
-        raise QueryError("--depth goes with --focus NAME")
-    if args.param and args.query is None:
-        raise QueryError("--param goes with --query")
-    if args.timeline:
-        path = viz.render_timeline_file(args.graph, args.out or folder / "timeline.html")
-    elif args.focus is not None:
-        out = args.out or folder / f"focus-{_slug(args.focus)}.html"
-        path = viz.render_focus(args.graph, args.focus, out, depth=args.depth or 1, max_nodes=max_nodes)
-    elif args.query is not None:
-        stem = Path(args.query).stem if "{" not in args.query else "sparql"
-        out = args.out or folder / f"query-{_slug(stem)}.html"
-        path = viz.render_query(args.graph, args.query, out, params=dict(args.param or []), max_nodes=max_nodes)
-    else:
-        path = viz.render_file(args.graph, args.out or folder / "graph.html", max_nodes=max_nodes)
+        store = parse_store(args.store)
+    path = write_view(
+        graph=None if store is not None else args.graph,
+        store=store,
+        out=args.out,
+        focus=args.focus,
+        depth=args.depth,
+        query=args.query,
+        params=dict(args.param or []),
+        timeline=args.timeline,
+        max_nodes=DEFAULT_MAX_NODES if args.max_nodes is None else (args.max_nodes or None),
+    )
     print(f"Wrote {path}")
     return 0
 

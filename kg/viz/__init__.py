@@ -1,22 +1,29 @@
 """Interactive views of a kg graph: self-contained HTML pages that work offline.
 
-* ``render_html(ds, path)`` / ``render_file(graph_path, out_path)``: the whole graph, drawn with
-  vis-network: nodes coloured and shaped by kind and sized by degree, edges labelled by
-  relation, the evidence (sentence, document, date) of every node and edge in a side panel,
-  a search box, filters by kind, region and date, and a reset.
+Every view reads an Oxigraph store (``pyoxigraph.Store``): a graph file loaded in memory
+(``kg.oxstore.load_store``) or a build's store on disk, opened read-only.
+
+* ``render_store(store, path)`` / ``render_file(graph_path, out_path)``: the whole graph, drawn
+  with vis-network: nodes coloured and shaped by kind and sized by degree, edges labelled by
+  relation, the evidence (sentence, document, date) of every node and edge in a side panel, a
+  search box, filters by kind, region and date, and a reset. ``render_html`` draws every sentence
+  whatever the size of the store.
 * ``render_focus``: one entity's neighbourhood; ``render_query``: the result of a CONSTRUCT
   query or of a SELECT whose rows are edges.
 * ``render_timeline`` / ``render_timeline_file``: posts held and meetings attended per person
   (and holders per post) along a date axis, as plain SVG.
+* ``write_view``: any of them from a graph file or a store folder, named as ``kg viz`` names them.
 
 See docs/viz.md for the commands and the stabilisation figures behind the layout options.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
 
 from kg.errors import ExportError, QueryError
 from kg.viz.data import (
@@ -28,9 +35,13 @@ from kg.viz.data import (
     build_nx_graph,
     find_node,
     focus_graph,
+    focus_view,
     graph_from_triples,
+    open_index,
 )
+from kg.viz.fromstore import render_store
 from kg.viz.page import DEFAULT_MAX_NODES, render_graph
+from kg.viz.queryview import query_title, query_triples, render_query
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -42,14 +53,22 @@ __all__ = [
     "build_nx_graph",
     "find_node",
     "focus_graph",
+    "focus_view",
     "graph_from_triples",
+    "open_index",
+    "query_title",
+    "query_triples",
     "render_file",
     "render_focus",
     "render_html",
     "render_query",
+    "render_store",
     "render_timeline",
     "render_timeline_file",
+    "write_view",
 ]
+
+Source = ox.Store | GraphIndex
 
 
 def _prepare_out(out: str | Path) -> Path:
@@ -61,106 +80,110 @@ def _prepare_out(out: str | Path) -> Path:
     return out
 
 
-def _load(graph_path: str | Path) -> Dataset:
-    from kg.store import load_graph
-
-    return load_graph(graph_path)
+def _open(source: Source | str | Path) -> Source:
+    """A store or index as it is; a graph file loaded into an in-memory store."""
+    return source if isinstance(source, ox.Store | GraphIndex) else open_index(source)
 
 
 def render_html(
-    ds: Dataset | Graph,
+    source: Source,
     path: str | Path,
     *,
     heading: str = "kg knowledge graph",
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> Path:
-    """Write the interactive, offline HTML view of all of ``ds`` to ``path`` (atomically)."""
-    return render_graph(build_nx_graph(ds), path, heading=heading, max_nodes=max_nodes)
+    """Write the interactive, offline HTML view of the whole graph, every sentence included, to ``path``."""
+    return render_graph(build_nx_graph(source), path, heading=heading, max_nodes=max_nodes)
 
 
 def render_file(graph_path: str | Path, out_path: str | Path, *, max_nodes: int | None = DEFAULT_MAX_NODES) -> Path:
     """Load the graph file ``graph_path`` and write its HTML view to ``out_path``."""
-    ds = _load(graph_path)
-    return render_html(ds, _prepare_out(out_path), heading=f"kg: {Path(graph_path).name}", max_nodes=max_nodes)
+    store = _open(graph_path)
+    heading = f"kg: {Path(graph_path).name}"
+    return render_store(store, _prepare_out(out_path), heading=heading, max_nodes=max_nodes)
 
 
 def render_focus(
-    graph_path: str | Path,
+    source: Source | str | Path,
     name: str,
     out_path: str | Path,
     *,
     depth: int = 1,
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> Path:
-    """Write the neighbourhood (``depth`` steps) of the entity called ``name``.
+    """Write the neighbourhood (``depth`` steps) of the entity called ``name`` in a store or graph file.
 
     Raises ``EntityNotFound`` when no entity, or more than one, has that name.
     """
-    graph = build_nx_graph(_load(graph_path))
-    node = find_node(graph, name)
-    sub = focus_graph(graph, node, depth)
-    label = graph.nodes[node]["name"]
+    sub = focus_view(_open(source), name, depth)
+    node = next(n for n, data in sub.nodes(data=True) if data.get("focus"))
+    label = sub.nodes[node]["name"]
     heading = f"kg: {label} and {'its neighbours' if depth == 1 else f'what is within {depth} steps'}"
     return render_graph(sub, _prepare_out(out_path), heading=heading, max_nodes=max_nodes)
 
 
-def query_triples(result, sparql_name: str) -> list[tuple]:
-    """Triples to draw from a query result: a CONSTRUCT's graph, or a SELECT's rows as edges."""
-    if result.kind == "graph":
-        return sorted(result.graph, key=lambda t: tuple(str(x) for x in t))
-    if result.kind != "select":
-        raise QueryError(
-            f"{sparql_name}: an ASK query has no graph to draw; use CONSTRUCT or SELECT ?source ?relation ?target"
-        )
-    names = list(result.vars)
-    wanted = ["source", "relation", "target"]
-    if all(v in names for v in wanted):
-        positions = [names.index(v) for v in wanted]
-    elif len(names) >= 3:
-        positions = [0, 1, 2]
-    else:
-        raise QueryError(
-            f"{sparql_name}: kg viz draws SELECT rows as ?source ?relation ?target (or three variables in that order)"
-        )
-    rows = [tuple(row[i] for i in positions) for row in result.terms]
-    return [row for row in rows if all(term is not None for term in row)]
-
-
-def render_query(
-    graph_path: str | Path,
-    spec: str,
-    out_path: str | Path,
-    *,
-    params: dict[str, str] | None = None,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-) -> Path:
-    """Write the result of a query (name, .rq file or SPARQL text) as a graph page."""
-    from kg.query import resolve_query, run_query
-
-    ds = _load(graph_path)
-    sparql = resolve_query(spec)
-    result = run_query(ds, sparql, params)
-    triples = query_triples(result, spec if len(spec) < 80 and "{" not in spec else "the query")
-    graph, skipped = graph_from_triples(GraphIndex(ds), triples)
-    notes = []
-    if not triples:
-        notes.append("The query returned nothing to draw.")
-    if skipped:
-        notes.append(f"{skipped} result{'s' if skipped != 1 else ''} with a literal subject or object not drawn.")
-    title = Path(spec).name if spec.endswith(".rq") else (spec if "{" not in spec else "SPARQL")
-    return render_graph(
-        graph, _prepare_out(out_path), heading=f"kg query: {title}", max_nodes=max_nodes, note=" ".join(notes)
-    )
-
-
-def render_timeline(ds: Dataset | Graph, path: str | Path, *, heading: str = "kg timeline") -> Path:
-    """Write the timeline page of ``ds`` (posts held, meetings attended, along a date axis)."""
+def render_timeline(source: Source, path: str | Path, *, heading: str = "kg timeline") -> Path:
+    """Write the timeline page (posts held, meetings attended, along a date axis) of ``source``."""
     from kg.viz.timeline import render_timeline as _render
 
-    return _render(ds, path, heading=heading)
+    return _render(source, path, heading=heading)
 
 
 def render_timeline_file(graph_path: str | Path, out_path: str | Path) -> Path:
     """Load ``graph_path`` and write its timeline page to ``out_path``."""
-    ds = _load(graph_path)
-    return render_timeline(ds, _prepare_out(out_path), heading=f"kg timeline: {Path(graph_path).name}")
+    store = _open(graph_path)
+    return render_timeline(store, _prepare_out(out_path), heading=f"kg timeline: {Path(graph_path).name}")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "view"
+
+
+def write_view(
+    *,
+    graph: str | Path | None = None,
+    store: str | Path | None = None,
+    out: str | Path | None = None,
+    focus: str | None = None,
+    depth: int | None = None,
+    query: str | None = None,
+    params: Mapping[str, str] | None = None,
+    timeline: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> Path:
+    """Write one view of a graph file (``graph``) or of an Oxigraph store folder (``store``, read-only).
+
+    The view is the whole graph, or ``focus`` (an entity's name, ``depth`` steps out), or
+    ``query`` (a name, .rq file or SPARQL; ``params``), or the ``timeline``: one at a time.
+    Without ``out`` the page goes beside the graph file (or the store folder): graph.html,
+    focus-NAME.html, query-NAME.html or timeline.html. Returns the page's path.
+    """
+    if (graph is None) == (store is None):
+        raise QueryError("give a graph file or a store, not both")
+    if sum((focus is not None, query is not None, timeline)) > 1:
+        raise QueryError("--focus, --query and --timeline are one at a time")
+    if depth is not None and focus is None:
+        raise QueryError("--depth goes with --focus NAME")
+    if params and query is None:
+        raise QueryError("--param goes with --query")
+    if store is not None:
+        from kg.oxstore import open_store
+
+        where = Path(store)
+        source: Source = open_store(where, read_only=True)
+    else:
+        where = Path(graph)  # type: ignore[arg-type]
+        source = _open(where)
+    folder = where.parent
+    if timeline:
+        path = _prepare_out(out or folder / "timeline.html")
+        return render_timeline(source, path, heading=f"kg timeline: {where.name}")
+    if focus is not None:
+        path = _prepare_out(out or folder / f"focus-{_slug(focus)}.html")
+        return render_focus(source, focus, path, depth=1 if depth is None else depth, max_nodes=max_nodes)
+    if query is not None:
+        stem = Path(query).stem if "{" not in query else "sparql"
+        path = _prepare_out(out or folder / f"query-{_slug(stem)}.html")
+        return render_query(source, query, path, params=params, max_nodes=max_nodes)
+    path = _prepare_out(out or folder / "graph.html")
+    return render_store(source, path, heading=f"kg: {where.name}", max_nodes=max_nodes)

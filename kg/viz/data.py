@@ -1,81 +1,49 @@
-"""What the views draw, read from a kg graph: typed nodes, relation edges and their evidence.
+"""What the views draw: a networkx graph of kg's entities and relations, with their evidence.
 
-A ``GraphIndex`` reads a graph once: entity types and names, the fact triples of every assertion
-graph with the sentence, document and date behind each (from the provenance graph), documents'
-regions and dates, meetings' start dates and the place hierarchy. ``build_nx_graph`` turns it
-into a networkx ``MultiDiGraph`` (used by the HTML views and by ``kg export``); ``focus_graph``
-cuts out one entity's neighbourhood and ``graph_from_triples`` draws an arbitrary set of triples
-(the result of a query).
+Drawing happens in two steps, so that a view reads only the evidence it shows:
+
+* ``skeleton_graph(index)``: every entity (kind, name, other names, colour, shape) and every
+  relation between two entities (label, predicate), with each node's degree. It needs only the
+  structure of a ``GraphIndex``;
+* ``detail(graph, index, nodes)``: for ``nodes`` (all by default), the evidence of their edges
+  and mentions, regions, dates, sizes and tooltips; the evidence is read from the store for just
+  those edges first (``load_evidence_for``).
+
+``build_nx_graph`` is both steps for the whole graph (used by the graph page and ``kg export``);
+``focus_view`` cuts out one entity's neighbourhood and ``graph_from_triples`` draws an arbitrary
+set of triples (the result of a query). Node ids are IRIs.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from collections import deque
+from collections.abc import Collection, Iterable
+from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.rdf.namespace import ID, KG, OA, ORG, PROV, SCHEMA, TIME
+from kg.rdf.namespace import ID
+from kg.viz.index import (
+    EDGES,
+    HOLDING,
+    KIND_STYLE,
+    KINDS,
+    MEETING_ROLES,
+    EdgeSpec,
+    Evidence,
+    GraphIndex,
+    iso_date,
+    local_name,
+    short_label,
+    term_key,
+)
 
-# kind -> the types that make a node of that kind; the first kind that matches wins.
-KIND_TYPES: dict[str, tuple[URIRef, ...]] = {
-    "person": (SCHEMA["Person"],),
-    "post": (ORG["Post"],),
-    "meeting": (KG["Meeting"], SCHEMA["Event"]),
-    "initiative": (KG["Initiative"], KG["Plan"], KG["Strategy"]),
-    "place": (SCHEMA["Place"],),
-    "organization": (ORG["Organization"],),
-}
-# kind -> (colour, vis-network shape), in legend order. Colours: Okabe-Ito (colour-blind safe).
-KIND_STYLE: dict[str, tuple[str, str]] = {
-    "person": ("#d55e00", "dot"),
-    "organization": ("#0072b2", "square"),
-    "post": ("#e69f00", "diamond"),
-    "meeting": ("#009e73", "triangle"),
-    "initiative": ("#cc79a7", "star"),
-    "place": ("#8c6d31", "hexagon"),
-    "other": ("#8a8a8a", "ellipse"),  # untyped resources, only in query views
-}
-KINDS = tuple(k for k in KIND_STYLE if k != "other")
-
-
-@dataclass(frozen=True)
-class EdgeSpec:
-    """How a predicate is drawn: its label, and whether the arrow runs object -> subject."""
-
-    label: str
-    reverse: bool = False
-
-
-# predicate -> how it is drawn. Reversed edges read "person presided meeting", not the RDF direction.
-EDGES: dict[URIRef, EdgeSpec] = {
-    ORG["holds"]: EdgeSpec("holds post"),
-    KG["appointedTo"]: EdgeSpec("appointed to"),
-    KG["resignedFrom"]: EdgeSpec("resigned from"),
-    KG["formerlyHeld"]: EdgeSpec("formerly held"),
-    KG["presidedBy"]: EdgeSpec("presided", reverse=True),
-    KG["speaker"]: EdgeSpec("spoke", reverse=True),
-    SCHEMA["attendee"]: EdgeSpec("attended", reverse=True),
-    KG["promotes"]: EdgeSpec("promotes"),
-    SCHEMA["organizer"]: EdgeSpec("organized", reverse=True),
-    SCHEMA["location"]: EdgeSpec("held in"),
-    ORG["postIn"]: EdgeSpec("post in"),
-    ORG["subOrganizationOf"]: EdgeSpec("part of"),
-    KG["jurisdiction"]: EdgeSpec("jurisdiction"),
-    SCHEMA["containedInPlace"]: EdgeSpec("in"),
-}
-HOLDING = (ORG["holds"], KG["appointedTo"], KG["resignedFrom"], KG["formerlyHeld"])
-MEETING_ROLES = (KG["presidedBy"], KG["speaker"], SCHEMA["attendee"])
-MAX_LABEL = 60
 MAX_DERIVED_EVIDENCE = 3
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NO_SPEC = EdgeSpec("")
 
 
 class EntityNotFound(KgError):
@@ -84,306 +52,128 @@ class EntityNotFound(KgError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One sentence behind a fact: where it comes from and when."""
+def open_index(source: ox.Store | GraphIndex | str | Path) -> GraphIndex:
+    """The index of a store, of a graph file (loaded into an in-memory store), or ``source`` if it is one."""
+    if isinstance(source, GraphIndex):
+        return source
+    if isinstance(source, str | Path):
+        from kg.oxstore import load_store
 
-    sentence: str
-    doc: str  # the document's name (its file name)
-    date: str | None  # ISO date: the assertion's kg:asOf, else the document's date
-    fact: str  # the fact kind (holds, presided, mentions, ...)
-    confidence: float | None
-    assertion: str  # the assertion graph's IRI
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+        source = load_store(source)
+    return GraphIndex(source)
 
 
-def _quads(graph: Graph) -> Iterator[tuple]:
-    if isinstance(graph, Dataset):
-        yield from graph.quads((None, None, None, None))
-    else:
-        for s, p, o in graph:
-            yield s, p, o, graph.identifier
+# ---------------------------------------------------------------- the skeleton
 
 
-def iso_date(term: Node | None) -> str | None:
-    """``YYYY-MM-DD`` for an xsd:date (or datetime) literal, else None."""
-    if term is None:
-        return None
-    text = str(term)[:10]
-    return text if _ISO_DATE.match(text) else None
-
-
-def local_name(iri: str) -> str:
-    """The last path segment (or fragment) of an IRI."""
-    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
-
-
-def short_label(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
-
-
-class GraphIndex:
-    """Everything the views need from a graph, read in one pass over its quads."""
-
-    def __init__(self, ds: Dataset | Graph) -> None:
-        self.types: dict[Node, set[URIRef]] = defaultdict(set)
-        self.names: dict[Node, set[str]] = defaultdict(set)
-        self.labels: dict[Node, set[str]] = defaultdict(set)
-        self.alt_names: dict[Node, set[str]] = defaultdict(set)
-        self.edge_graphs: dict[tuple[Node, URIRef, Node], set[Node]] = defaultdict(set)
-        self.triple_graphs: dict[tuple[Node, Node, Node], set[Node]] = defaultdict(set)
-        self.mention_graphs: dict[Node, set[Node]] = defaultdict(set)
-        self.start_date: dict[Node, Node] = {}
-        self.doc_date: dict[Node, str] = {}
-        self.doc_region: dict[Node, set[Node]] = defaultdict(set)
-        self.date_value: dict[Node, str] = {}
-        self.parent: dict[Node, Node] = {}
-        self.admin_level: dict[Node, str] = {}
-        prov: dict[Node, dict[str, Node]] = defaultdict(dict)
-        selectors: dict[Node, list[Node]] = defaultdict(list)
-        exact: dict[Node, str] = {}
-        for s, p, o, g in _quads(ds):
-            if p == RDF.type:
-                if isinstance(o, URIRef):
-                    self.types[s].add(o)
-            elif p == SCHEMA["name"]:
-                self.names[s].add(str(o))
-            elif p == RDFS.label:
-                self.labels[s].add(str(o))
-            elif p == SCHEMA["alternateName"]:
-                self.alt_names[s].add(str(o))
-            elif p == SCHEMA["mentions"]:
-                self.mention_graphs[o].add(g)
-            elif p == SCHEMA["startDate"]:
-                self.start_date[s] = o
-            elif p == SCHEMA["datePublished"]:
-                if iso_date(o):
-                    self.doc_date[s] = iso_date(o)
-            elif p == KG["region"]:
-                self.doc_region[s].add(o)
-            elif p == TIME["inXSDDate"]:
-                if iso_date(o):
-                    self.date_value[s] = iso_date(o)
-            elif p == KG["adminLevel"]:
-                self.admin_level[s] = str(o)
-            elif p in (PROV["wasDerivedFrom"], KG["asOf"], KG["confidence"], KG["evidence"], KG["factKind"]):
-                prov[s][str(p)] = o
-            elif p == OA["hasSelector"]:
-                selectors[s].append(o)
-            elif p == OA["exact"]:
-                exact[s] = str(o)
-            if p == SCHEMA["containedInPlace"]:
-                self.parent[s] = o
-            if p in EDGES and isinstance(o, URIRef):
-                self.edge_graphs[(s, p, o)].add(g)
-        self.evidence: dict[Node, Evidence] = {}
-        for assertion, info in prov.items():
-            kind = info.get(str(KG["factKind"]))
-            if kind is None:
-                continue
-            doc = info.get(str(PROV["wasDerivedFrom"]))
-            sentence_res = info.get(str(KG["evidence"]))
-            sentence = next((exact[sel] for sel in selectors.get(sentence_res, ()) if sel in exact), "")
-            as_of = info.get(str(KG["asOf"]))
-            date = self.date_value.get(as_of) or (iso_date(as_of) if isinstance(as_of, Literal) else None)
-            confidence = info.get(str(KG["confidence"]))
-            try:
-                conf = float(confidence) if confidence is not None else None
-            except ValueError:
-                conf = None
-            self.evidence[assertion] = Evidence(
-                sentence=sentence,
-                doc=self.name(doc) if doc is not None else "",
-                date=date or self.doc_date.get(doc),
-                fact=str(kind),
-                confidence=conf,
-                assertion=str(assertion),
-            )
-        self.assertion_doc: dict[Node, Node] = {
-            a: info[str(PROV["wasDerivedFrom"])] for a, info in prov.items() if str(PROV["wasDerivedFrom"]) in info
-        }
-        self._kinds: dict[Node, str | None] = {}
-
-    # ------------------------------------------------------------ entities
-
-    def kind(self, node: Node) -> str | None:
-        """person, organization, post, meeting, initiative or place; None for anything else."""
-        if node not in self._kinds:
-            types = self.types.get(node, set())
-            self._kinds[node] = next((k for k, classes in KIND_TYPES.items() if types.intersection(classes)), None)
-        return self._kinds[node]
-
-    def name(self, node: Node) -> str:
-        """The display name: schema:name, else rdfs:label, else the IRI's last segment."""
-        names = self.names.get(node) or self.labels.get(node)
-        return min(names) if names else local_name(str(node))
-
-    def entities(self) -> list[URIRef]:
-        return sorted(n for n in self.types if isinstance(n, URIRef) and self.kind(n) is not None)
-
-    def region(self, place: Node) -> Node:
-        """The province-level place containing ``place`` (a country stays itself)."""
-        seen = {place}
-        while place in self.parent and self.parent[place] not in seen:
-            parent = self.parent[place]
-            if self.parent.get(parent) is None and self.admin_level.get(parent, "country") == "country":
-                return place  # parent is the country: place is province-level
-            seen.add(parent)
-            place = parent
-        return place
-
-    # ------------------------------------------------------------ facts
-
-    def assertions(self, s: Node, p: URIRef, o: Node) -> list[Node]:
-        """The assertion graphs (with provenance) stating the triple."""
-        return sorted((g for g in self.edge_graphs.get((s, p, o), ()) if g in self.evidence), key=str)
-
-    def evidence_of(self, assertions: Iterable[Node]) -> list[Evidence]:
-        found = {self.evidence[a] for a in assertions if a in self.evidence}
-        return sorted(found, key=lambda e: (e.date or "9999", e.doc, e.sentence, e.assertion))
-
-    def docs_of(self, assertions: Iterable[Node]) -> set[Node]:
-        return {self.assertion_doc[a] for a in assertions if a in self.assertion_doc}
-
-
-# ---------------------------------------------------------------- the networkx graph
-
-
-def _edge_dates(index: GraphIndex, evidence: list[Evidence], meeting: Node | None) -> list[str]:
-    dates = {e.date for e in evidence if e.date}
-    if meeting is not None and iso_date(index.start_date.get(meeting)):
-        dates.add(iso_date(index.start_date[meeting]))
-    return sorted(dates)
-
-
-def _add_edge(graph: nx.MultiDiGraph, index: GraphIndex, s: Node, p: URIRef, o: Node, label: str | None = None) -> None:
-    spec = EDGES.get(p, EdgeSpec(label or local_name(str(p))))
-    source, target = (o, s) if spec.reverse else (s, o)
-    assertions = index.assertions(s, p, o)
-    evidence = index.evidence_of(assertions)
-    meeting = next((n for n in (s, o) if index.kind(n) == "meeting"), None)
-    graph.add_edge(
-        str(source),
-        str(target),
-        key=spec.label,
-        label=spec.label,
-        predicate=str(p),
-        evidence=[e.as_dict() for e in evidence],
-        derived=not evidence,
-        dates=_edge_dates(index, evidence, meeting),
-        docs=sorted(str(d) for d in index.docs_of(assertions)),
-    )
-
-
-def _add_node(graph: nx.MultiDiGraph, index: GraphIndex, node: Node, kind: str | None = None) -> None:
-    kind = kind or index.kind(node) or "other"
+def _add_node(graph: nx.MultiDiGraph, index: GraphIndex, node: str) -> None:
+    kind = index.kind(node) or "other"
     name = index.name(node)
-    mentions = index.evidence_of(index.mention_graphs.get(node, ()))
     graph.add_node(
-        str(node),
+        node,
         kind=kind,
         name=name,
         label=short_label(name),
         alt_names=sorted(index.alt_names.get(node, set()) - {name}),
         color=KIND_STYLE[kind][0],
         shape=KIND_STYLE[kind][1],
-        mentions=[e.as_dict() for e in mentions],
-        mention_docs=sorted(str(d) for d in index.docs_of(index.mention_graphs.get(node, ()))),
     )
 
 
-def _finish(graph: nx.MultiDiGraph, index: GraphIndex) -> nx.MultiDiGraph:
-    """Degrees, sizes, regions, dates and tooltips, once all edges are in."""
-    region_names: dict[str, set[str]] = defaultdict(set)
-    docs_by_node: dict[str, set[str]] = defaultdict(set)
-    for source, target, data in graph.edges(data=True):
-        for node in (source, target):
-            docs_by_node[node].update(data["docs"])
-    for node, data in graph.nodes(data=True):
-        term = URIRef(node)
-        docs = docs_by_node[node] | set(data["mention_docs"])
-        places = {r for d in docs for r in index.doc_region.get(URIRef(d), ())}
-        if data["kind"] == "place":
-            places.add(term)
-        for _s, target, edge in graph.out_edges(node, data=True):
-            if edge["label"] in ("jurisdiction", "held in"):
-                places.add(URIRef(target))
-        region_names[node] = {index.name(index.region(p)) for p in places}
-    # posts take the regions of their organizations
-    for source, target, edge in graph.edges(data=True):
-        if edge["label"] == "post in":
-            region_names[source] |= region_names[target]
-    for node, data in graph.nodes(data=True):
-        degree = graph.degree(node)
-        dates = {d for _s, _t, e in graph.edges(node, data=True) for d in e["dates"]}
-        dates |= {d for _s, _t, e in graph.in_edges(node, data=True) for d in e["dates"]}
-        dates |= {m["date"] for m in data["mentions"] if m["date"]}
-        start = iso_date(index.start_date.get(URIRef(node)))
-        if start:
-            dates.add(start)
-        data.update(
-            degree=degree,
-            size=round(10 + 6 * math.sqrt(degree), 1),
-            regions=sorted(region_names[node]),
-            dates=sorted(dates),
-        )
-        if start or URIRef(node) in index.start_date:
-            data["start_date"] = str(index.start_date[URIRef(node)])
-        extra = f" · {', '.join(data['regions'])}" if data["regions"] else ""
-        title = f"{data['name']}\n{data['kind']} · {degree} connection{'s' if degree != 1 else ''}{extra}"
-        sentences = list(data["mentions"])
-        for _s, _t, edge in [*graph.out_edges(node, data=True), *graph.in_edges(node, data=True)]:
-            sentences.extend(edge["evidence"])
-        if sentences:
-            first = sentences[0]
-            when = f", {first['date']}" if first["date"] else ""
-            title += f"\n“{first['sentence']}”\n— {first['doc']}{when}\n(click for all the sentences)"
-        data["title"] = title
-    for source, target, data in graph.edges(data=True):
-        head = f"{graph.nodes[source]['name']} — {data['label']} → {graph.nodes[target]['name']}"
-        if data["evidence"]:
-            first = data["evidence"][0]
-            when = f", {first['date']}" if first["date"] else ""
-            more = len(data["evidence"]) - 1
-            tail = f"\n(+{more} more: click the edge)" if more else ""
-            data["title"] = f"{head}\n“{first['sentence']}”\n— {first['doc']}{when}{tail}"
-        else:
-            data["title"] = f"{head}\n(from the entity descriptions; click for the sentences behind them)"
+def _add_edge(graph: nx.MultiDiGraph, s: str, p: str, o: str, label: str | None = None) -> None:
+    spec = EDGES.get(p) or EdgeSpec(label or local_name(p))
+    source, target = (o, s) if spec.reverse else (s, o)
+    graph.add_edge(source, target, key=spec.label, label=spec.label, predicate=p, triple=(s, p, o))
+
+
+def _set_degrees(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    for node, degree in graph.degree():
+        graph.nodes[node]["degree"] = degree
     return graph
 
 
-def build_nx_graph(ds: Dataset | Graph | GraphIndex) -> nx.MultiDiGraph:
-    """The people, organizations, posts, meetings, initiatives and places of ``ds`` and their relations.
-
-    Node ids are IRIs. Node attributes: kind, name, label, alt_names, color, shape, size,
-    degree, regions, dates, mentions (evidence dicts), title. Edge attributes (key = label):
-    label, predicate, evidence (dicts with sentence, doc, date, fact, confidence, assertion),
-    derived (True for relations from the entity descriptions rather than a sentence), dates,
-    docs, title. Documents are not drawn.
-    """
-    index = ds if isinstance(ds, GraphIndex) else GraphIndex(ds)
+def skeleton_graph(index: GraphIndex) -> nx.MultiDiGraph:
+    """Every entity and every relation between two entities, without evidence (see ``detail``)."""
     graph = nx.MultiDiGraph()
     for node in index.entities():
         _add_node(graph, index, node)
-    for s, p, o in sorted(index.edge_graphs, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
-        if str(s) in graph and str(o) in graph:
-            _add_edge(graph, index, s, p, o)
-    _add_derived_evidence(graph)
-    return _finish(graph, index)
+    for s, p, o in sorted(index.edge_graphs):
+        if s in graph and o in graph:
+            _add_edge(graph, s, p, o)
+    return _set_degrees(graph)
 
 
-def _add_derived_evidence(graph: nx.MultiDiGraph) -> None:
+# ---------------------------------------------------------------- evidence, regions, dates, tooltips
+
+
+def _incident(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> list[tuple[str, str, str, dict]]:
+    """The edges touching ``nodes``, each once, in the graph's order."""
+    seen: set[tuple[str, str, str]] = set()
+    found = []
+    for node in nodes:
+        for s, t, key, data in [
+            *graph.out_edges(node, keys=True, data=True),
+            *graph.in_edges(node, keys=True, data=True),
+        ]:
+            if (s, t, key) not in seen:
+                seen.add((s, t, key))
+                found.append((s, t, key, data))
+    return found
+
+
+def _with_region_sources(graph: nx.MultiDiGraph, nodes: Collection[str]) -> set[str]:
+    """``nodes`` and the organizations their posts are in (a post takes its organization's regions)."""
+    more = {t for n in nodes for _s, t, data in graph.out_edges(n, data=True) if data["label"] == "post in"}
+    return set(nodes) | more
+
+
+def load_evidence_for(graph: nx.MultiDiGraph, index: GraphIndex, nodes: Collection[str] | None = None) -> None:
+    """Read from the store the evidence that ``detail(graph, index, nodes)`` shows (all when None)."""
+    if nodes is None:
+        index.load_evidence()
+        return
+    wanted = _with_region_sources(graph, nodes)
+    assertions = [g for *_e, data in _incident(graph, wanted) for g in index.edge_graphs.get(data["triple"], ())]
+    assertions += [g for node in wanted for g in index.mention_graphs.get(node, ())]
+    index.load_evidence(assertions)
+
+
+def _edge_dates(index: GraphIndex, evidence: list[Evidence], meeting: str | None) -> list[str]:
+    dates = {e.date for e in evidence if e.date}
+    if meeting is not None and iso_date(index.start_date.get(meeting)):
+        dates.add(iso_date(index.start_date[meeting]))
+    return sorted(dates)
+
+
+def _edge_evidence(index: GraphIndex, data: dict) -> None:
+    s, _p, o = data["triple"]
+    assertions = index.assertions(*data["triple"])
+    evidence = index.evidence_of(assertions)
+    meeting = next((n for n in (s, o) if index.kind(n) == "meeting"), None)
+    data.update(
+        evidence=[e.as_dict() for e in evidence],
+        derived=not evidence,
+        dates=_edge_dates(index, evidence, meeting),
+        docs=sorted(index.docs_of(assertions)),
+    )
+
+
+def _node_evidence(index: GraphIndex, node: str, data: dict) -> None:
+    graphs = index.mention_graphs.get(node, ())
+    data["mentions"] = [e.as_dict() for e in index.evidence_of(graphs)]
+    data["mention_docs"] = sorted(index.docs_of(graphs))
+
+
+def _add_derived_evidence(graph: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict]]) -> None:
     """Relations from the entity descriptions (post in, part of, ...) carry their subject's sentences.
 
     A post is "in" an organization because a sentence named the post; an organization is "part
     of" another, or has a jurisdiction, because of how its name reads where it was mentioned.
     """
-    for source, target, data in graph.edges(data=True):
+    for source, target, _key, data in edges:
         if not data["derived"]:
             continue
-        subject = target if EDGES.get(URIRef(data["predicate"]), EdgeSpec("")).reverse else source
+        subject = target if EDGES.get(data["predicate"], _NO_SPEC).reverse else source
         found: list[dict] = []
         for _s, _t, other in graph.in_edges(subject, data=True):
             found.extend(other["evidence"])
@@ -394,6 +184,106 @@ def _add_derived_evidence(graph: nx.MultiDiGraph) -> None:
         data["derived_from"] = sorted(unique.values(), key=lambda e: (e["date"] or "9999", e["doc"]))[
             :MAX_DERIVED_EVIDENCE
         ]
+
+
+def _region_names(graph: nx.MultiDiGraph, index: GraphIndex, nodes: Collection[str]) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    for node in nodes:
+        data = graph.nodes[node]
+        docs = set(data["mention_docs"])
+        for *_e, edge in _incident(graph, [node]):
+            docs.update(edge["docs"])
+        places = {r for d in docs for r in index.doc_region.get(d, ())}
+        if data["kind"] == "place":
+            places.add(node)
+        for _s, target, edge in graph.out_edges(node, data=True):
+            if edge["label"] in ("jurisdiction", "held in"):
+                places.add(target)
+        names[node] = {index.name(index.region(p)) for p in places}
+    for node in nodes:  # posts take the regions of their organizations
+        for _s, target, edge in graph.out_edges(node, data=True):
+            if edge["label"] == "post in" and target in names:
+                names[node] = names[node] | names[target]
+    return names
+
+
+def _node_title(data: dict, degree: int, sentences: list[dict]) -> str:
+    extra = f" · {', '.join(data['regions'])}" if data["regions"] else ""
+    title = f"{data['name']}\n{data['kind']} · {degree} connection{'s' if degree != 1 else ''}{extra}"
+    if sentences:
+        first = sentences[0]
+        when = f", {first['date']}" if first["date"] else ""
+        title += f"\n“{first['sentence']}”\n— {first['doc']}{when}\n(click for all the sentences)"
+    return title
+
+
+def _edge_title(graph: nx.MultiDiGraph, source: str, target: str, data: dict) -> str:
+    head = f"{graph.nodes[source]['name']} — {data['label']} → {graph.nodes[target]['name']}"
+    if not data["evidence"]:
+        return f"{head}\n(from the entity descriptions; click for the sentences behind them)"
+    first = data["evidence"][0]
+    when = f", {first['date']}" if first["date"] else ""
+    more = len(data["evidence"]) - 1
+    tail = f"\n(+{more} more: click the edge)" if more else ""
+    return f"{head}\n“{first['sentence']}”\n— {first['doc']}{when}{tail}"
+
+
+def detail(graph: nx.MultiDiGraph, index: GraphIndex, nodes: Collection[str] | None = None) -> nx.MultiDiGraph:
+    """Give ``nodes`` (every node when None) and the edges between them what the page shows.
+
+    Edges get evidence (dicts with sentence, doc, date, fact, confidence, assertion), derived
+    (True for relations from the entity descriptions rather than a sentence; they get the
+    sentences naming their subject as derived_from), dates, docs and a title; nodes get
+    mentions, regions, dates, size (from their degree in ``graph``), start_date and a title.
+    Only evidence already loaded in ``index`` is used (see ``load_evidence_for``).
+    """
+    everything = nodes is None
+    chosen = list(graph) if everything else [n for n in graph if n in set(nodes)]
+    wanted = set(chosen) if everything else _with_region_sources(graph, chosen)
+    incident = list(graph.edges(keys=True, data=True)) if everything else _incident(graph, sorted(wanted))
+    for *_e, data in incident:
+        _edge_evidence(index, data)
+    for node in graph if everything else sorted(wanted):
+        _node_evidence(index, node, graph.nodes[node])
+    keep = set(chosen)
+    inside = incident if everything else [e for e in incident if e[0] in keep and e[1] in keep]
+    _add_derived_evidence(graph, inside)
+    regions = _region_names(graph, index, chosen if everything else sorted(wanted))
+    for node in chosen:
+        data = graph.nodes[node]
+        degree = graph.degree(node)
+        around = [*graph.out_edges(node, data=True), *graph.in_edges(node, data=True)]
+        dates = {d for _s, _t, e in around for d in e["dates"]}
+        dates |= {m["date"] for m in data["mentions"] if m["date"]}
+        start = iso_date(index.start_date.get(node))
+        if start:
+            dates.add(start)
+        data.update(
+            degree=degree,
+            size=round(10 + 6 * math.sqrt(degree), 1),
+            regions=sorted(regions[node]),
+            dates=sorted(dates),
+        )
+        if node in index.start_date:
+            data["start_date"] = index.start_date[node]
+        sentences = [*data["mentions"], *(e for _s, _t, edge in around for e in edge["evidence"])]
+        data["title"] = _node_title(data, degree, sentences)
+    for source, target, _key, data in inside:
+        data["title"] = _edge_title(graph, source, target, data)
+    return graph
+
+
+def build_nx_graph(source: ox.Store | GraphIndex) -> nx.MultiDiGraph:
+    """The people, organizations, posts, meetings, initiatives and places of ``source`` and their relations.
+
+    Node attributes: kind, name, label, alt_names, color, shape, size, degree, regions, dates,
+    mentions (evidence dicts), title. Edge attributes (key = label): label, predicate, evidence,
+    derived, derived_from, dates, docs, title (see ``detail``). Documents are not drawn.
+    """
+    index = open_index(source)
+    graph = skeleton_graph(index)
+    load_evidence_for(graph, index)
+    return detail(graph, index)
 
 
 # ---------------------------------------------------------------- focus and query views
@@ -427,34 +317,95 @@ def find_node(graph: nx.MultiDiGraph, name: str) -> str:
     raise EntityNotFound(f"no entity named '{name}' in the graph{hint}")
 
 
-def focus_graph(graph: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGraph:
-    """The part of ``graph`` within ``depth`` steps of ``node`` (edges followed either way)."""
+def neighbourhood(graph: nx.MultiDiGraph, node: str, depth: int = 1) -> set[str]:
+    """The nodes within ``depth`` steps of ``node``, edges followed either way."""
     if depth < 0:
         raise EntityNotFound("--depth must be 0 or more")
-    sub = nx.ego_graph(graph, node, radius=depth, undirected=True).copy()
+    seen, queue = {node: 0}, deque([node])
+    while queue:
+        current = queue.popleft()
+        if seen[current] == depth:
+            continue
+        for other in (*graph.successors(current), *graph.predecessors(current)):
+            if other not in seen:
+                seen[other] = seen[current] + 1
+                queue.append(other)
+    return set(seen)
+
+
+def focus_graph(graph: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The part of ``graph`` within ``depth`` steps of ``node`` (edges followed either way)."""
+    sub = graph.subgraph(neighbourhood(graph, node, depth)).copy()
     sub.nodes[node]["focus"] = True
     return sub
 
 
-def graph_from_triples(index: GraphIndex, triples: Iterable[tuple[Node, Node, Node]]) -> tuple[nx.MultiDiGraph, int]:
+def focus_view(source: ox.Store | GraphIndex, name: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The neighbourhood of the entity called ``name``, reading the evidence of just that part."""
+    index = open_index(source)
+    graph = skeleton_graph(index)
+    node = find_node(graph, name)
+    nodes = neighbourhood(graph, node, depth)
+    load_evidence_for(graph, index, nodes)
+    return focus_graph(detail(graph, index, nodes), node, depth)
+
+
+def graph_from_triples(
+    index: GraphIndex, triples: Iterable[tuple[object, object, object]]
+) -> tuple[nx.MultiDiGraph, int]:
     """Draw ``triples`` (subject, predicate or label, object) with the names and evidence of ``index``.
 
-    The predicate may be an IRI (evidence is looked up for the triple) or a literal (used as the
-    edge label). Triples whose subject or object is not an IRI are skipped; returns the graph
-    and the number skipped.
+    Terms are pyoxigraph terms. The predicate may be an IRI (evidence is looked up for the
+    triple) or a literal (used as the edge label). Triples whose subject or object is not an IRI
+    are skipped; returns the graph and the number skipped.
     """
     graph = nx.MultiDiGraph()
     skipped = 0
-    for s, p, o in triples:
-        if not isinstance(s, URIRef) or not isinstance(o, URIRef) or p is None:
+    for s, p, o in (tuple(_oxigraph_term(t) for t in triple) for triple in triples):
+        if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode) or p is None:
             skipped += 1
             continue
-        for node in (s, o):
-            if str(node) not in graph:
+        for node in (s.value, o.value):
+            if node not in graph:
                 _add_node(graph, index, node)
-        if isinstance(p, URIRef):
-            _add_edge(graph, index, s, p, o)
+        if isinstance(p, ox.NamedNode):
+            _add_edge(graph, s.value, p.value, o.value)
         else:
-            _add_edge(graph, index, s, URIRef(f"urn:kg:relation:{local_name(str(p))}"), o, label=str(p))
-    _add_derived_evidence(graph)
-    return _finish(graph, index), skipped
+            label = term_key(p)
+            _add_edge(graph, s.value, f"urn:kg:relation:{local_name(label)}", o.value, label=label)
+    _set_degrees(graph)
+    load_evidence_for(graph, index, list(graph))
+    return detail(graph, index), skipped
+
+
+def _oxigraph_term(term: object) -> object:
+    """TEMPORARY: rdflib terms (from kg serve's /viz, until it reads through kg.query) as pyoxigraph terms."""
+    if term is None or isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term
+    from kg.oxstore import to_oxigraph
+
+    return to_oxigraph(term)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "EDGES",
+    "HOLDING",
+    "KINDS",
+    "KIND_STYLE",
+    "MEETING_ROLES",
+    "EntityNotFound",
+    "Evidence",
+    "GraphIndex",
+    "build_nx_graph",
+    "detail",
+    "find_node",
+    "focus_graph",
+    "focus_view",
+    "graph_from_triples",
+    "iso_date",
+    "load_evidence_for",
+    "neighbourhood",
+    "open_index",
+    "short_label",
+    "skeleton_graph",
+]

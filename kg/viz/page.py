@@ -26,7 +26,7 @@ import networkx as nx
 
 from kg.errors import ExportError
 from kg.store import atomic_write_bytes
-from kg.viz.data import KIND_STYLE
+from kg.viz.index import KIND_STYLE
 
 # Above this many nodes a page shows only the most connected ones (see docs/viz.md).
 DEFAULT_MAX_NODES = 1000
@@ -111,7 +111,7 @@ def physics_options(n_nodes: int, n_edges: int) -> dict:
     }
 
 
-def _keep_most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> set[str]:
+def keep_most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> set[str]:
     """The ``max_nodes`` nodes of highest degree (ties by name); a focused node always stays."""
     ranked = sorted(graph.nodes(data=True), key=lambda item: (-item[1].get("degree", 0), item[1]["name"], item[0]))
     keep = {node for node, _data in ranked[:max_nodes]}
@@ -128,7 +128,7 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int | None = DEFAULT_MAX_NOD
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
     omitted = None
     if max_nodes is not None and total_nodes > max_nodes:
-        keep = _keep_most_connected(graph, max_nodes)
+        keep = keep_most_connected(graph, max_nodes)
         left_out = sorted(
             (data for node, data in graph.nodes(data=True) if node not in keep),
             key=lambda d: (-d.get("degree", 0), d["name"]),

@@ -21,9 +21,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
 
-from kg.viz.data import EDGES, HOLDING, KIND_STYLE, MEETING_ROLES, GraphIndex, iso_date, short_label
+from kg.viz.data import open_index
+from kg.viz.index import EDGES, HOLDING, KIND_STYLE, MEETING_ROLES, GraphIndex, iso_date, short_label
 from kg.viz.page import asset, script_json, write_page
 
 LABEL_WIDTH = 240  # px: the row names
@@ -63,19 +64,32 @@ class Span:
     shape: str
 
 
+def _drawn(index: GraphIndex) -> list[tuple[str, str, str]]:
+    """The edges the timeline draws: a person holding a post, a person's role at a meeting."""
+    found = []
+    for s, p, o in sorted(index.edge_graphs):
+        if p in HOLDING and index.kind(s) == "person" and index.kind(o) == "post":
+            found.append((s, p, o))
+        elif p in MEETING_ROLES and index.kind(o) == "person" and index.kind(s) == "meeting":
+            found.append((s, p, o))
+    return found
+
+
 def collect(index: GraphIndex) -> list[Item]:
     """The holdings and meeting roles of the graph, one item per assertion (per meeting role)."""
+    drawn = _drawn(index)
+    index.load_evidence(g for triple in drawn for g in index.edge_graphs[triple])
     items: list[Item] = []
-    for (s, p, o), _graphs in sorted(index.edge_graphs.items(), key=lambda kv: tuple(str(t) for t in kv[0])):
-        if p in HOLDING and index.kind(s) == "person" and index.kind(o) == "post":
+    for s, p, o in drawn:
+        if p in HOLDING:
             for assertion in index.assertions(s, p, o):
                 ev = index.evidence[assertion]
                 items.append(
                     Item(
                         "holding",
-                        str(s),
+                        s,
                         index.name(s),
-                        str(o),
+                        o,
                         index.name(o),
                         EDGES[p].label,
                         ev.date,
@@ -83,22 +97,20 @@ def collect(index: GraphIndex) -> list[Item]:
                         [ev.as_dict()],
                     )
                 )
-        elif p in MEETING_ROLES and index.kind(o) == "person" and index.kind(s) == "meeting":
+        else:
             start = index.start_date.get(s)
             date = iso_date(start)
             known = date or _partial_date(start)
             evidence = [e.as_dict() for e in index.evidence_of(index.assertions(s, p, o))]
-            items.append(
-                Item("meeting", str(o), index.name(o), str(s), index.name(s), EDGES[p].label, date, known, evidence)
-            )
+            items.append(Item("meeting", o, index.name(o), s, index.name(s), EDGES[p].label, date, known, evidence))
     return items
 
 
-def _partial_date(start) -> str:
+def _partial_date(start: str | None) -> str:
     """What is known of a meeting date that is not a full date: "15 Sep, year unknown"."""
     if start is None:
         return "the meeting's date is not given"
-    match = re.fullmatch(r"--(\d{2})-(\d{2})", str(start))
+    match = re.fullmatch(r"--(\d{2})-(\d{2})", start)
     if match and 1 <= int(match.group(1)) <= 12:
         return f"{int(match.group(2))} {dt.date(2000, int(match.group(1)), 1):%b}, year unknown"
     return f"{start} (not a full date)"
@@ -342,9 +354,9 @@ def _key() -> str:
     return " &nbsp; ".join(parts)
 
 
-def timeline_page(ds: Dataset | Graph | GraphIndex, heading: str = "kg timeline") -> str:
-    """The timeline page of ``ds`` as HTML."""
-    index = ds if isinstance(ds, GraphIndex) else GraphIndex(ds)
+def timeline_page(source: ox.Store | GraphIndex | str | Path, heading: str = "kg timeline") -> str:
+    """The timeline page of the graph in ``source`` (a store or its index) as HTML."""
+    index = open_index(source)
     items = collect(index)
     dated = [i for i, item in enumerate(items) if item.date]
     undated = [i for i, item in enumerate(items) if not item.date]
@@ -433,10 +445,10 @@ def _post_sort_key(name: str) -> str:
     return f"{body.removeprefix('the ')}|{title}" if body else name
 
 
-def render_timeline(ds: Dataset | Graph, path: str | Path, *, heading: str = "kg timeline") -> Path:
-    """Write the timeline page of ``ds`` to ``path`` atomically."""
+def render_timeline(source: ox.Store | GraphIndex, path: str | Path, *, heading: str = "kg timeline") -> Path:
+    """Write the timeline page of the graph in ``source`` to ``path`` atomically."""
     path = Path(path)
-    write_page(path, timeline_page(ds, heading))
+    write_page(path, timeline_page(source, heading))
     return path
 
 
