@@ -1,5 +1,6 @@
-"""``kg query --store``, ``kg viz --store``, the view of a large store, ``--workers``/``--validate`` and the
-progress bar, as a user runs them."""
+"""``kg query --store``, ``--workers``/``--validate`` and the progress bar, as a user runs them.
+
+(``kg viz --store`` and the view of a large store: tests/test_viz_store.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from kg import oxstore
 from kg.cli import main
 from kg.query import resolve_query, run_query
 from kg.store import load_graph
@@ -59,32 +59,6 @@ def test_query_store_errors_are_one_line(built, tmp_path, capsys):
     assert capsys.readouterr().err.strip() == f"kg: error: {tmp_path / 'none'}: no such store"
     assert main(["query", "people", "--store", store, "--timeout", "3"]) == 2
     assert "--timeout works with --graph FILE" in capsys.readouterr().err
-
-
-def test_viz_draws_the_store(built, tmp_path, capsys):
-    _, store = built
-    assert main(["viz", "--store", store, "--out", str(tmp_path / "view.html")]) == 0
-    assert capsys.readouterr().out.strip() == f"Wrote {tmp_path / 'view.html'}"
-    page = (tmp_path / "view.html").read_text(encoding="utf-8")
-    assert page.rstrip().endswith("</html>") and "presided over the meeting" in page
-    assert main(["viz", "--store", store, "--timeline"]) == 2
-    assert "--store draws the whole graph" in capsys.readouterr().err
-
-
-def test_a_large_store_is_viewed_through_its_most_connected_nodes(built, monkeypatch):
-    from kg.viz import build_nx_graph
-    from kg.viz.fromstore import view_dataset
-
-    _, store = built
-    ox = oxstore.open_store(Path(store.split(":", 1)[1]), read_only=True)
-    whole = build_nx_graph(view_dataset(ox))
-    monkeypatch.setattr("kg.viz.fromstore.FULL_VIEW_QUADS", 100)  # treat the seeds' store as large
-    part = view_dataset(ox, max_nodes=12)
-    assert 0 < len(part) < len(ox) / 4  # quads read into rdflib
-    graph = build_nx_graph(part)
-    assert 0 < graph.number_of_nodes() < whole.number_of_nodes()
-    evidence = [e for _, _, data in graph.edges(data=True) for e in data.get("evidence", [])]
-    assert evidence  # the drawn edges keep their evidence sentences
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys):

@@ -7,8 +7,7 @@ import re
 
 import networkx as nx
 import pytest
-from rdflib import Dataset, Literal
-from rdflib import namespace as ns
+from rdflib import Dataset
 
 from kg.cli import main
 from kg.errors import GraphError, QueryError
@@ -25,122 +24,17 @@ from kg.viz import (
 )
 from kg.viz.page import DEFAULT_MAX_NODES, physics_options, script_json, view_data
 from kg.viz.timeline import collect, timeline_page
-from tests.conftest import ID, KG, OA, ORG, PROV, SDO, SENTENCE
+from tests.conftest import ID, SENTENCE
+from tests.viz_helpers import as_store, dated_dataset, page_data
 
 EVIL = "<script>alert(1)</script>"
 REMOTE = re.compile(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.I)
 
 
-def page_data(page: str) -> dict:
-    """The JSON a graph page embeds."""
-    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
-    assert match
-    return json.loads(match.group(1))
-
-
-def add_fact(ds: Dataset, key: str, triple, kind: str, *, doc: str, sentence: str, as_of: str | None = None):
-    """An assertion graph with its provenance, in kg's model."""
-    assertion = ID[f"assertion/{key}"]
-    ds.graph(assertion).add(triple)
-    prov = ds.graph(ID["graph/provenance"])
-    sentence_node, quote = ID[f"assertion/{key}/sentence"], ID[f"assertion/{key}/sentence/quote"]
-    prov.add((assertion, ns.RDF.type, KG.Assertion))
-    prov.add((assertion, KG.factKind, Literal(kind)))
-    prov.add((assertion, PROV.wasDerivedFrom, ID[f"doc/{doc}"]))
-    prov.add((assertion, KG.evidence, sentence_node))
-    prov.add((sentence_node, OA.hasSelector, quote))
-    prov.add((quote, OA.exact, Literal(sentence)))
-    if as_of:
-        prov.add((assertion, KG.asOf, ID[f"date/{as_of}"]))
-        ds.graph(ID["graph/entities"]).add(
-            (ID[f"date/{as_of}"], ns.TIME.inXSDDate, Literal(as_of, datatype=ns.XSD.date))
-        )
-
-
-def add_entity(ds: Dataset, key: str, type_, name: str, *, label: bool = False):
-    ent = ds.graph(ID["graph/entities"])
-    ent.add((ID[key], ns.RDF.type, type_))
-    ent.add((ID[key], ns.RDFS.label if label else SDO["name"], Literal(name)))
-    return ID[key]
-
-
-def add_doc(ds: Dataset, doc: str, date: str | None, region=None):
-    ent = ds.graph(ID["graph/entities"])
-    ent.add((ID[f"doc/{doc}"], ns.RDF.type, SDO.NewsArticle))
-    ent.add((ID[f"doc/{doc}"], SDO["name"], Literal(f"{doc}.txt")))
-    if date:
-        ent.add((ID[f"doc/{doc}"], SDO.datePublished, Literal(date, datatype=ns.XSD.date)))
-    if region is not None:
-        ent.add((ID[f"doc/{doc}"], KG.region, region))
-
-
 @pytest.fixture
-def dated_ds(make_ds) -> Dataset:
+def dated_ds() -> Dataset:
     """The tiny graph plus a successor in the post, a second region and dated meetings."""
-    ds = make_ds()
-    ent = ds.graph(ID["graph/entities"])
-    post = ID["post/secretary/cpc-liaoning-provincial-committee"]
-    gao = ID["person/gao-ming"]
-    li = add_entity(ds, "person/li-wei", SDO.Person, 'Li "Wei"')
-    guangdong = add_entity(ds, "place/guangdong", SDO.Place, "Guangdong")
-    china = add_entity(ds, "place/china", SDO.Place, "China")
-    ent.add((china, KG.adminLevel, Literal("country")))
-    ent.add((guangdong, SDO.containedInPlace, china))
-    ent.add((ID["place/liaoning"], SDO.containedInPlace, china))
-    shenzhen = add_entity(ds, "place/shenzhen", SDO.Place, "Shenzhen")
-    ent.add((shenzhen, SDO.containedInPlace, guangdong))
-    forum = add_entity(ds, "meeting/2024-06-03/forum", KG.Meeting, "Shenzhen forum")
-    gala = add_entity(ds, "meeting/gala", KG.Meeting, "Spring gala")
-    add_doc(ds, "010_old", "2021-03-05", ID["place/liaoning"])
-    add_doc(ds, "011_new", "2024-06-03", shenzhen)
-    add_fact(
-        ds,
-        "bbbb000000000001",
-        (gao, ORG.holds, post),
-        "holds",
-        doc="010_old",
-        sentence="Gao Ming, secretary of the provincial committee, spoke.",
-        as_of="2021-03-05",
-    )
-    add_fact(
-        ds,
-        "bbbb000000000002",
-        (li, ORG.holds, post),
-        "holds",
-        doc="011_new",
-        sentence="Li Wei, the new provincial party secretary, said.",
-        as_of="2024-06-03",
-    )
-    add_fact(
-        ds,
-        "bbbb000000000003",
-        (forum, SDO.attendee, li),
-        "attended",
-        doc="011_new",
-        sentence="Li Wei attended the Shenzhen forum.",
-        as_of="2024-06-03",
-    )
-    add_fact(
-        ds,
-        "bbbb000000000004",
-        (forum, SDO.location, shenzhen),
-        "reports",
-        doc="011_new",
-        sentence="The forum was held in Shenzhen.",
-        as_of="2024-06-03",
-    )
-    ent.add((forum, SDO.startDate, Literal("2024-06-03", datatype=ns.XSD.date)))
-    add_fact(
-        ds,
-        "bbbb000000000005",
-        (gala, KG.speaker, li),
-        "spoke",
-        doc="011_new",
-        sentence="Li Wei spoke at the spring gala.",
-        as_of="2024-06-03",
-    )
-    ent.add((gala, SDO.startDate, Literal("--02-10", datatype=ns.XSD.gMonthDay)))
-    return ds
+    return dated_dataset()
 
 
 # ---------------------------------------------------------------- the graph behind the views
@@ -152,7 +46,7 @@ def labelled_edges(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
 
 
 def test_graph_has_kinds_names_and_relations(tiny_ds):
-    graph = build_nx_graph(tiny_ds)
+    graph = build_nx_graph(as_store(tiny_ds))
     kinds = {data["name"]: data["kind"] for _node, data in graph.nodes(data=True)}
     assert kinds == {
         "Gao Ming": "person",
@@ -176,7 +70,7 @@ def test_graph_has_kinds_names_and_relations(tiny_ds):
 
 
 def test_every_stated_edge_carries_its_sentence_document_and_date(dated_ds):
-    graph = build_nx_graph(dated_ds)
+    graph = build_nx_graph(as_store(dated_ds))
     edges = {(graph.nodes[s]["name"], d["label"], graph.nodes[o]["name"]): d for s, o, d in graph.edges(data=True)}
     presided = edges[("Gao Ming", "presided", "Standing committee meeting")]
     assert [e["sentence"] for e in presided["evidence"]] == [SENTENCE]
@@ -196,7 +90,7 @@ def test_every_stated_edge_carries_its_sentence_document_and_date(dated_ds):
 
 
 def test_regions_and_dates_of_nodes(dated_ds):
-    graph = build_nx_graph(dated_ds)
+    graph = build_nx_graph(as_store(dated_ds))
     by_name = {data["name"]: data for _n, data in graph.nodes(data=True)}
     assert by_name['Li "Wei"']["regions"] == ["Guangdong"]  # from a Shenzhen article: Shenzhen's province
     assert by_name["Shenzhen"]["regions"] == ["Guangdong"]
@@ -207,7 +101,7 @@ def test_regions_and_dates_of_nodes(dated_ds):
 
 
 def test_find_node_and_focus(dated_ds):
-    graph = build_nx_graph(dated_ds)
+    graph = build_nx_graph(as_store(dated_ds))
     gao = str(ID["person/gao-ming"])
     assert find_node(graph, "gao ming") == gao
     assert find_node(graph, "person/gao-ming") == gao
@@ -231,7 +125,7 @@ def test_find_node_and_focus(dated_ds):
 
 
 def test_page_is_self_contained_and_offline(tmp_path, tiny_ds):
-    path = render_html(tiny_ds, tmp_path / "graph.html")
+    path = render_html(as_store(tiny_ds), tmp_path / "graph.html")
     assert path == tmp_path / "graph.html"
     page = path.read_text(encoding="utf-8")
     assert "vis.Network" in page and len(page) > 100_000  # vis-network is inlined
@@ -247,8 +141,8 @@ def test_page_is_self_contained_and_offline(tmp_path, tiny_ds):
 
 
 def test_script_in_a_name_is_escaped(tmp_path, make_ds):
-    page = render_html(make_ds(person_name=EVIL), tmp_path / "g.html", heading=EVIL).read_text()
-    plain = render_html(make_ds(), tmp_path / "plain.html").read_text()
+    page = render_html(as_store(make_ds(person_name=EVIL)), tmp_path / "g.html", heading=EVIL).read_text()
+    plain = render_html(as_store(make_ds()), tmp_path / "plain.html").read_text()
     assert EVIL not in page
     assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in page  # only in escaped JSON
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
@@ -350,7 +244,7 @@ def test_render_query_draws_construct_results_with_evidence(tmp_path, tiny_ds):
 def test_timeline_items_are_dated_by_assertion_and_meeting(dated_ds):
     from kg.viz.data import GraphIndex
 
-    items = collect(GraphIndex(dated_ds))
+    items = collect(GraphIndex(as_store(dated_ds)))
     seen = {(i.person_name, i.relation, i.thing_name, i.date) for i in items}
     post = "Secretary of the CPC Liaoning Provincial Committee"
     assert ("Gao Ming", "holds post", post, "2021-03-05") in seen
@@ -364,7 +258,7 @@ def test_timeline_items_are_dated_by_assertion_and_meeting(dated_ds):
 
 
 def test_timeline_shows_a_succession_left_to_right_and_lists_undated_items_apart(tmp_path, dated_ds):
-    page = render_timeline(dated_ds, tmp_path / "timeline.html").read_text()
+    page = render_timeline(as_store(dated_ds), tmp_path / "timeline.html").read_text()
     assert not REMOTE.search(page) and not re.search(r"<(script|link)\b[^>]*\b(src|href)\s*=", page, re.I)
     post_row = re.search(r'<div class="tl-row" data-key="[^"]*post/secretary[^"]*".*?</svg></div>', page, re.S).group(0)
     xs = {name: float(x) for x, name in re.findall(r'<text x="([\d.]+)" y="[\d.]+">([^<]+)</text>', post_row)}
@@ -376,8 +270,8 @@ def test_timeline_shows_a_succession_left_to_right_and_lists_undated_items_apart
 
 
 def test_timeline_escapes_document_text(tmp_path, make_ds):
-    page = timeline_page(make_ds(person_name=EVIL), heading=EVIL)
-    plain = timeline_page(make_ds())
+    page = timeline_page(as_store(make_ds(person_name=EVIL)), heading=EVIL)
+    plain = timeline_page(as_store(make_ds()))
     assert EVIL not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("<script") == plain.count("<script")
 
