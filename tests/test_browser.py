@@ -1,22 +1,33 @@
 """The pages in headless Chromium, opened from disk: drawing, search, filters, evidence, the timeline.
 
 Chromium is Debian's (``apt-get install chromium``; .ci/run installs it), driven by playwright
-without ``playwright install``. These tests fail, not skip, when it is missing. They also write
-the screenshots docs/screenshots/graph.png and timeline.png.
+without ``playwright install``. These tests fail, not skip, when it is missing. They also take the
+screenshots graph.png and timeline.png: into a temporary folder, or over docs/screenshots (the
+README's pictures) when the environment variable ``KG_UPDATE_SCREENSHOTS`` is 1.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from kg.viz import render_html, render_timeline
+from tests.viz_helpers import as_store
 
-SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
 VIEWPORT = {"width": 1200, "height": 800}
 EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    """Where the screenshots go: docs/screenshots only when KG_UPDATE_SCREENSHOTS=1 asks for it."""
+    folder = DOCS_SCREENSHOTS if os.environ.get("KG_UPDATE_SCREENSHOTS") == "1" else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -64,7 +75,7 @@ def test_the_built_page_has_no_remote_references(seeds_page_path):
     assert not re.search(r"\b(src|href)\s*=\s*[\"']?https?:", page, re.I)
 
 
-def test_seeds_graph_renders_searches_filters_and_shows_evidence(open_page, seeds_page_path):
+def test_seeds_graph_renders_searches_filters_and_shows_evidence(open_page, seeds_page_path, screenshots):
     page = open_page(seeds_page_path)
     data = page.evaluate("kg.data")
     n_nodes, n_edges = len(data["nodes"]), len(data["edges"])
@@ -148,12 +159,12 @@ def test_seeds_graph_renders_searches_filters_and_shows_evidence(open_page, seed
     page.evaluate("id => kg.focusNode(id)", person["id"])
     page.evaluate("kg.network.fit()")
     page.wait_for_timeout(500)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "graph.png"))
+    page.screenshot(path=str(screenshots / "graph.png"))
+    assert (screenshots / "graph.png").stat().st_size > 10_000
 
 
 def test_names_with_markup_render_as_text(open_page, tmp_path, make_ds):
-    path = render_html(make_ds(person_name=EVIL), tmp_path / "evil.html", heading=EVIL)
+    path = render_html(as_store(make_ds(person_name=EVIL)), tmp_path / "evil.html", heading=EVIL)
     page = open_page(path)  # a dialog (alert) would fail the test
     assert page.title() == EVIL
     assert page.locator("#kg-panel script").count() == 0
@@ -163,11 +174,11 @@ def test_names_with_markup_render_as_text(open_page, tmp_path, make_ds):
     assert page.evaluate("document.querySelectorAll('script').length") == 3  # data, vis-network, the page's
 
 
-def test_timeline_renders_and_shows_evidence(open_page, seeds_build, tmp_path):
-    from kg.store import load_graph
+def test_timeline_renders_and_shows_evidence(open_page, seeds_build, tmp_path, screenshots):
+    from kg.oxstore import load_store
 
     _summary, out = seeds_build
-    path = render_timeline(load_graph(out / "graph.trig"), tmp_path / "timeline.html", heading="kg timeline: seeds")
+    path = render_timeline(load_store(out / "graph.trig"), tmp_path / "timeline.html", heading="kg timeline: seeds")
     page = open_page(path, ready=False)
     items = page.evaluate("kgTimeline.items")
     assert items and page.locator("g.tl-item").count() > 0
@@ -184,8 +195,8 @@ def test_timeline_renders_and_shows_evidence(open_page, seeds_build, tmp_path):
     assert any(shown) and not all(shown)
     page.fill("#tl-filter", "")
     page.click("#tl-panel .tl-close")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "timeline.png"))
+    page.screenshot(path=str(screenshots / "timeline.png"))
+    assert (screenshots / "timeline.png").stat().st_size > 10_000
 
 
 def test_a_cut_down_graph_says_what_was_left_out(open_page, tmp_path):

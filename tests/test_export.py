@@ -116,3 +116,21 @@ def test_pages_with_text_that_is_not_unicode_are_an_export_error(tmp_path):
     with pytest.raises(ExportError, match="invalid Unicode"):
         render_timeline(ox.Store(), tmp_path / "t.html", heading="bad \ud800 heading")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rdf_exports_are_the_same_bytes_whatever_the_order_of_the_graph_file(tmp_path, make_ds):
+    lines = as_store(make_ds()).dump(format=ox.RdfFormat.N_QUADS).splitlines()
+    outputs = []
+    for seed in (3, 4):
+        random.Random(seed).shuffle(lines)
+        folder = tmp_path / str(seed)
+        folder.mkdir()
+        (folder / "graph.nq").write_bytes(b"\n".join(lines) + b"\n")
+        outputs.append([export(folder / "graph.nq", fmt, folder / f"x{FORMATS[fmt]}").read_bytes() for fmt in FORMATS])
+    assert outputs[0] == outputs[1]
+    nquads = outputs[0][list(FORMATS).index("nquads")].splitlines()
+    assert nquads == sorted(nquads) and len(nquads) == len(lines)
+    document = json.loads(outputs[0][list(FORMATS).index("jsonld")])
+    assert document["@context"]["schema"] == "https://schema.org/"
+    named = [node["@id"] for node in document["@graph"] if "@graph" in node]
+    assert named == sorted(set(named)) and len(named) == 5  # each named graph once, in order
