@@ -129,3 +129,14 @@ def test_the_same_graph_in_any_order_gives_the_same_pages(tmp_path):
         pages.append([(folder / name).read_bytes() for name in ("graph.html", "timeline.html", "again.html")])
     assert pages[0] == pages[1]
     assert pages[0][0] == pages[0][2]
+
+
+def test_the_page_writing_benchmark_times_the_same_page_each_run(graph_and_store, capsys):
+    from kg.viz.writebench import main as writebench
+
+    graph, store = graph_and_store
+    assert writebench([store.split(":", 1)[1], "--repeat", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "11 nodes" in out and "every run wrote the same bytes: yes" in out
+    assert writebench([str(graph), "--repeat", "1", "--profile"]) == 0
+    assert "render_store" in capsys.readouterr().out

@@ -148,13 +148,13 @@ def _edge_dates(index: GraphIndex, evidence: list[Evidence], meeting: str | None
 def _edge_evidence(index: GraphIndex, data: dict) -> None:
     s, _p, o = data["triple"]
     assertions = index.assertions(*data["triple"])
-    evidence = index.evidence_of(assertions)
-    meeting = next((n for n in (s, o) if index.kind(n) == "meeting"), None)
+    evidence = index.evidence_of(assertions) if assertions else []
+    meeting = s if index.kind(s) == "meeting" else o if index.kind(o) == "meeting" else None
     data.update(
         evidence=[e.as_dict() for e in evidence],
         derived=not evidence,
         dates=_edge_dates(index, evidence, meeting),
-        docs=sorted(index.docs_of(assertions)),
+        docs=sorted(index.docs_of(assertions)) if assertions else [],
     )
 
 
@@ -251,7 +251,7 @@ def detail(graph: nx.MultiDiGraph, index: GraphIndex, nodes: Collection[str] | N
     regions = _region_names(graph, index, chosen if everything else sorted(wanted))
     for node in chosen:
         data = graph.nodes[node]
-        degree = graph.degree(node)
+        degree = data["degree"]
         around = [*graph.out_edges(node, data=True), *graph.in_edges(node, data=True)]
         dates = {d for _s, _t, e in around for d in e["dates"]}
         dates |= {m["date"] for m in data["mentions"] if m["date"]}

@@ -82,10 +82,21 @@ MEETING_ROLES = (f"{KG}presidedBy", f"{KG}speaker", f"{SCHEMA}attendee")
 MAX_LABEL = 60
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-_FACT_KIND, _DERIVED_FROM, _AS_OF = f"{KG}factKind", f"{PROV}wasDerivedFrom", f"{KG}asOf"
-_CONFIDENCE, _EVIDENCE = f"{KG}confidence", f"{KG}evidence"
-_HAS_SELECTOR, _EXACT = f"{OA}hasSelector", f"{OA}exact"
-_PROVENANCE_PREDICATES = (_FACT_KIND, _DERIVED_FROM, _AS_OF, _CONFIDENCE, _EVIDENCE)
+# The evidence of assertions (all, or those of a VALUES line): one row per combination of values;
+# only the columns shown are decoded from the store, the path to the sentence is not.
+EVIDENCE_QUERY = f"""
+SELECT ?a ?kind ?doc ?confidence ?date ?sentence WHERE {{
+  @VALUES@
+  ?a <{KG}factKind> ?kind .
+  OPTIONAL {{ ?a <{PROV}wasDerivedFrom> ?doc }}
+  OPTIONAL {{ ?a <{KG}confidence> ?confidence }}
+  OPTIONAL {{ ?a <{KG}asOf> ?asOf OPTIONAL {{ ?asOf <{TIME}inXSDDate> ?instant }} }}
+  OPTIONAL {{ ?a <{KG}evidence>/<{OA}hasSelector>/<{OA}exact> ?sentence }}
+  BIND (COALESCE(?instant, ?asOf) AS ?date)
+}}
+"""
+_BATCH = 2_000  # assertions per VALUES line
+_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+")  # what may stand between < and > in SPARQL
 
 Triple = tuple[str, str, str]
 
@@ -141,8 +152,15 @@ def term_key(term: object) -> str:
     return term.value  # type: ignore[attr-defined]
 
 
-def _pattern(store: ox.Store, predicate: str) -> Iterable[ox.Quad]:
-    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, None)
+def _rows(store: ox.Store, columns: str, predicate: str, obj: str = "?o", extra: str = "") -> Iterable[tuple]:
+    """The ``columns`` of the triples ``?s predicate obj`` in every graph (``?g`` unbound for the default graph).
+
+    SPARQL decodes only the terms asked for, which matters on a store on disk.
+    """
+    pattern = f"?s {predicate} {obj}"
+    query = f"SELECT {columns} WHERE {{ {{ GRAPH ?g {{ {pattern} }} }} UNION {{ {pattern} }} {extra} }}"
+    width = len(columns.split())
+    return (tuple(row[i] for i in range(width)) for row in store.query(query))
 
 
 def _set_min(table: dict[str, str], key: str, value: str) -> None:
@@ -180,121 +198,81 @@ class GraphIndex:
     # ------------------------------------------------------------ reading
 
     def _read_structure(self) -> None:
-        store = self.store
         for kind, classes in KIND_TYPES.items():
             for cls in classes:
-                for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls), None):
-                    if isinstance(quad.subject, ox.NamedNode):
-                        self.kinds.setdefault(quad.subject.value, kind)
-        for predicate, table in ((f"{SCHEMA}name", self.names), (RDFS_LABEL, self.labels)):
-            for quad in _pattern(store, predicate):
-                table[term_key(quad.subject)].add(quad.object.value)
-        for quad in _pattern(store, f"{SCHEMA}alternateName"):
-            self.alt_names[term_key(quad.subject)].add(quad.object.value)
-        for quad in _pattern(store, f"{SCHEMA}startDate"):
-            _set_min(self.start_date, term_key(quad.subject), quad.object.value)
-        for quad in _pattern(store, f"{SCHEMA}datePublished"):
-            if iso_date(quad.object.value):
-                _set_min(self.doc_date, term_key(quad.subject), iso_date(quad.object.value))
-        for quad in _pattern(store, f"{KG}region"):
-            self.doc_region[term_key(quad.subject)].add(term_key(quad.object))
-        for quad in _pattern(store, f"{TIME}inXSDDate"):
-            if iso_date(quad.object.value):
-                _set_min(self.date_value, term_key(quad.subject), iso_date(quad.object.value))
-        for quad in _pattern(store, f"{KG}adminLevel"):
-            _set_min(self.admin_level, term_key(quad.subject), quad.object.value)
-        for quad in _pattern(store, f"{SCHEMA}containedInPlace"):
-            _set_min(self.parent, term_key(quad.subject), term_key(quad.object))
-        for quad in _pattern(store, f"{SCHEMA}mentions"):
-            self.mention_graphs[term_key(quad.object)].add(term_key(quad.graph_name))
+                for (subject,) in _rows(self.store, "?s", f"<{RDF_TYPE}>", f"<{cls}>", "FILTER (isIRI(?s))"):
+                    self.kinds.setdefault(subject.value, kind)
+        for predicate, table in (
+            (f"{SCHEMA}name", self.names),
+            (RDFS_LABEL, self.labels),
+            (f"{SCHEMA}alternateName", self.alt_names),
+        ):
+            for subject, value in _rows(self.store, "?s ?o", f"<{predicate}>"):
+                table[term_key(subject)].add(value.value)
+        for predicate, table, as_date in (
+            (f"{SCHEMA}startDate", self.start_date, False),
+            (f"{SCHEMA}datePublished", self.doc_date, True),
+            (f"{TIME}inXSDDate", self.date_value, True),
+            (f"{KG}adminLevel", self.admin_level, False),
+            (f"{SCHEMA}containedInPlace", self.parent, False),
+        ):
+            for subject, value in _rows(self.store, "?s ?o", f"<{predicate}>"):
+                text = iso_date(value.value) if as_date else term_key(value)
+                if text:
+                    _set_min(table, term_key(subject), text)
+        for subject, region in _rows(self.store, "?s ?o", f"<{KG}region>"):
+            self.doc_region[term_key(subject)].add(term_key(region))
+        for node, graph in _rows(self.store, "?o ?g", f"<{SCHEMA}mentions>"):
+            self.mention_graphs[term_key(node)].add("" if graph is None else term_key(graph))
         for predicate in EDGES:
-            for quad in _pattern(store, predicate):
-                if isinstance(quad.object, ox.NamedNode):
-                    triple = (term_key(quad.subject), predicate, quad.object.value)
-                    self.edge_graphs[triple].add(term_key(quad.graph_name))
+            rows = _rows(self.store, "?s ?o ?g", f"<{predicate}>", "?o", "FILTER (isIRI(?o))")
+            for subject, node, graph in rows:
+                graph_key = "" if graph is None else term_key(graph)
+                self.edge_graphs[(term_key(subject), predicate, node.value)].add(graph_key)
 
     def load_evidence(self, assertions: Iterable[str] | None = None) -> None:
         """Read the provenance of ``assertions`` (graph IRIs), or of every assertion when None."""
         if self._all_loaded:
             return
         if assertions is None:
-            self._load_all_evidence()
+            self._read_evidence(EVIDENCE_QUERY.replace("@VALUES@", ""))
+            self._all_loaded = True
             return
-        wanted = sorted({a for a in assertions if a not in self._examined and not a.startswith("_:") and a})
-        for assertion in wanted:
-            self._examined.add(assertion)
-            info: dict[str, ox.Literal | ox.NamedNode] = {}
-            for quad in self.store.quads_for_pattern(ox.NamedNode(assertion), None, None, None):
-                predicate = quad.predicate.value
-                if predicate in _PROVENANCE_PREDICATES:
-                    old = info.get(predicate)
-                    if old is None or quad.object.value < old.value:
-                        info[predicate] = quad.object
-            sentence = self._sentence(info.get(_EVIDENCE))
-            self._add_evidence(assertion, info, sentence)
+        wanted = sorted({a for a in assertions if a not in self._examined and _IRI.fullmatch(a) and a[:2] != "_:"})
+        self._examined.update(wanted)
+        for start in range(0, len(wanted), _BATCH):
+            values = " ".join(f"<{a}>" for a in wanted[start : start + _BATCH])
+            self._read_evidence(EVIDENCE_QUERY.replace("@VALUES@", f"VALUES ?a {{ {values} }}"))
 
-    def _sentence(self, target: object) -> str:
-        """The exact text of the first selector (in IRI order) of an evidence target that has one."""
-        if not isinstance(target, ox.NamedNode):
-            return ""
-        selectors = sorted(
-            q.object.value for q in self.store.quads_for_pattern(target, ox.NamedNode(_HAS_SELECTOR), None, None)
-        )
-        for selector in selectors:
-            for quad in self.store.quads_for_pattern(ox.NamedNode(selector), ox.NamedNode(_EXACT), None, None):
-                return quad.object.value
-        return ""
-
-    def _load_all_evidence(self) -> None:
-        store = self.store
-        info: dict[str, dict[str, object]] = defaultdict(dict)
-        for predicate in _PROVENANCE_PREDICATES:
-            for quad in _pattern(store, predicate):
-                found = info[term_key(quad.subject)]
-                old = found.get(predicate)
-                if old is None or quad.object.value < old.value:  # type: ignore[attr-defined]
-                    found[predicate] = quad.object
-        selectors: dict[str, list[str]] = defaultdict(list)
-        for quad in _pattern(store, _HAS_SELECTOR):
-            selectors[term_key(quad.subject)].append(term_key(quad.object))
-        exact: dict[str, str] = {}
-        for quad in _pattern(store, _EXACT):
-            _set_min(exact, term_key(quad.subject), quad.object.value)
-        for assertion, found in info.items():
-            target = found.get(_EVIDENCE)
-            sentence = ""
-            if target is not None:
-                sentence = next((exact[s] for s in sorted(selectors.get(term_key(target), ())) if s in exact), "")
-            self._add_evidence(assertion, found, sentence)
-        self._all_loaded = True
-
-    def _add_evidence(self, assertion: str, info: dict, sentence: str) -> None:
-        doc = info.get(_DERIVED_FROM)
-        doc_key = term_key(doc) if doc is not None else None
-        if doc_key is not None:
-            self.assertion_doc[assertion] = doc_key
-        kind = info.get(_FACT_KIND)
-        if kind is None:
-            return
-        as_of = info.get(_AS_OF)
-        date = None
-        if isinstance(as_of, ox.Literal):
-            date = iso_date(as_of.value)
-        elif as_of is not None:
-            date = self.date_value.get(term_key(as_of))
-        confidence = info.get(_CONFIDENCE)
-        try:
-            conf = float(confidence.value) if confidence is not None else None
-        except ValueError:
-            conf = None
-        self.evidence[assertion] = Evidence(
-            sentence=sentence,
-            doc=self.name(doc_key) if doc_key is not None else "",
-            date=date or (self.doc_date.get(doc_key) if doc_key is not None else None),
-            fact=kind.value,
-            confidence=conf,
-            assertion=assertion,
-        )
+    def _read_evidence(self, query: str) -> None:
+        """Evidence from the rows of ``EVIDENCE_QUERY``: per assertion, the smallest value of each column."""
+        found: dict[str, list] = {}
+        for row in self.store.query(query, use_default_graph_as_union=True):
+            values = [None if term is None else term.value for term in row]
+            assertion = values[0]
+            old = found.get(assertion)
+            if old is None:
+                found[assertion] = values
+                continue
+            for i in range(1, len(values)):
+                if values[i] is not None and (old[i] is None or values[i] < old[i]):
+                    old[i] = values[i]
+        for assertion, kind, doc, confidence, date, sentence in found.values():
+            if doc is not None:
+                self.assertion_doc[assertion] = doc
+            try:
+                conf = float(confidence) if confidence is not None else None
+            except ValueError:
+                conf = None
+            date = iso_date(date) or (self.doc_date.get(doc) if doc is not None else None)
+            self.evidence[assertion] = Evidence(
+                sentence=sentence or "",
+                doc=self.name(doc) if doc is not None else "",
+                date=date,
+                fact=kind,
+                confidence=conf,
+                assertion=assertion,
+            )
 
     # ------------------------------------------------------------ entities
 
