@@ -105,7 +105,7 @@ def test_a_large_store_draws_its_most_connected_nodes_with_a_few_sentences_each(
         add_fact(ds, f"cccc00000000000{n}", (li, ORG.holds, POST), "holds", doc=f"02{n}_more", sentence=f"Li {n}.")
     store = as_store(ds)
     full = page_data(render_store(store, tmp_path / "full.html", max_nodes=4).read_text())
-    monkeypatch.setattr("kg.viz.fromstore.FULL_VIEW_QUADS", 10)  # treat this store as large
+    monkeypatch.setattr("kg.viz.fromstore.FULL_VIEW_STATEMENTS", 10)  # treat this store as large
     large = page_data(render_store(store, tmp_path / "large.html", max_nodes=4).read_text())
     assert [n["id"] for n in large["nodes"]] == [n["id"] for n in full["nodes"]]  # the same 4 nodes
     assert large["omitted"] == full["omitted"] and large["omitted"]["count"] == 7

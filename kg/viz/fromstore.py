@@ -3,8 +3,9 @@
 The structure (entities, names, relations) is read whole: it is small. The evidence depends on
 the size of the store:
 
-* up to ``FULL_VIEW_QUADS`` quads (or with no node limit) every sentence is read, and the page
-  is the whole graph with the ``max_nodes`` most connected nodes drawn;
+* up to ``FULL_VIEW_STATEMENTS`` fact and mention statements (assertion graphs; 150 articles make
+  about 3,800), or with no node limit, every sentence is read, and the page is the whole graph
+  with the ``max_nodes`` most connected nodes drawn;
 * above, only the ``max_nodes`` most connected nodes are detailed (the others are listed by
   name), each edge between them with at most ``EVIDENCE_PER_EDGE`` of its sentences and each
   node with at most as many of the sentences mentioning it, and the page says so.
@@ -20,8 +21,15 @@ import pyoxigraph as ox
 from kg.viz.data import GraphIndex, detail, load_evidence_for, open_index, skeleton_graph
 from kg.viz.page import DEFAULT_MAX_NODES, keep_most_connected, render_graph
 
-FULL_VIEW_QUADS = 400_000
+FULL_VIEW_STATEMENTS = 15_000  # about 400,000 quads of kg's graph
 EVIDENCE_PER_EDGE = 3  # a large view shows at most this many evidence sentences per edge and mentions per node
+
+
+def _statements(index: GraphIndex) -> int:
+    """How many assertion graphs state the relations and mentions (counted without reading the store)."""
+    graphs = {g for found in index.edge_graphs.values() for g in found}
+    graphs.update(g for found in index.mention_graphs.values() for g in found)
+    return len(graphs)
 
 
 def _capped(graphs: set[str], cap: int) -> list[str]:
@@ -34,7 +42,7 @@ def view_graph(
     """The graph the page of ``source`` draws (see the module's docstring), and a note on what it leaves out."""
     index = open_index(source)
     graph = skeleton_graph(index)
-    if max_nodes is None or len(index.store) <= FULL_VIEW_QUADS:
+    if max_nodes is None or _statements(index) <= FULL_VIEW_STATEMENTS:
         load_evidence_for(graph, index)
         return detail(graph, index), ""
     keep = keep_most_connected(graph, max_nodes)
