@@ -36,12 +36,11 @@ from kg.viz.data import (
     find_node,
     focus_graph,
     focus_view,
-    graph_from_triples,
     open_index,
 )
 from kg.viz.fromstore import render_store
 from kg.viz.page import DEFAULT_MAX_NODES, render_graph
-from kg.viz.queryview import query_title, query_triples, render_query
+from kg.viz.queryview import graph_from_triples, query_title, query_triples, render_query
 
 __all__ = [
     "DEFAULT_MAX_NODES",

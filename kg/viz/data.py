@@ -10,8 +10,8 @@ Drawing happens in two steps, so that a view reads only the evidence it shows:
   those edges first (``load_evidence_for``).
 
 ``build_nx_graph`` is both steps for the whole graph (used by the graph page and ``kg export``);
-``focus_view`` cuts out one entity's neighbourhood and ``graph_from_triples`` draws an arbitrary
-set of triples (the result of a query). Node ids are IRIs.
+``focus_view`` cuts out one entity's neighbourhood (``kg.viz.queryview.graph_from_triples`` draws
+the result of a query). Node ids are IRIs.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from kg.viz.index import (
     iso_date,
     local_name,
     short_label,
-    term_key,
 )
 
 MAX_DERIVED_EVIDENCE = 3
@@ -66,7 +65,8 @@ def open_index(source: ox.Store | GraphIndex | str | Path) -> GraphIndex:
 # ---------------------------------------------------------------- the skeleton
 
 
-def _add_node(graph: nx.MultiDiGraph, index: GraphIndex, node: str) -> None:
+def add_node(graph: nx.MultiDiGraph, index: GraphIndex, node: str) -> None:
+    """Add ``node`` with its kind, name, label, other names, colour and shape."""
     kind = index.kind(node) or "other"
     name = index.name(node)
     graph.add_node(
@@ -80,13 +80,15 @@ def _add_node(graph: nx.MultiDiGraph, index: GraphIndex, node: str) -> None:
     )
 
 
-def _add_edge(graph: nx.MultiDiGraph, s: str, p: str, o: str, label: str | None = None) -> None:
+def add_edge(graph: nx.MultiDiGraph, s: str, p: str, o: str, label: str | None = None) -> None:
+    """Add the relation ``s p o`` drawn as ``EDGES`` says (else labelled ``label`` or ``p``'s local name)."""
     spec = EDGES.get(p) or EdgeSpec(label or local_name(p))
     source, target = (o, s) if spec.reverse else (s, o)
     graph.add_edge(source, target, key=spec.label, label=spec.label, predicate=p, triple=(s, p, o))
 
 
-def _set_degrees(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def set_degrees(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Store every node's degree in its ``degree`` attribute (what ranks nodes and sizes them)."""
     for node, degree in graph.degree():
         graph.nodes[node]["degree"] = degree
     return graph
@@ -96,11 +98,11 @@ def skeleton_graph(index: GraphIndex) -> nx.MultiDiGraph:
     """Every entity and every relation between two entities, without evidence (see ``detail``)."""
     graph = nx.MultiDiGraph()
     for node in index.entities():
-        _add_node(graph, index, node)
+        add_node(graph, index, node)
     for s, p, o in sorted(index.edge_graphs):
         if s in graph and o in graph:
-            _add_edge(graph, s, p, o)
-    return _set_degrees(graph)
+            add_edge(graph, s, p, o)
+    return set_degrees(graph)
 
 
 # ---------------------------------------------------------------- evidence, regions, dates, tooltips
@@ -350,43 +352,6 @@ def focus_view(source: ox.Store | GraphIndex, name: str, depth: int = 1) -> nx.M
     return focus_graph(detail(graph, index, nodes), node, depth)
 
 
-def graph_from_triples(
-    index: GraphIndex, triples: Iterable[tuple[object, object, object]]
-) -> tuple[nx.MultiDiGraph, int]:
-    """Draw ``triples`` (subject, predicate or label, object) with the names and evidence of ``index``.
-
-    Terms are pyoxigraph terms. The predicate may be an IRI (evidence is looked up for the
-    triple) or a literal (used as the edge label). Triples whose subject or object is not an IRI
-    are skipped; returns the graph and the number skipped.
-    """
-    graph = nx.MultiDiGraph()
-    skipped = 0
-    for s, p, o in (tuple(_oxigraph_term(t) for t in triple) for triple in triples):
-        if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode) or p is None:
-            skipped += 1
-            continue
-        for node in (s.value, o.value):
-            if node not in graph:
-                _add_node(graph, index, node)
-        if isinstance(p, ox.NamedNode):
-            _add_edge(graph, s.value, p.value, o.value)
-        else:
-            label = term_key(p)
-            _add_edge(graph, s.value, f"urn:kg:relation:{local_name(label)}", o.value, label=label)
-    _set_degrees(graph)
-    load_evidence_for(graph, index, list(graph))
-    return detail(graph, index), skipped
-
-
-def _oxigraph_term(term: object) -> object:
-    """TEMPORARY: rdflib terms (from kg serve's /viz, until it reads through kg.query) as pyoxigraph terms."""
-    if term is None or isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
-        return term
-    from kg.oxstore import to_oxigraph
-
-    return to_oxigraph(term)  # type: ignore[arg-type]
-
-
 __all__ = [
     "EDGES",
     "HOLDING",
@@ -396,16 +361,18 @@ __all__ = [
     "EntityNotFound",
     "Evidence",
     "GraphIndex",
+    "add_edge",
+    "add_node",
     "build_nx_graph",
     "detail",
     "find_node",
     "focus_graph",
     "focus_view",
-    "graph_from_triples",
     "iso_date",
     "load_evidence_for",
     "neighbourhood",
     "open_index",
+    "set_degrees",
     "short_label",
     "skeleton_graph",
 ]

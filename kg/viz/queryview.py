@@ -2,20 +2,21 @@
 
 The query runs through kg's query engine on the Oxigraph store (kg's prefixes, ``# param:``
 defaults and overrides, updates refused); the names, kinds and evidence of what it returns are
-read from the same store (``kg.viz.data.graph_from_triples``).
+read from the same store (``graph_from_triples``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 
+import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.viz.data import GraphIndex, graph_from_triples, open_index
-from kg.viz.index import term_key
+from kg.viz.data import GraphIndex, add_edge, add_node, detail, load_evidence_for, open_index, set_degrees
+from kg.viz.index import local_name, term_key
 from kg.viz.page import DEFAULT_MAX_NODES, render_graph
 
 
@@ -36,6 +37,43 @@ def _run_query(store: ox.Store, spec: str, params: Mapping[str, str] | None):  #
         terms = tuple(tuple(None if t is None else to_oxigraph(t) for t in row) for row in result.terms)
         return SimpleNamespace(kind="select", vars=tuple(result.vars), terms=terms, triples=())
     return SimpleNamespace(kind=result.kind, vars=(), terms=(), triples=())
+
+
+def graph_from_triples(
+    index: GraphIndex, triples: Iterable[tuple[object, object, object]]
+) -> tuple[nx.MultiDiGraph, int]:
+    """Draw ``triples`` (subject, predicate or label, object) with the names and evidence of ``index``.
+
+    Terms are pyoxigraph terms. The predicate may be an IRI (evidence is looked up for the
+    triple) or a literal (used as the edge label). Triples whose subject or object is not an IRI
+    are skipped; returns the graph and the number skipped.
+    """
+    graph = nx.MultiDiGraph()
+    skipped = 0
+    for s, p, o in (tuple(_oxigraph_term(t) for t in triple) for triple in triples):
+        if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode) or p is None:
+            skipped += 1
+            continue
+        for node in (s.value, o.value):
+            if node not in graph:
+                add_node(graph, index, node)
+        if isinstance(p, ox.NamedNode):
+            add_edge(graph, s.value, p.value, o.value)
+        else:
+            label = term_key(p)
+            add_edge(graph, s.value, f"urn:kg:relation:{local_name(label)}", o.value, label=label)
+    set_degrees(graph)
+    load_evidence_for(graph, index, list(graph))
+    return detail(graph, index), skipped
+
+
+def _oxigraph_term(term: object) -> object:
+    """TEMPORARY: rdflib terms (from kg serve's /viz, until it reads through kg.query) as pyoxigraph terms."""
+    if term is None or isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term
+    from kg.oxstore import to_oxigraph
+
+    return to_oxigraph(term)  # type: ignore[arg-type]
 
 
 def _sort_key(triple: tuple) -> tuple[str, ...]:
