@@ -248,7 +248,7 @@ class GraphIndex:
         """Evidence from the rows of ``EVIDENCE_QUERY``: per assertion, the smallest value of each column."""
         found: dict[str, list] = {}
         for row in self.store.query(query, use_default_graph_as_union=True):
-            values = [None if term is None else term.value for term in row]
+            values = [None if term is None else term_key(term) for term in row]
             assertion = values[0]
             old = found.get(assertion)
             if old is None:
