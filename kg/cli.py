@@ -355,12 +355,14 @@ def make_parser() -> argparse.ArgumentParser:
         "timeline of posts and meetings (--timeline).",
     )
     p.add_argument("--graph", default=DEFAULT_GRAPH, metavar="FILE", help=f"default: {DEFAULT_GRAPH}")
-    p.add_argument("--store", metavar="oxigraph:PATH", help="draw the graph in the Oxigraph store in folder PATH")
+    p.add_argument(
+        "--store", metavar="oxigraph:PATH", help="read the Oxigraph store in folder PATH (read-only) instead of --graph"
+    )
     p.add_argument(
         "--out",
         default=None,
         metavar="FILE.html",
-        help="default: beside the graph: graph.html, timeline.html, focus-NAME.html or query-NAME.html",
+        help="default: beside the graph file or store: graph.html, timeline.html, focus-NAME.html or query-NAME.html",
     )
     view = p.add_mutually_exclusive_group()
     view.add_argument("--focus", metavar="NAME", help="draw only this entity and its neighbours")

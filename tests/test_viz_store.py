@@ -71,6 +71,9 @@ def test_store_views_go_beside_the_store_and_take_parameters(tmp_path, graph_and
     assert main(["viz", "--store", store, "--query", str(tmp_path / "holders.rq"), "--param", "who=Nobody"]) == 0
     written = {p.name for p in tmp_path.iterdir() if p.suffix == ".html"}
     assert written == {"focus-gao-ming.html", "timeline.html", "query-holders.html"}
+    alone = ["--focus", "Gao Ming", "--depth", "0", "--out", str(tmp_path / "0.html")]
+    assert main(["viz", "--store", store, *alone]) == 0
+    assert [n["name"] for n in page_data((tmp_path / "0.html").read_text())["nodes"]] == ["Gao Ming"]
     assert page_data((tmp_path / "query-holders.html").read_text())["note"] == "The query returned nothing to draw."
     capsys.readouterr()
     assert main(["viz", "--store", store, "--focus", "Nobody"]) == 2
