@@ -122,7 +122,7 @@ def bench_build(bench) -> None:  # noqa: ANN001
         bare, kg = bare_command(corpus, workers), build_command(corpus, out, workers)
         section.facts += [
             f"corpus: {len(files):,} files, {sum(p.stat().st_size for p in files) / 1e6:,.1f} MB"
-            + ("" if o.corpus else f" (`kg.synthetic.write_corpus(DIR, {o.n}, seed={o.seed})`)"),
+            + (f" (`{o.corpus}`)" if o.corpus else f" (`kg.synthetic.write_corpus(DIR, {o.n}, seed={o.seed})`)"),
             f"kg: `kg build DIR -o OUT{f' --workers {workers}' if workers > 1 else ''}` (default options)",
             f"bare: `python kg/bench/bare_model.py DIR --model {model} --exclude {','.join(exclude)} --processes "
             f"{workers}`",
