@@ -38,7 +38,7 @@ LOOKUP_KINDS = ("person", "title", "region")
 def param_kind(name: str, default: str | None) -> str | None:
     """What a query parameter names: person, title, region or date (from its name and default)."""
     lowered = name.lower()
-    for kind, words in (("person", ("person",)), ("title", ("title",)), ("region", ("region", "province"))):
+    for kind, words in (("person", ("person",)), ("title", ("title",)), ("region", ("region", "province", "place"))):
         if any(w in lowered for w in words):
             return kind
     if default and ("xsd:date" in default or "XMLSchema#date" in default):
