@@ -407,7 +407,7 @@ def test_the_store_part_reuses_a_store_and_renders_the_probe(tmp_path, monkeypat
     def fake_run(command, **kwargs) -> ChildRun:  # noqa: ANN001
         commands.append(command)
         if command[1:3] == ["-m", "kg.bench.probe"]:  # the probe, in this process with the fake API
-            stdout = json.dumps(probe.probe("STORE", runs=2, limit=100, timeout=60))
+            stdout = "\n".join(json.dumps(r) for r in probe.iter_probe("STORE", runs=2, limit=100, timeout=60))
         else:  # `kg query ...`
             stdout = "usage: kg query [--limit N] ..." if "--help" in command else ""
         return ChildRun(list(command), 0, 0.25, stdout, "", 0, 0, 1)
@@ -428,6 +428,33 @@ def test_the_store_part_reuses_a_store_and_renders_the_probe(tmp_path, monkeypat
     assert re.search(r"Largest table: `\w+`, [\d,]+ rows/s in-process", _text(section))
     assert any(c[-2:] == ["--format", "csv"] and "--limit" not in c for c in commands)  # the largest, whole
     assert assert_well_formed((tmp_path / "B.md").read_text(encoding="utf-8")) == 3
+
+
+def test_a_probe_past_its_time_keeps_what_it_measured(tmp_path, monkeypatch, tiny_build) -> None:
+    import kg.bench.store as store_part
+
+    fake_api(monkeypatch, tiny_build / "out" / "graph.trig")
+    records = [json.dumps(r) for r in probe.iter_probe("STORE", runs=1, limit=100, timeout=60)]
+    first_pages = [r for r in records if '"kind": "query"' in r][:2]
+    cut = records.index(first_pages[-1]) + 1
+
+    def fake_run(command, **kwargs) -> ChildRun:  # noqa: ANN001
+        if command[1:3] == ["-m", "kg.bench.probe"]:
+            stdout = "\n".join(records[:cut]) + '\n{"kind": "que'  # killed while writing a line
+            return ChildRun(list(command), -9, 5.0, stdout, "", 0, 0, 1, timed_out=True)
+        return ChildRun(list(command), 2, 0.1, "", "kg query: error: unrecognized arguments: --limit", 0, 0, 1)
+
+    monkeypatch.setattr(store_part, "run_command", fake_run)
+    folder = tmp_path / "a-store"
+    folder.mkdir()
+    options = Options(parts=("store",), store_path=folder, store_docs=2, workdir=tmp_path)
+    (section,) = run(options, None, **QUIET).sections
+    assert "The in-process probe stopped**: `python -m kg.bench.probe" in _text(section)
+    assert "timed out after 5 s" in _text(section)
+    header, pages = _table(section, "First page")
+    assert [row[0] for row in pages] == [f"`{json.loads(r)['name']}`" for r in first_pages]
+    assert all(row[header.index("p50 ms")] != "n/a" for row in pages)
+    assert "Largest table: n/a" in _text(section)
 
 
 def probe_names() -> list[str]:

@@ -44,6 +44,8 @@ class Options:
     store_path: Path | None = None  # an existing Oxigraph store folder (skips the large build)
     store_workers: int = 2
     probe_runs: int = 20  # in-process runs per query in the store part (after one warm-up)
+    probe_budget: float = 60.0  # seconds of timed calls per query and kind in the probe, at most
+    probe_timeout: float = 3 * 3600.0  # the whole in-process probe of the store part
     serve_query: str = "presided_meetings"
     serve_clients: int = 20
     serve_seconds: float = 10.0
@@ -209,6 +211,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--store-path", type=Path, help="store part: an existing Oxigraph store (no build)")
     p.add_argument("--store-workers", type=int, default=d.store_workers, help="store part: build workers")
     p.add_argument("--probe-runs", type=int, default=d.probe_runs, help="store part: in-process runs per query")
+    p.add_argument(
+        "--probe-budget",
+        type=float,
+        default=d.probe_budget,
+        help="store part: seconds of timed calls per query, at most (at least one call)",
+    )
+    p.add_argument("--probe-timeout", type=float, default=d.probe_timeout, help="store part: seconds for the probe")
     p.add_argument(
         "--serve-query", default=d.serve_query, help=f"serve part: the named query (default {d.serve_query})"
     )

@@ -180,20 +180,26 @@ def run_command(
     timeout: float | None = None,
     sample_every: float = 0.2,
     capture: bool = True,
+    show_stderr: bool = False,
     env: dict | None = None,
     cwd: str | Path | None = None,
 ) -> ChildRun:
     """Run ``command`` to completion, sampling the memory of its process tree meanwhile.
 
     After ``timeout`` seconds the process tree is killed and the run marked ``timed_out``. With
-    ``capture`` False, standard output goes to /dev/null (as ``> /dev/null`` in a shell).
+    ``capture`` False, standard output goes to /dev/null (as ``> /dev/null`` in a shell); with
+    ``show_stderr``, standard error goes to this process's (progress messages), not to ``stderr``.
     """
     command = [str(c) for c in command]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             proc = subprocess.Popen(
-                command, stdout=out if capture else subprocess.DEVNULL, stderr=err, env=env, cwd=cwd
+                command,
+                stdout=out if capture else subprocess.DEVNULL,
+                stderr=None if show_stderr else err,
+                env=env,
+                cwd=cwd,
             )
         except OSError as exc:
             return ChildRun(command, 127, 0.0, "", f"cannot run {command[0]}: {exc}", 0, 0, 0)
