@@ -216,7 +216,7 @@ def _pages_table(section: Section, found: dict, cli: dict, reasons: dict) -> Non
         rows.append(
             [
                 f"`{name}`",
-                str(e.get("rows", NA)),
+                count(e.get("rows")),
                 ms(e.get("p50")),
                 ms(e.get("p95")),
                 str(e.get("runs", NA)),
@@ -257,11 +257,11 @@ def _lookups_table(section: Section, found: dict) -> None:
             [
                 f"`{e['name']}`",
                 params,
-                str(e.get("page_rows", NA)),
+                count(e.get("page_rows")),
                 ms(e.get("page_p50")),
                 str(e.get("page_runs", NA)),
                 e.get("error") or verdict(e.get("page_p50"), LOOKUP_TARGET, at_most=True),
-                str(e.get("all_rows", NA)),
+                count(e.get("all_rows")),
                 ms(e.get("all_p50")),
             ]
         )
