@@ -1,266 +1,291 @@
-"""The benchmark parts: build (child process), extraction, export, named queries."""
+"""The build part (``kg build`` against the bare model, paired whole processes) and the queries part."""
 
 from __future__ import annotations
 
-import functools
+import csv
+import io
 import json
 import shutil
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from kg.bench.measure import percentile, run_command, timed
-from kg.bench.report import MB, Report, mb, ms, num
+from kg.bench.measure import ChildRun, kg_command, median, run_command
+from kg.bench.report import NA, Section, mb, num, verdict
 
-ENGINES = ("rdflib", "oxigraph")
-BATCH_SIZE = 32  # kg.extract.extract_documents' default, used for raw nlp.pipe too
-CHUNK = 64  # documents per alternation of raw and kg in the extraction part
-Log = Callable[[str], None]
-
-
-# ---------------------------------------------------------------- build (the real CLI, in a child process)
+BARE_SCRIPT = Path(__file__).with_name("bare_model.py")
+BUILD_TARGET = 0.8  # kg build >= 0.8 x the bare model's throughput
+QUERY_TARGET = 2.0  # seconds per `kg query NAME` process at N=150
 
 
-def kg_command() -> list[str]:
-    """How to run the ``kg`` command with this interpreter."""
-    script = Path(sys.executable).with_name("kg")
-    if script.is_file():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())"]
+def model_and_exclusions() -> tuple[str, list[str]]:
+    """The spaCy package and the components kg's extraction leaves out (``kg.extract.pipeline``)."""
+    from kg.extract.pipeline import UNUSED_COMPONENTS, model_package
+
+    return model_package(), list(UNUSED_COMPONENTS)
 
 
-def bench_build(report: Report, articles: Path, work: Path, workers: int, validate: str, log: Log) -> Path | None:
-    """``kg build`` with an Oxigraph store; returns the store's folder when the build succeeded."""
-    out, store = work / "build", work / "build-store"
-    for folder in (out, store):
-        shutil.rmtree(folder, ignore_errors=True)
-    args = ["build", str(articles), "-o", str(out), "--store", f"oxigraph:{store}", "--workers", str(workers)]
-    args += ["--validate", validate]
-    log(f"build: kg {' '.join(args)}")
-    child = run_command([*kg_command(), *args])
-    command = f"`kg {' '.join(args[:1] + ['ARTICLES', '-o', 'OUT', '--store', 'oxigraph:STORE'] + args[6:])}`"
-    if child.returncode != 0:
-        report.table("Build: time and peak memory", ["command", "result"],
-                     [[command, f"failed (exit {child.returncode}): {' '.join(child.tail(3).split())}"]])  # fmt: skip
-        log(f"build failed:\n{child.tail()}")
-        return None
-    record = _build_record(out)
-    size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) if store.is_dir() else 0
-    report.table(
-        "Build: time and peak memory",
-        ["command", "workers", "seconds", "documents/s", "peak RSS MB (tree, sampled)", "sum of process peaks MB",
-         "largest process MB", "triples", "store MB"],
-        [[command, str(workers), num(child.seconds), num(report.n / child.seconds, 2), mb(child.tree_rss),
-          mb(child.tree_hwm), mb(child.max_rss), f"{record.get('triples', 0):,}", mb(size)]],
-        f"The whole command in a child process (validation `{validate}`; exports and store included). Peak RSS "
-        f"of its process tree ({child.processes} processes seen): the sum of the processes' resident memory "
-        "sampled every 0.2 s with psutil, and the sum of each process's own peak (VmHWM), an upper bound; the "
-        "largest single process is ru_maxrss from wait4. Target: 10,000 articles <= 2 GB.",
-    )  # fmt: skip
-    return store
+def bare_command(folder: Path, processes: int) -> list[str]:
+    """The bare model over ``folder`` on ``processes`` processes, as a script that imports nothing from kg."""
+    model, exclude = model_and_exclusions()
+    return [
+        sys.executable,
+        str(BARE_SCRIPT),
+        str(folder),
+        "--model",
+        model,
+        "--exclude",
+        ",".join(exclude),
+        "--processes",
+        str(processes),
+    ]
 
 
-def _build_record(out: Path) -> dict:
+def build_command(folder: Path, out: Path, workers: int, *extra: str) -> list[str]:
+    """``kg build FOLDER -o OUT`` with default options (``--workers W`` when W > 1)."""
+    return [
+        *kg_command(),
+        "build",
+        str(folder),
+        "-o",
+        str(out),
+        *(["--workers", str(workers)] if workers > 1 else []),
+        *extra,
+    ]
+
+
+def text_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.txt") if not any(part.startswith(".") for part in p.parts))
+
+
+def warmup_folder(bench, count: int) -> Path:  # noqa: ANN001
+    """A folder with copies of the corpus's first ``count`` files, for the untimed warm-up runs."""
+    folder = bench.work / f"warmup-{count}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for path in text_files(bench.corpus())[:count]:
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def build_record(out: Path) -> dict:
+    """``OUT/build.json`` of a build (empty when missing or unreadable)."""
     try:
         return json.loads((out / "build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-# ---------------------------------------------------------------- extraction
+def count(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else NA
 
 
-def raw_pipeline():  # noqa: ANN201 - a spacy Language
-    """The spaCy model as kg loads it (``load_pipeline``), without kg's own components."""
-    import spacy
-
-    from kg.extract.pipeline import UNUSED_COMPONENTS, model_package
-
-    return spacy.load(model_package(), exclude=list(UNUSED_COMPONENTS))
-
-
-def bench_extraction(report: Report, documents: list, log: Log) -> list:
-    """Throughput of kg's extraction against raw ``nlp.pipe``; returns kg's extractions."""
-    from kg.extract import extract_documents
-    from kg.extract.pipeline import load_pipeline
-
-    raw = raw_pipeline()
-    kg_names = [n for n in load_pipeline().pipe_names if n not in raw.pipe_names]
-    warm = documents[:4]
-    list(raw.pipe([d.text for d in warm], batch_size=BATCH_SIZE))
-    list(extract_documents(warm, batch_size=BATCH_SIZE))
-    wall = {"raw": 0.0, "kg": 0.0}
-    cpu = {"raw": 0.0, "kg": 0.0}
-    extractions: list = []
-
-    def run_raw(chunk: list) -> None:
-        for _ in raw.pipe([d.text for d in chunk], batch_size=BATCH_SIZE):
-            pass
-
-    def run_kg(chunk: list) -> None:
-        extractions.extend(extract_documents(chunk, batch_size=BATCH_SIZE))
-
-    log(f"extraction: raw nlp.pipe and kg, alternating over {len(documents)} documents")
-    for i in range(0, len(documents), CHUNK):
-        chunk = documents[i : i + CHUNK]
-        order = (("raw", run_raw), ("kg", run_kg)) if (i // CHUNK) % 2 == 0 else (("kg", run_kg), ("raw", run_raw))
-        for name, fn in order:
-            c0, w0 = time.process_time(), time.perf_counter()
-            fn(chunk)
-            wall[name] += time.perf_counter() - w0
-            cpu[name] += time.process_time() - c0
-    n, words = len(documents), report.words
-    rows = []
-    for name, label in (("raw", f"raw `nlp.pipe` ({', '.join(raw.pipe_names)})"),
-                        ("kg", f"kg `extract_documents` (+ {', '.join(kg_names)}, records)")):  # fmt: skip
-        rows.append([label, num(wall[name]), num(cpu[name]), num(n / wall[name], 2), num(words / wall[name], 0),
-                     num(wall["raw"] / wall[name], 2), num(cpu["raw"] / cpu[name], 2)])  # fmt: skip
-    report.table(
-        "Extraction throughput",
-        ["pipeline", "wall s", "CPU s", "documents/s", "words/s", "x raw (wall)", "x raw (CPU)"],
-        rows,
-        f"One process, batch size {BATCH_SIZE}; raw and kg alternate over chunks of {CHUNK} documents. The raw "
-        "pipeline is the model as kg's `load_pipeline` loads it (lemmatizer and attribute ruler excluded, as kg "
-        "uses neither) without kg's components. Target: kg >= 0.8 x raw.",
-    )
-    return extractions
+def validation_text(record: dict) -> str:
+    v = record.get("validation") or {}
+    if not v:
+        return NA
+    whole = v.get("whole_graph")
+    return f"{v.get('mode', '?')}, whole graph: {'yes' if whole else 'no' if whole is not None else '?'}"
 
 
-def bench_recall(report: Report, planted: list, corpus) -> None:  # noqa: ANN001
-    from kg.synthetic import recall
+def paired_runs(bench, bare: list[str], kg: list[str], out: Path, runs: int) -> tuple[list, list, str | None]:  # noqa: ANN001
+    """``runs`` pairs of whole processes, bare then kg (A B A B); the runs of each side and a failure, if any."""
+    bares: list[ChildRun] = []
+    kgs: list[ChildRun] = []
+    for i in range(runs):
+        bench.log(f"  pair {i + 1}/{runs}: bare model")
+        b = run_command(bare, timeout=bench.options.timeout)
+        if not b.ok:
+            return bares, kgs, b.failure()
+        bares.append(b)
+        shutil.rmtree(out, ignore_errors=True)
+        bench.log(f"  pair {i + 1}/{runs}: kg build ({b.seconds:.1f} s for the bare model)")
+        k = run_command(kg, timeout=bench.options.timeout)
+        if not k.ok:
+            return bares, kgs, k.failure()
+        kgs.append(k)
+        bench.log(f"  pair {i + 1}/{runs}: kg build {k.seconds:.1f} s, ratio {b.seconds / k.seconds:.2f}")
+    return bares, kgs, None
 
-    found = recall(planted, corpus)
-    rows = [[kind, str(total), str(hit), num(100 * hit / total, 1)] for kind, (hit, total) in found.items()]
-    report.table(
-        "Planted facts found (sanity check on generated text)",
-        ["fact kind", "planted", "found", "recall %"],
-        rows,
-        "Synthetic texts are easy on purpose: this checks that nothing broke, not kg's accuracy on real news.",
-    )
 
-
-# ---------------------------------------------------------------- export
-
-
-def bench_export(report: Report, ds, store, log: Log) -> None:  # noqa: ANN001
-    import pyoxigraph as ox
-
-    exporters: list[tuple[str, Callable[[], bytes]]] = []
-    if ds is not None:
-        from kg.store import serialize_trig, sorted_nquads
-
-        exporters += [("TriG, rdflib (`kg.store.serialize_trig`)", lambda: serialize_trig(ds)),
-                      ("N-Quads, rdflib, sorted (`kg.store.sorted_nquads`)", lambda: sorted_nquads(ds))]  # fmt: skip
-    if store is not None:
-        exporters += [
-            ("TriG, Oxigraph (`Store.dump`)", lambda: store.dump(format=ox.RdfFormat.TRIG)),
-            ("N-Quads, Oxigraph (`Store.dump`)", lambda: store.dump(format=ox.RdfFormat.N_QUADS)),
+def bench_build(bench) -> None:  # noqa: ANN001
+    """``kg build`` (default options) against the bare model over the same files, for each worker count."""
+    o = bench.options
+    corpus = bench.corpus()
+    files = text_files(corpus)
+    model, exclude = model_and_exclusions()
+    warm = warmup_folder(bench, o.warmup_docs) if o.warmup_docs > 0 else None
+    for workers in o.workers:
+        section = bench.report.section(
+            f"Build vs the bare model: N = {o.n:,}, {workers} worker(s)", **bench.key, part="build", workers=workers
+        )
+        out = bench.work / f"build-w{workers}"
+        bare, kg = bare_command(corpus, workers), build_command(corpus, out, workers)
+        section.facts += [
+            f"corpus: {len(files):,} files, {sum(p.stat().st_size for p in files) / 1e6:,.1f} MB"
+            + (f" (`{o.corpus}`)" if o.corpus else f" (`kg.synthetic.write_corpus(DIR, {o.n}, seed={o.seed})`)"),
+            f"kg: `kg build DIR -o OUT{f' --workers {workers}' if workers > 1 else ''}` (default options)",
+            f"bare: `python kg/bench/bare_model.py DIR --model {model} --exclude {','.join(exclude)} --processes "
+            f"{workers}`",
         ]
-    triples = len(store) if store is not None else sum(1 for _ in ds.quads((None, None, None, None)))
-    rows = []
-    for name, fn in exporters:
-        log(f"export: {name}")
-        seconds, data = timed(fn)
-        rows.append([name, num(seconds, 2), num(len(data) / MB, 1), num(triples / seconds, 0)])
-    report.table("Export throughput", ["format", "seconds", "MB", "triples/s"], rows,
-                 f"{triples:,} triples (quads), serialized in memory.")  # fmt: skip
-
-
-# ---------------------------------------------------------------- queries
-
-# (name, parameters, interactive): the six competency queries return every row of their kind by design;
-# the analyst queries answer one question (a date, a person) or summarise.
-COMPETENCY = ("people", "organizations", "posts", "participants", "meetings", "initiatives")
-ANALYST = ("presided_meetings", "post_holders_as_of", "person_meetings", "initiatives_by_region", "fact_evidence")
-QUERIES = COMPETENCY + ANALYST
-
-
-def query_params(name: str, seed: int) -> dict[str, str]:
-    """Parameters for the analyst queries that take one: a person of the synthetic world."""
-    if name == "person_meetings":
-        from kg.synthetic import world
-
-        return {"person_name": f'"{world(seed)[0].secretary.name}"'}
-    return {}
-
-
-def _rdflib_call(ds, text: str, params: dict, timeout: float | None = None) -> tuple:  # noqa: ANN001
-    from kg.query import run_query
-
-    return run_query(ds, text, params or None, timeout=timeout).rows
-
-
-def _oxigraph_call(store, text: str, params: dict) -> tuple:  # noqa: ANN001
-    from kg.oxstore import query_store
-
-    return query_store(store, text, params or None)[1]
-
-
-def _measure(call: Callable[[], tuple], first: Callable[[], tuple], runs: int, budget: float):  # noqa: ANN202
-    """(rows, samples) of a query: one warm-up run, then up to ``runs`` timed runs within ``budget`` seconds."""
-    spent, rows = timed(first)
-    samples: list[float] = []
-    while len(samples) < runs and (spent < budget or not samples):
-        seconds, _ = timed(call)
-        samples.append(seconds)
-        spent += seconds
-    return rows, samples
-
-
-def bench_queries(report: Report, ds, store, runs: int, budget: float, log: Log) -> None:  # noqa: ANN001
-    from kg.errors import QueryTimeout
-    from kg.query import resolve_query
-
-    engines = {"rdflib": ds, "oxigraph": store}
-    rows = []
-    for name in QUERIES:
-        text, params = resolve_query(name), query_params(name, report.seed)
-        samples: dict[str, list[float]] = {}
-        answers: dict[str, list] = {}
-        timeouts: set[str] = set()
-        for engine, target in engines.items():
-            if target is None:
+        if warm is not None:
+            bench.log(f"build, {workers} worker(s): warm-up on {o.warmup_docs} files")
+            failed = _warm_up(bench, warm, workers)
+            if failed:
+                section.text(f"**The warm-up failed**: {failed}. No figures.")
                 continue
-            log(f"queries: {name} on {engine}")
-            if engine == "rdflib":
-                call = functools.partial(_rdflib_call, ds, text, params)
-                first = functools.partial(_rdflib_call, ds, text, params, budget)
-            else:
-                call = first = functools.partial(_oxigraph_call, store, text, params)
-            try:
-                answers[engine], samples[engine] = _measure(call, first, runs, budget)
-            except QueryTimeout:
-                timeouts.add(engine)
-        counts = {len(a) for a in answers.values()}
-        row = [f"`{name}`", "analyst" if name in ANALYST else "competency", "/".join(map(str, sorted(counts))) or "n/a"]
-        for engine in ENGINES:
-            if engine in samples:
-                row += [ms(percentile(samples[engine], 50)), ms(percentile(samples[engine], 95))]
-            else:
-                row += [f"> {budget * 1000:,.0f}" if engine in timeouts else "n/a"] * 2
-        p50 = {e: percentile(s, 50) for e, s in samples.items()}
-        if "oxigraph" in p50 and ("rdflib" in p50 or "rdflib" in timeouts):
-            ratio = p50.get("rdflib", budget) / p50["oxigraph"]
-            row.append(("> " if "rdflib" in timeouts else "") + num(ratio, 0 if ratio >= 10 else 1))
-        else:
-            row.append("n/a")
-        if len(answers) == 2:
-            same = sorted(answers["rdflib"], key=repr) == sorted(answers["oxigraph"], key=repr)
-            row.append("yes" if same else "**no**")
-        else:
-            row.append("n/a")
-        row.append("/".join(str(len(samples[e])) for e in ENGINES if e in samples) or "0")
-        rows.append(row)
-    report.table(
-        "Named queries: latency",
-        ["query", "kind", "rows", "rdflib p50 ms", "rdflib p95 ms", "Oxigraph p50 ms", "Oxigraph p95 ms",
-         "rdflib / Oxigraph (p50)", "same rows", "runs"],
+        bench.log(f"build, {workers} worker(s): {o.runs} pairs on {len(files)} files")
+        bares, kgs, failure = paired_runs(bench, bare, kg, out, o.runs)
+        _build_tables(section, bares, kgs, build_record(out) if kgs else {}, len(files), workers)
+        if failure:
+            section.text(f"**A run failed**: {failure}. The figures above are of the runs before it.")
+        if kgs and not failure and (bench.built_graph is None or workers == 1):
+            bench.built_graph = out / "graph.trig"
+
+
+def _warm_up(bench, folder: Path, workers: int) -> str | None:  # noqa: ANN001
+    """One untimed run of each side on a few files; why it failed, if it did."""
+    out = bench.work / "warmup-out"
+    shutil.rmtree(out, ignore_errors=True)
+    for command in (bare_command(folder, workers), build_command(folder, out, workers)):
+        child = run_command(command, timeout=bench.options.timeout)
+        if not child.ok:
+            return child.failure()
+    return None
+
+
+def bare_documents(run: ChildRun) -> int | None:
+    try:
+        return int(json.loads(run.stdout.strip().splitlines()[-1])["documents"])
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _build_tables(
+    section: Section, bares: list[ChildRun], kgs: list[ChildRun], record: dict, files: int, workers: int
+) -> None:
+    rows = [
+        [str(i + 1), num(b.seconds), num(k.seconds), num(b.seconds / k.seconds, 2), mb(b.tree_rss), mb(k.tree_rss)]
+        for i, (b, k) in enumerate(zip(bares, kgs, strict=False))
+    ]
+    section.table(
+        "Paired runs (bare model, then kg build)",
+        ["pair", "bare s", "kg s", "bare / kg", "bare peak RSS MB", "kg peak RSS MB"],
         rows,
-        "rdflib: `kg.query.run_query` on the in-memory Dataset (the default store; parsing included); Oxigraph: "
-        "`kg.oxstore.query_store` on a store on disk. One warm-up run first (rdflib's stopped after the budget: "
-        f"'>' cells), then up to the given runs while the query has used less than {budget:g} s; p95 is "
-        "nearest-rank, so with fewer than 20 runs it is the slowest run. `person_meetings` asks for "
-        "the first province's party secretary; `post_holders_as_of` uses its defaults. Target: p50 <= 100 ms on "
-        "Oxigraph for 10,000 articles.",
-    )  # fmt: skip
+    )
+    bare_s, kg_s = median([b.seconds for b in bares]), median([k.seconds for k in kgs])
+    ratios = [b.seconds / k.seconds for b, k in zip(bares, kgs, strict=False)]
+    ratio = median(ratios)
+    documents = record.get("documents")
+    kg_docs = len(documents) if isinstance(documents, list) else documents
+    summary = []
+    for label, side, s, docs in (
+        ("bare model", bares, bare_s, bare_documents(bares[0]) if bares else None),
+        ("kg build", kgs, kg_s, kg_docs),
+    ):
+        summary.append(
+            [
+                label,
+                str(len(side)),
+                num(s),
+                num(files / s, 2) if side else NA,
+                mb(max((r.tree_rss for r in side), default=0)),
+                mb(max((r.max_rss for r in side), default=0)),
+                str(max((r.processes for r in side), default=0)),
+                str(docs) if docs is not None else NA,
+            ]
+        )
+    section.table(
+        "Summary",
+        ["side", "runs", "median s", "files/s", "peak RSS MB (tree)", "ru_maxrss MB", "processes", "documents"],
+        summary,
+    )
+    spread = f" (pairs {min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+    section.text(
+        f"**Throughput ratio kg / bare = {num(ratio, 2)} x**{spread}, the median of the pairs' bare s / kg s "
+        f"(ratio of the medians {num(bare_s / kg_s, 2) if kgs else NA}); target >= {BUILD_TARGET} x: "
+        f"{verdict(ratio, BUILD_TARGET)}. kg's build: {count(record.get('triples'))} triples, validation "
+        f"{validation_text(record)}."
+        if kgs
+        else "No complete pair: no ratio."
+    )
+    how = (
+        "Whole processes, timed from start to exit: each pair runs the bare model, then `kg build` into a fresh "
+        "OUT (A B A B), after one untimed warm-up of each on the first files of the corpus. The bare model is "
+        "`spacy.load(MODEL, exclude=UNUSED)` and `nlp.pipe(texts, batch_size=32)` over the same files, with "
+        "kg's model and exclusions (`kg.extract.pipeline`). Peak RSS (tree): the largest sum of the resident "
+        "memory of the process and its descendants, sampled every 0.2 s with psutil (pages shared after fork "
+        "count once per process); ru_maxrss: the largest single process (wait4)."
+    )
+    if workers > 1:
+        how += (
+            f" With {workers} workers the bare side is {workers} processes on {workers} shares of the files of "
+            "about equal size, each loading the model itself, as kg's worker processes do; not "
+            f"`nlp.pipe(n_process={workers})`, which sends every parsed Doc back to the parent (pickled) and "
+            "would slow the baseline with work kg does not do: the stricter baseline is the model alone on each core."
+        )
+    section.text(how)
+
+
+# ---------------------------------------------------------------- queries: whole `kg query` processes
+
+
+def csv_rows(text: str) -> int:
+    """Data rows of a CSV answer (header excluded; quoted newlines kept inside their row)."""
+    return max(0, sum(1 for _ in csv.reader(io.StringIO(text))) - 1)
+
+
+def query_names() -> list[str]:
+    """The named queries shipped with kg (``kg.query.list_queries``)."""
+    from kg.query import list_queries
+
+    return [info.name for info in list_queries()]
+
+
+def bench_queries(bench) -> None:  # noqa: ANN001
+    """Each named query as ``kg query NAME --graph FILE --format csv > /dev/null``: median of k processes."""
+    o = bench.options
+    section = bench.report.section(f"Named queries as `kg query` processes: N = {o.n:,}", **bench.key, part="queries")
+    graph = bench.graph()
+    record = build_record(graph.parent)
+    section.facts.append(
+        f"graph: {graph.name}, {graph.stat().st_size / 1e6:,.1f} MB"
+        + (f", {record['triples']:,} triples" if "triples" in record else "")
+    )
+    rows, medians = [], []
+    for name in query_names():
+        command = [*kg_command(), "query", name, "--graph", str(graph), "--format", "csv"]
+        bench.log(f"queries: {name}")
+        first = run_command(command, timeout=o.query_timeout)
+        if not first.ok:
+            rows.append([f"`{name}`", NA, NA, NA, NA, first.failure()])
+            continue
+        samples = []
+        for _ in range(o.query_runs):
+            child = run_command(command, timeout=o.query_timeout, capture=False)
+            if not child.ok:
+                break
+            samples.append(child.seconds)
+        p50 = median(samples)
+        medians.append(p50)
+        note = "" if len(samples) == o.query_runs else f"stopped after {len(samples)} runs: {child.failure()}"
+        rows.append(
+            [
+                f"`{name}`",
+                f"{csv_rows(first.stdout):,}",
+                num(p50, 2),
+                num(min(samples, default=None), 2),
+                num(max(samples, default=None), 2),
+                note or verdict(p50, QUERY_TARGET, at_most=True),
+            ]
+        )
+    section.table(
+        "`kg query NAME --graph FILE --format csv`",
+        ["query", "rows", "median s", "min s", "max s", f"<= {QUERY_TARGET:g} s"],
+        rows,
+    )
+    met = sum(1 for m in medians if m <= QUERY_TARGET)
+    section.text(
+        f"{met} of {len(rows)} named queries answer within {QUERY_TARGET:g} s (median). Each is a whole process "
+        f"as users run it, with its default parameters, output to /dev/null: one untimed run first (which also "
+        f"counts the rows), then the median of {o.query_runs}. Target: <= {QUERY_TARGET:g} s each at N=150."
+    )
