@@ -24,21 +24,21 @@ from kg.query.results import RESULT_FORMATS, QueryResult, tsv_bytes
 from kg.query.sources import GraphSource
 
 
-def as_store(store_or_source: object) -> tuple[ox.Store, Path | None]:
-    """(store, folder of an on-disk store or None) for a ``pyoxigraph.Store`` or a ``GraphSource``.
+def as_store(store_or_source: object) -> tuple[ox.Store, Path | None, dict | None]:
+    """(store, folder of an on-disk store or None, cache or None) for a ``pyoxigraph.Store`` or a ``GraphSource``.
 
     An rdflib Dataset (older callers) is copied into a new in-memory store first.
     """
     if isinstance(store_or_source, GraphSource):
-        return store_or_source.store, store_or_source.path
+        return store_or_source.store, store_or_source.path, store_or_source.cache
     if isinstance(store_or_source, ox.Store):
-        return store_or_source, None
+        return store_or_source, None, None
     if hasattr(store_or_source, "quads") and hasattr(store_or_source, "graphs"):  # an rdflib Dataset
         from kg.oxstore import load_dataset
 
         store = ox.Store()
         load_dataset(store, store_or_source)
-        return store, None
+        return store, None, None
     raise QueryError(f"cannot query {type(store_or_source).__name__}: give a pyoxigraph Store or a GraphSource")
 
 
@@ -68,8 +68,9 @@ def execute(
     max_rows: int | None = None,
     limit: int | None = None,
     offset: int | None = None,
+    cache: dict | None = None,
 ) -> QueryResult:
-    """Run ``prepared`` on ``store`` in this process.
+    """Run ``prepared`` on ``store`` in this process (``cache``: a read-only source's, see ``GraphSource``).
 
     ``limit``/``offset`` cut a page of the rows (in the query's ORDER BY order; a query with a
     ``# page by:`` key is run window by window); ``max_rows`` caps the rows (or triples).
@@ -80,7 +81,7 @@ def execute(
     if prepared.kind == "select" and prepared.page is not None and cap != float("inf"):
         from kg.query.paging import windowed
 
-        return windowed(store, prepared, int(cap), offset)
+        return windowed(store, prepared, int(cap), offset, cache)
     answer = evaluate(store, prepared)
     try:
         if isinstance(answer, ox.QueryBoolean):
@@ -121,13 +122,13 @@ def run_prepared(
     for name, value in (("max_rows", max_rows), ("limit", limit), ("offset", offset)):
         if value is not None and (not isinstance(value, int) or value < 0):
             raise QueryError(f"{name} must be a whole number, 0 or more; got {value!r}")
-    store, folder = as_store(store_or_source)
+    store, folder, cache = as_store(store_or_source)
     options = {"max_rows": max_rows, "limit": limit, "offset": offset}
     if timeout is None:
-        return execute(store, prepared, **options)
+        return execute(store, prepared, **options, cache=cache)
     if folder is not None:
         return run_in_child(_execute_at, (str(folder), prepared, options), timeout)
-    return run_in_child(lambda: execute(store, prepared, **options), (), timeout)
+    return run_in_child(lambda: execute(store, prepared, **options, cache=cache), (), timeout)
 
 
 def run_query(

@@ -25,23 +25,41 @@ MAX_WINDOW = 2_000  # keys in one VALUES block
 
 
 def keys(store: ox.Store, prepared: PreparedQuery) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
-    """The page key's values in order (``# page by:``)."""
+    """The page key's values in order (``# page by:``).
+
+    IRIs are sorted here (SPARQL orders IRIs by their text, as Python does): Oxigraph's ORDER BY
+    reads every IRI's text from the store for each comparison, which is slow on disk.
+    """
     page = prepared.page
     assert page is not None
-    order = f"DESC(?{page.var})" if page.descending else f"?{page.var}"
-    text = f"SELECT DISTINCT ?{page.var} WHERE {page.pattern} ORDER BY {order}"
+    prefixes = declared_prefixes(prepared.text)
+    text = f"SELECT DISTINCT ?{page.var} WHERE {page.pattern}"
     try:
-        answer = store.query(text, prefixes=declared_prefixes(prepared.text), use_default_graph_as_union=True)
+        found = [s[0] for s in store.query(text, prefixes=prefixes, use_default_graph_as_union=True) if s[0]]
+        if all(isinstance(term, ox.NamedNode) for term in found):
+            return sorted(found, key=lambda term: term.value, reverse=page.descending)
+        order = f"DESC(?{page.var})" if page.descending else f"?{page.var}"
+        answer = store.query(f"{text} ORDER BY {order}", prefixes=prefixes, use_default_graph_as_union=True)
         return [solution[0] for solution in answer if solution[0] is not None]
     except SyntaxError as exc:
         raise QueryError(f"bad '# page by:' line: {' '.join(str(exc).split())}") from None
 
 
-def windowed(store: ox.Store, prepared: PreparedQuery, limit: int, offset: int) -> QueryResult:
-    """The rows ``offset`` to ``offset + limit`` of ``prepared``, computed window by window."""
+def windowed(
+    store: ox.Store, prepared: PreparedQuery, limit: int, offset: int, cache: dict | None = None
+) -> QueryResult:
+    """The rows ``offset`` to ``offset + limit`` of ``prepared``, computed window by window.
+
+    ``cache`` (a read-only source's) keeps the key lists between calls.
+    """
     page = prepared.page
     assert page is not None
-    values = keys(store, prepared)
+    cache_key = ("page keys", page, tuple(sorted(declared_prefixes(prepared.text).items())))
+    values = cache.get(cache_key) if cache is not None else None
+    if values is None:
+        values = keys(store, prepared)
+        if cache is not None:
+            cache[cache_key] = values
     at = where_brace(prepared.text) + 1
     need = offset + limit + 1
     rows: list[tuple] = []

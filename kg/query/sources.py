@@ -11,7 +11,7 @@ opens an on-disk store read-only (several processes may at once).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,11 +26,14 @@ _MTIME_SLACK = 2.0  # seconds: build.json is written just after the graph files
 @dataclass
 class GraphSource:
     """A store to query and where it came from. ``path`` is the store's folder for an on-disk store
-    (a timed-out query's child process opens it again read-only), None for an in-memory store."""
+    (a timed-out query's child process opens it again read-only), None for an in-memory store.
+    ``cache`` keeps what does not change while the source is open (the page keys of named queries):
+    the store of a source is never written."""
 
     store: ox.Store
     description: str
     path: Path | None = None
+    cache: dict = field(default_factory=dict, repr=False)
 
 
 def _is_store(folder: Path) -> bool:
