@@ -26,7 +26,7 @@ from kg.query.engine import execute, run_prepared, run_query
 from kg.query.named import PageKey, QueryInfo, QueryParam, list_queries, parse_header, read_header, resolve_query
 from kg.query.output import query, write_query
 from kg.query.prepare import PreparedQuery, prepare
-from kg.query.results import FORMATS, QueryResult, format_result, render
+from kg.query.results import FORMATS, QueryResult, format_result, json_term, render
 from kg.query.sources import GraphSource, open_source
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "QueryResult",
     "execute",
     "format_result",
+    "json_term",
     "list_queries",
     "open_source",
     "parse_header",

@@ -240,3 +240,21 @@ def render(result: QueryResult, fmt: str = "table") -> bytes:
 def format_result(result: QueryResult, fmt: str = "table") -> str:
     """``render`` as text, without a final line break."""
     return render(result, fmt).decode("utf-8").rstrip("\r\n")
+
+
+def json_term(term: object) -> dict[str, str]:
+    """A term (pyoxigraph's, or rdflib's for older callers) as a SPARQL 1.1 JSON results binding."""
+    if isinstance(term, ox.NamedNode) or type(term).__name__ == "URIRef":
+        return {"type": "uri", "value": str(getattr(term, "value", term))}
+    if isinstance(term, ox.BlankNode) or type(term).__name__ == "BNode":
+        return {"type": "bnode", "value": str(getattr(term, "value", term))}
+    value = term.value if isinstance(term, ox.Literal) else str(term)
+    entry = {"type": "literal", "value": value}
+    language = getattr(term, "language", None)
+    datatype = getattr(term, "datatype", None)
+    datatype = getattr(datatype, "value", datatype)
+    if language:
+        entry["xml:lang"] = language
+    elif datatype and str(datatype) != "http://www.w3.org/2001/XMLSchema#string":
+        entry["datatype"] = str(datatype)
+    return entry
