@@ -94,7 +94,8 @@ def test_page_key_descending_and_max_rows() -> None:
 def test_named_queries_declare_their_page_keys() -> None:
     keyed = {info.name for info in list_queries() if info.page is not None}
     assert {"people", "organizations", "posts", "participants", "meetings", "initiatives", "fact_evidence"} <= keyed
-    assert all(info.page.var == "doc" for info in list_queries() if info.page is not None)
+    assert all(info.page.window_var in ("doc", "meeting") for info in list_queries() if info.page is not None)
+    assert next(info.page for info in list_queries() if info.name == "presided_meetings").via == "meeting"
 
 
 def test_lookup_parameters_are_normalised_to_the_stored_key() -> None:
@@ -257,3 +258,27 @@ def test_load_store_keeps_the_graphs(tmp_path) -> None:
     path = tmp_path / "g.nq"
     library(documents=2).dump(str(path), format=ox.RdfFormat.N_QUADS)
     assert len(run_query(load_store(path), "SELECT ?g WHERE { GRAPH ?g { ?s schema:mentions ?o } }").rows) == 6
+
+
+VIA = """# People ordered by their name's last three characters (a computed key), paged via ?person.
+# page by: ?tail via ?person { ?person schema:name ?name BIND (SUBSTR(?name, 11) AS ?tail) }
+SELECT ?tail ?doc WHERE {
+  ?person schema:name ?name .
+  ?doc schema:mentions ?person .
+  BIND (SUBSTR(?name, 11) AS ?tail)
+}
+ORDER BY DESC(?tail) ?doc
+"""
+
+
+def test_pages_by_a_computed_key_via_another_variable() -> None:
+    store = library(documents=20)
+    whole = run_query(store, VIA).rows
+    assert whole[0] == ("021", ID + "doc/019") and len(whole) == 60
+    text = VIA.replace("?tail via", "DESC(?tail) via")
+    assert read_header(text).page.via == "person"
+    for limit, offset in ((1, 0), (4, 2), (25, 30), (10, 55)):
+        page = run_query(store, text, limit=limit, offset=offset)
+        assert page.rows == whole[offset : offset + limit]
+    store.add(_quad("person/p005", SDO + "name", ox.Literal("Lan Wenqi 999")))  # two sort values: no windows
+    assert run_query(store, text, limit=3).rows == run_query(store, text).rows[:3]

@@ -81,7 +81,9 @@ def execute(
     if prepared.kind == "select" and prepared.page is not None and cap != float("inf"):
         from kg.query.paging import windowed
 
-        return windowed(store, prepared, int(cap), offset, cache)
+        paged = windowed(store, prepared, int(cap), offset, cache)
+        if paged is not None:
+            return paged
     answer = evaluate(store, prepared)
     try:
         if isinstance(answer, ox.QueryBoolean):

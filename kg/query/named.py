@@ -18,7 +18,10 @@ how kg runs it (each on a line of its own, anywhere in the leading comments):
     ``?VAR`` matching PATTERN are listed in order and the query runs with ``VALUES ?VAR {...}``
     for a few of them at a time until the page is full. Declare it only when ``?VAR`` is the
     leading ORDER BY key, is always bound, and every GROUP BY includes it; ``DESC(?VAR)`` for a
-    descending key. Without it a page is cut from the whole answer.
+    descending key. ``# page by: ?date via ?meeting { PATTERN }`` pages a query ordered by a
+    computed ``?date``: PATTERN binds ``?meeting`` and its ``?date``, the windows bind ``?meeting``
+    (in ``?date`` order, a date never split between two windows). Without a page key a page is
+    cut from the whole answer.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ _PARAM_LINE = re.compile(r"^\s*#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s*(?:=\s*(?P<
 _NORMALISE_LINE = re.compile(r"^\s*#\s*normali[sz]e:\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<function>\w+)\s*$")
 _PAGE_LINE = re.compile(
     r"^\s*#\s*page by:\s*(?:(?P<desc>DESC)\s*\(\s*[?$](?P<dvar>\w+)\s*\)|(?:ASC\s*\(\s*)?[?$](?P<var>\w+)\s*\)?)"
-    r"\s*(?P<pattern>\{.*\})\s*$",
+    r"(?:\s+via\s+[?$](?P<via>\w+))?\s*(?P<pattern>\{.*\})\s*$",
     re.IGNORECASE,
 )
 _SPARQL_START = re.compile(  # inline SPARQL (query or update) rather than a query name or file
@@ -58,11 +61,18 @@ class QueryParam:
 
 @dataclass(frozen=True)
 class PageKey:
-    """``# page by: ?var { pattern }``: pages are cut in windows of ``var``'s values, in order."""
+    """``# page by: ?var [via ?other] { pattern }``: pages are cut in windows of ``var``'s values, in order
+    (of ``other``'s values, in the order of their ``var``, with ``via``)."""
 
     var: str
     pattern: str
     descending: bool = False
+    via: str | None = None
+
+    @property
+    def window_var(self) -> str:
+        """The variable the windows bind (``VALUES ?window_var {...}``)."""
+        return self.via or self.var
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,7 @@ def read_header(text: str) -> Header:
             normalise[match.group("name")] = match.group("function")
         elif match := _PAGE_LINE.match(line):
             var = match.group("dvar") or match.group("var")
-            page = PageKey(var, match.group("pattern"), descending=bool(match.group("desc")))
+            page = PageKey(var, match.group("pattern"), bool(match.group("desc")), match.group("via"))
         elif not description and line.lstrip().startswith("#"):
             description = line.lstrip().lstrip("#").strip()
     for name, function in normalise.items():
