@@ -94,7 +94,7 @@ def test_page_key_descending_and_max_rows() -> None:
 def test_named_queries_declare_their_page_keys() -> None:
     keyed = {info.name for info in list_queries() if info.page is not None}
     assert {"people", "organizations", "posts", "participants", "meetings", "initiatives", "fact_evidence"} <= keyed
-    assert all(info.page.window_var in ("doc", "meeting") for info in list_queries() if info.page is not None)
+    assert all(info.page.window_var in ("doc", "meeting", "a") for info in list_queries() if info.page is not None)
     assert next(info.page for info in list_queries() if info.name == "presided_meetings").via == "meeting"
 
 
