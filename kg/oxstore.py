@@ -1,4 +1,4 @@
-"""A persistent graph store on Oxigraph (pyoxigraph), beside the in-memory rdflib default.
+"""The graph store on Oxigraph (pyoxigraph): stores on disk or in memory, bulk loading, dumps.
 
     store = open_store("out/store")             # a folder; None for an in-memory store
     load_nquads(store, "out/graph.nq")          # bulk load (also bytes)
