@@ -190,14 +190,15 @@ def load_gold(gold_dir: str | Path) -> dict[str, dict]:
     return out
 
 
-def query_rows(ds) -> dict[str, list[dict[str, str]]]:
-    """Run the six named competency queries of ``kg/queries`` over a loaded dataset."""
+def query_rows(store) -> dict[str, list[dict[str, str]]]:  # noqa: ANN001 - a pyoxigraph Store or kg.query source
+    """Run the six named competency queries of ``kg/queries`` over a loaded store (kg.query's engine)."""
+    from kg.query import run_query
+
     rows = {}
     for cat in CATEGORIES:
         text = resources.files("kg.queries").joinpath(f"{cat}.rq").read_text(encoding="utf-8")
-        res = ds.query(text)
-        names = [str(v) for v in res.vars]
-        rows[cat] = [{k: ("" if r[i] is None else str(r[i])) for i, k in enumerate(names)} for r in res]
+        result = run_query(store, text)
+        rows[cat] = [{k: v or "" for k, v in zip(result.vars, row, strict=True)} for row in result.rows]
     return rows
 
 
@@ -295,9 +296,9 @@ def format_scores(tallies: dict[str, Tally], show_errors: bool = False) -> str:
 
 def evaluate_graph(graph_path: str | Path, gold_dir: str | Path) -> dict[str, Tally]:
     """Score an exported graph file against a gold folder."""
-    from kg.store import load_graph
+    from kg.oxstore import load_store
 
-    return score(query_rows(load_graph(Path(graph_path))), load_gold(gold_dir))
+    return score(query_rows(load_store(Path(graph_path))), load_gold(gold_dir))
 
 
 def evaluate(sources: list[str], gold_dir: str | Path, out_dir: str | Path | None = None) -> dict[str, Tally]:

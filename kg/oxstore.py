@@ -1,17 +1,16 @@
-"""A persistent graph store on Oxigraph (pyoxigraph), beside the in-memory rdflib default.
+"""The graph store on Oxigraph (pyoxigraph): stores on disk or in memory, bulk loading, dumps.
 
     store = open_store("out/store")             # a folder; None for an in-memory store
     load_nquads(store, "out/graph.nq")          # bulk load (also bytes)
     load_dataset(store, ds)                     # an rdflib Dataset, e.g. from kg.rdf.mapping
     load_corpus(store, corpus)                  # a resolved Corpus, mapped chunk by chunk (no whole Dataset)
-    vars, rows = query_store(store, sparql)     # rows as kg.query.QueryResult rows: strings, None unbound
-    result = run_query(store, "people")         # a kg.query.QueryResult, so kg.query.format_result works
+    store = load_store("out/graph.trig")       # a graph file bulk-loaded into a new in-memory store
+    vars, rows = query_store(store, "people")   # kg.query.run_query in short: rows of strings, None unbound
 
-Queries see the store the way kg's rdflib Dataset (``default_union=True``) does: ``GRAPH ?a {...}``
-ranges over the named graphs (one per assertion, plus ``id:graph/entities`` and
-``id:graph/provenance``) and plain patterns match the union of all graphs. kg's query rules hold:
-the text is checked with ``kg.query.prepare`` first (SPARQL Update and SERVICE are refused,
-``# param:`` defaults and overrides are applied), and kg's prefixes are predeclared.
+Queries run on kg.query's engine (``kg.query.run_query``): ``GRAPH ?a {...}`` ranges over the
+named graphs (one per assertion, plus ``id:graph/entities`` and ``id:graph/provenance``) and
+plain patterns match the union of all graphs; SPARQL Update and SERVICE are refused, ``# param:``
+defaults and overrides applied, and kg's prefixes predeclared.
 
 Differences from rdflib a caller can see (see BENCHMARKS.md): Oxigraph stores typed literals in
 canonical form, so a non-canonical lexical form reads back canonical (``"1.0"^^xsd:decimal`` as
@@ -27,11 +26,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD
@@ -263,73 +261,26 @@ def dump_nquads(store: ox.Store, path: str | Path | None = None) -> bytes | None
     return None
 
 
-# ---------------------------------------------------------------- querying
-
-
-@lru_cache(maxsize=256)
-def _prepared(sparql: str, params: tuple[tuple[str, str], ...]) -> tuple[str, tuple[tuple[str, Node], ...]]:
-    """kg.query's checks and parameters for ``sparql``: (query text to run, variable bindings)."""
-    from kg import query as kq
-
-    query, bindings = kq.prepare(sparql, dict(params) or None)  # refuses updates and SERVICE
-    text, _ = kq._apply_params(sparql, query, dict(params) or None)  # VALUES defaults replaced  # noqa: SLF001
-    return text, tuple((str(var), term) for var, term in bindings.items())
-
-
-def _execute(store: ox.Store, sparql: str, params: Mapping[str, str] | None):  # noqa: ANN202
-    from kg.query import resolve_query
-
-    text, bindings = _prepared(resolve_query(sparql), tuple(sorted((params or {}).items())))
-    substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in bindings}
-    try:
-        return store.query(
-            text,
-            prefixes=_PREFIXES,
-            use_default_graph_as_union=True,
-            substitutions=substitutions or None,
-        )
-    except SyntaxError as exc:
-        raise QueryError(f"Oxigraph cannot parse the query: {exc}") from None
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from None
+# ---------------------------------------------------------------- querying (kg.query is the engine)
 
 
 def query_store(
     store: ox.Store, sparql: str, params: Mapping[str, str] | None = None
 ) -> tuple[tuple[str, ...], tuple[tuple[str | None, ...], ...]]:
-    """Run a SELECT query: (variable names, rows of strings or None), the shape of kg.query's QueryResult.
+    """A SELECT query's (variable names, rows of strings or None): ``kg.query.run_query`` in short.
 
     ``sparql`` is inline SPARQL, a ``.rq`` file or the name of a query in ``kg/queries``.
     """
-    answer = _execute(store, sparql, params)
-    if not isinstance(answer, ox.QuerySolutions):
-        raise QueryError("query_store runs SELECT queries; use run_query for ASK, CONSTRUCT and DESCRIBE")
-    names = tuple(v.value for v in answer.variables)
-    try:
-        rows = tuple(tuple(_cell(solution[i]) for i in range(len(names))) for solution in answer)
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from None
-    return names, rows
+    from kg.query import run_query
+
+    result = run_query(store, sparql, params)
+    if result.kind != "select":
+        raise QueryError("query_store runs SELECT queries; use kg.query.run_query for ASK, CONSTRUCT and DESCRIBE")
+    return result.vars, result.rows
 
 
 def run_query(store: ox.Store, sparql: str, params: Mapping[str, str] | None = None):  # noqa: ANN201
-    """Run any read-only query and return a ``kg.query.QueryResult`` (select, ask or graph)."""
-    from kg.query import QueryResult
-    from kg.rdf.namespace import bind_prefixes
+    """``kg.query.run_query`` (kept here for older callers)."""
+    from kg.query import run_query as engine_run_query
 
-    answer = _execute(store, sparql, params)
-    try:
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QueryTriples):
-            graph = bind_prefixes(Graph())
-            for triple in answer:
-                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-            return QueryResult("graph", graph=graph)
-        names = tuple(v.value for v in answer.variables)
-        raw = [tuple(solution[i] for i in range(len(names))) for solution in answer]
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from None
-    rows = tuple(tuple(_cell(t) for t in row) for row in raw)
-    terms = tuple(tuple(to_rdflib(t) for t in row) for row in raw)
-    return QueryResult("select", vars=names, rows=rows, terms=terms)
+    return engine_run_query(store, sparql, params)

@@ -4,99 +4,50 @@
     print(query_remote("post_holders_as_of", url, params={"as_of": "2024-06-30"}, fmt="csv"))
 
 The query is checked and prepared by kg's own rules before anything is sent: a name, a ``.rq``
-file or inline SPARQL (``kg.query.resolve_query``); SPARQL Update and SERVICE refused and
-``# param:`` defaults and overrides applied (``kg.query.prepare``); kg's prefixes predeclared
-(sent as PREFIX lines for those the query does not declare itself). A parameter held in a
-``VALUES`` block replaces that value; any other parameter is sent as a one-row ``VALUES`` block at
-the start of the WHERE clause (rdflib binds it for the whole query instead: the two differ only
-when the variable is used inside a nested group that cannot see the outer one). The ``# param:``
-lines are blanked in the text sent, so that a kg endpoint does not apply the defaults again.
+file or inline SPARQL (``kg.query.resolve_query``); SPARQL Update and SERVICE refused, the text
+parsed, ``# param:`` defaults and overrides applied (``kg.query.prepare``); kg's prefixes
+predeclared (sent as PREFIX lines for those the query does not declare itself). A parameter held
+in a ``VALUES`` block replaces that value; any other parameter is sent as a one-row ``VALUES``
+block at the start of the WHERE clause (Oxigraph substitutes it in the whole query locally: the
+two differ only when the variable is used inside a nested group that cannot see the outer one).
+The ``# param:`` lines are blanked in the text sent, so that a kg endpoint does not apply the
+defaults again. A page (``limit``/``offset``) is asked with LIMIT/OFFSET when the query has none.
 
 The request is a POST of ``application/sparql-query``, asking for SPARQL JSON results (SELECT,
-ASK) or N-Triples (CONSTRUCT, DESCRIBE). kg's graphs keep every fact in a named graph, so the
-endpoint must treat its default graph as the union of all graphs (``oxigraph serve
---union-default-graph``; ``kg.distributed.oxigraph_server`` does so). No proxy is used for
-loopback addresses.
+ASK) or N-Triples (CONSTRUCT, DESCRIBE); pyoxigraph parses the answer. kg's graphs keep every
+fact in a named graph, so the endpoint must treat its default graph as the union of all graphs
+(``oxigraph serve --union-default-graph``; ``kg.distributed.oxigraph_server`` does so). No proxy
+is used for loopback addresses.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import RDF, XSD
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from kg.errors import EndpointError, ExportError, QueryError, QueryTimeout
 from kg.query import FORMATS, QueryResult, format_result, prepare, resolve_query
-from kg.rdf.namespace import PREFIXES, bind_prefixes
+from kg.query.child import check_timeout
+from kg.query.prepare import NAMESPACES, mask, where_brace
 
 __all__ = ["prepare_remote", "query_endpoint", "query_remote"]
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.8"
-_KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph", "DescribeQuery": "graph"}
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_PARAM_LINE = re.compile(r"^[ \t]*#[ \t]*param:.*$", re.MULTILINE)
+_PARAM_LINE = re.compile(r"^[ \t]*#[ \t]*(?:param|normali[sz]e|page by):.*$", re.MULTILINE)
 
 
 # ---------------------------------------------------------------- preparing the text
 
 
-def _mask(text: str) -> str:
-    """``text`` with comments, strings and IRIs blanked out (same length), to find keywords and braces."""
-    out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-        elif c in "\"'":
-            long = text.startswith(c * 3, i)
-            quote = c * 3 if long else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            j = min(n, j + len(quote))
-        elif c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
-            j = i + re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]).end()
-        else:
-            i += 1
-            continue
-        for k in range(i, j):
-            if out[k] != "\n":
-                out[k] = " "
-        i = j
-    return "".join(out)
-
-
-def _where_brace(text: str) -> int:
-    """Index of the ``{`` opening the query's WHERE clause (the top-level group pattern)."""
-    masked = _mask(text)
-    match = _WHERE.search(masked)
-    if match:
-        return match.end() - 1
-    depth = 0
-    construct = re.search(r"\bCONSTRUCT\s*\{", masked, re.IGNORECASE)
-    for i, c in enumerate(masked):
-        if construct and i < construct.end():
-            continue
-        if c == "{" and depth == 0:
-            return i
-        depth += c == "{"
-        depth -= c == "}"
-    raise QueryError("cannot find the WHERE clause to bind the parameters in")
-
-
 def _declared_prefixes(text: str) -> set[str]:
-    return {m.group(1) for m in re.finditer(r"\bPREFIX\s+([\w.-]*):", _mask(text), re.IGNORECASE)}
+    return {m.group(1) for m in re.finditer(r"\bPREFIX\s+([\w.-]*):", mask(text), re.IGNORECASE)}
 
 
 def prepare_remote(sparql: str, params: Mapping[str, str] | None = None) -> tuple[str, str]:
@@ -104,23 +55,27 @@ def prepare_remote(sparql: str, params: Mapping[str, str] | None = None) -> tupl
 
     Raises kg's query errors (``UnknownQuery``, ``QuerySyntaxError``, ``UpdateRefused``, ...).
     """
-    from kg import query as kq
-
-    text = resolve_query(sparql)
-    given = dict(params or {}) or None
-    query, bindings = prepare(text, given)
-    text, _ = kq._apply_params(text, query, given)  # VALUES defaults replaced  # noqa: SLF001
-    text = _PARAM_LINE.sub("# (parameter applied)", text)  # a kg endpoint must not apply defaults again
-    if bindings:
-        names = " ".join(Variable(v).n3() for v in bindings)
-        values = " ".join(term.n3() for term in bindings.values())
-        at = _where_brace(text) + 1
+    prepared = prepare(resolve_query(sparql), dict(params or {}) or None)
+    text = _PARAM_LINE.sub("# (parameter applied)", prepared.text)  # a kg endpoint must not apply defaults again
+    if prepared.substitutions:
+        names = " ".join(f"?{name}" for name in prepared.substitutions)
+        values = " ".join(str(term) for term in prepared.substitutions.values())
+        at = where_brace(text) + 1
         text = f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}{text[at:]}"
     declared = _declared_prefixes(text)
-    missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
+    missing = [f"PREFIX {p}: <{ns}>" for p, ns in NAMESPACES.items() if p not in declared]
     if missing:
         text = "\n".join(missing) + "\n" + text
-    return text, _KINDS.get(query.algebra.name, "select")
+    return text, prepared.kind
+
+
+def _with_page(text: str, limit: int | None, offset: int | None) -> str | None:
+    """``text`` asking for one page (one row more than ``limit``), or None when the query pages itself."""
+    masked = mask(text)
+    if re.search(r"\b(LIMIT|OFFSET)\b", masked, re.IGNORECASE) or re.search(r"}\s*VALUES\b[^}]*}\s*$", masked):
+        return None
+    page = f"\nLIMIT {limit + 1}" if limit is not None else ""
+    return text + page + (f"\nOFFSET {offset}" if offset else "")
 
 
 # ---------------------------------------------------------------- HTTP
@@ -175,64 +130,57 @@ def _post(url: str, text: str, accept: str, timeout: float | None) -> tuple[byte
 # ---------------------------------------------------------------- answers
 
 
-def _json_term(entry: dict) -> Node:
-    kind, value = entry.get("type"), entry.get("value", "")
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if "xml:lang" in entry:
-        return Literal(value, lang=entry["xml:lang"])
-    datatype = entry.get("datatype")
-    if datatype and datatype not in (str(XSD.string), str(RDF.langString)):
-        return Literal(value, datatype=URIRef(datatype))
-    return Literal(value)
-
-
-def _cell(term: Node | None) -> str | None:
-    if term is None:
-        return None
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
-
-
 def _parse_results(url: str, body: bytes) -> QueryResult:
     try:
-        doc = json.loads(body)
-        if "boolean" in doc:
-            return QueryResult("ask", boolean=bool(doc["boolean"]))
-        names = tuple(doc["head"]["vars"])
-        terms = tuple(tuple(_json_term(b[v]) if v in b else None for v in names) for b in doc["results"]["bindings"])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EndpointError(f"{url}: the answer is not SPARQL JSON results: {type(exc).__name__}: {exc}") from None
-    rows = tuple(tuple(_cell(t) for t in row) for row in terms)
-    return QueryResult("select", vars=names, rows=rows, terms=terms)
+        answer = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        names = tuple(v.value for v in answer.variables)
+        return QueryResult("select", names, tsv=answer.serialize(format=ox.QueryResultsFormat.TSV))
+    except (SyntaxError, ValueError, OSError) as exc:
+        message = " ".join(str(exc).split())
+        raise EndpointError(f"{url}: the answer is not SPARQL JSON results: {type(exc).__name__}: {message}") from None
 
 
 def _parse_graph(url: str, body: bytes, content_type: str) -> QueryResult:
-    fmt = "turtle" if "turtle" in content_type else "nt"
-    graph = bind_prefixes(Graph())
+    fmt = ox.RdfFormat.TURTLE if "turtle" in content_type else ox.RdfFormat.N_TRIPLES
     try:
-        graph.parse(data=body.decode("utf-8"), format=fmt)
-    except Exception as exc:  # noqa: BLE001 - rdflib parsers raise assorted errors
-        raise EndpointError(f"{url}: cannot read the graph in the answer: {exc}") from None
-    return QueryResult("graph", graph=graph)
+        triples = [quad.triple for quad in ox.parse(body, format=fmt)]
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(f"{url}: cannot read the graph in the answer: {' '.join(str(exc).split())}") from None
+    return QueryResult("graph", triples=triples)
+
+
+def _page(result: QueryResult, limit: int | None, offset: int | None, sent: bool) -> QueryResult:
+    """The page of ``result`` (already cut by the endpoint when ``sent``), one extra row telling more follow."""
+    if result.kind != "select" or (limit is None and not offset):
+        return result
+    rows = result.terms if sent else result.terms[offset or 0 :]
+    cut = len(rows) if limit is None else limit
+    return QueryResult("select", result.vars, terms=rows[:cut], truncated=len(rows) > cut)
 
 
 def query_endpoint(
-    url: str, sparql: str, *, params: Mapping[str, str] | None = None, timeout: float | None = None
+    url: str,
+    sparql: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> QueryResult:
     """Run a kg query (name, .rq file or inline SPARQL) on the SPARQL endpoint at ``url``.
 
     Raises ``EndpointError`` (URL and the server's message) when the endpoint cannot be reached or
     fails, ``QueryError`` when it rejects the query, ``QueryTimeout`` after ``timeout`` seconds.
     """
-    if timeout is not None and not timeout > 0:
-        raise QueryError(f"the timeout must be a positive number of seconds, got {timeout:g}")
+    check_timeout(timeout)
     text, kind = prepare_remote(sparql, params)
-    body, content_type = _post(url, text, GRAPH_TYPES if kind == "graph" else RESULTS_JSON, timeout)
+    paged = _with_page(text, limit, offset) if kind == "select" and (limit is not None or offset) else None
+    body, content_type = _post(url, paged or text, GRAPH_TYPES if kind == "graph" else RESULTS_JSON, timeout)
     if kind == "graph":
         return _parse_graph(url, body, content_type)
-    return _parse_results(url, body)
+    return _page(_parse_results(url, body), limit, offset, paged is not None)
 
 
 def query_remote(
@@ -242,8 +190,11 @@ def query_remote(
     params: Mapping[str, str] | None = None,
     fmt: str = "table",
     timeout: float | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> str:
     """``kg query --endpoint URL``: like ``kg.query.query`` with a remote endpoint for the graph."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; valid formats: {', '.join(FORMATS)}")
-    return format_result(query_endpoint(url, spec, params=params, timeout=timeout), fmt)
+    result = query_endpoint(url, spec, params=params, timeout=timeout, limit=limit, offset=offset)
+    return format_result(result, fmt)

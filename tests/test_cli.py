@@ -192,7 +192,7 @@ def test_query_runs_and_formats(graph_file, capsys):
     param = "SELECT ?x WHERE { ?x schema:name $name }"
     args = ["--graph", str(graph_file), "--param", "name=Liaoning", "--format", "tsv"]
     assert main(["query", param, *args]) == 0
-    assert capsys.readouterr().out.splitlines() == ["x", "https://w3id.org/kg/id/place/liaoning"]
+    assert capsys.readouterr().out.splitlines() == ["?x", "<https://w3id.org/kg/id/place/liaoning>"]  # SPARQL TSV
 
 
 def test_query_errors(graph_file, tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""kg.query: finding queries, loading graphs, running and formatting."""
+"""kg.query: finding queries, loading graphs, running and formatting (on Oxigraph)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import io
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-import kg.query
+import kg.query.named
 from kg.errors import (
     ExportError,
     GraphError,
@@ -20,7 +21,10 @@ from kg.errors import (
     UnknownQuery,
     UpdateRefused,
 )
-from kg.query import format_result, list_queries, load_graph, query, resolve_query, run_query
+from kg.oxstore import load_dataset, load_store
+from kg.query import format_result, list_queries, query, resolve_query, run_query
+
+load_graph = load_store  # graph files load into an in-memory Oxigraph store
 
 PEOPLE = """# People with their names.
 # A second comment line.
@@ -49,7 +53,7 @@ def queries_dir(tmp_path, monkeypatch) -> Path:
     (folder / "people.rq").write_text(PEOPLE)
     (folder / "by_name.rq").write_text(BY_NAME)
     (folder / "notes.txt").write_text("not a query")
-    monkeypatch.setattr(kg.query, "files", lambda package: folder)
+    monkeypatch.setattr(kg.query.named, "files", lambda package: folder)
     return folder
 
 
@@ -90,6 +94,14 @@ def test_unknown_query_lists_valid_names(queries_dir):
 def test_missing_query_file(tmp_path):
     with pytest.raises(QueryError, match="no such query file"):
         resolve_query(str(tmp_path / "missing.rq"))
+
+
+@pytest.fixture
+def tiny_store(tiny_ds) -> ox.Store:
+    """The tiny graph in an in-memory Oxigraph store."""
+    store = ox.Store()
+    load_dataset(store, tiny_ds)
+    return store
 
 
 # ---------------------------------------------------------------- loading graphs
@@ -151,32 +163,34 @@ def test_graph_parse_error_names_file_and_line(tmp_path, name, content, line):
 # ---------------------------------------------------------------- running
 
 
-def test_select_rows_are_strings(tiny_ds):
-    result = run_query(tiny_ds, "SELECT ?p ?name ?missing WHERE { ?p a schema:Person ; schema:name ?name }")
+def test_select_rows_are_strings(tiny_store):
+    result = run_query(tiny_store, "SELECT ?p ?name ?missing WHERE { ?p a schema:Person ; schema:name ?name }")
     assert result.kind == "select"
     assert result.vars == ("p", "name", "missing")
     assert result.rows == (("https://w3id.org/kg/id/person/gao-ming", "Gao Ming", None),)
 
 
-def test_ask_and_construct(tiny_ds):
-    assert run_query(tiny_ds, "ASK { ?m kg:presidedBy ?p }").boolean is True
-    assert run_query(tiny_ds, "ASK { ?m kg:speaker ?p }").boolean is False
+def test_ask_and_construct(tiny_store):
+    assert run_query(tiny_store, "ASK { ?m kg:presidedBy ?p }").boolean is True
+    assert run_query(tiny_store, "ASK { ?m kg:speaker ?p }").boolean is False
     construct = "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }"
-    graph = run_query(tiny_ds, construct)
-    assert graph.kind == "graph" and len(graph.graph) == 1
+    graph = run_query(tiny_store, construct)
+    assert graph.kind == "graph" and len(graph.triples) == 1
+    (triple,) = graph.triples
+    assert triple.object == ox.Literal("Gao Ming")
 
 
-def test_syntax_error_has_line_and_column(tiny_ds):
+def test_syntax_error_has_line_and_column(tiny_store):
     with pytest.raises(QuerySyntaxError) as err:
-        run_query(tiny_ds, "SELECT ?x\nWHERE {\n  ?x schema:name ?n ;\n  FILTER(\n}")
+        run_query(tiny_store, "SELECT ?x\nWHERE {\n  ?x schema:name ?n ;\n  FILTER(\n}")
     message = str(err.value)
-    assert "line 4" in message and "column" in message
+    assert "line 5, column" in message  # Oxigraph stops at the "}" that closes nothing
     assert "\n" not in message
 
 
-def test_unknown_prefix_is_located(tiny_ds):
+def test_unknown_prefix_is_located(tiny_store):
     with pytest.raises(QuerySyntaxError) as err:
-        run_query(tiny_ds, "SELECT ?x WHERE {\n  ?x foo:bar ?y }")
+        run_query(tiny_store, "SELECT ?x WHERE {\n  ?x foo:bar ?y }")
     assert "unknown prefix 'foo:' at line 2, column 6" in str(err.value)
 
 
@@ -192,51 +206,51 @@ def test_unknown_prefix_is_located(tiny_ds):
         "CREATE GRAPH <http://g>",
     ],
 )
-def test_update_is_refused_and_graph_unchanged(tiny_ds, update):
-    before = len(list(tiny_ds.quads((None, None, None, None))))
+def test_update_is_refused_and_graph_unchanged(tiny_store, update):
+    before = len(tiny_store)
     with pytest.raises(UpdateRefused, match="read-only"):
-        run_query(tiny_ds, update)
-    assert len(list(tiny_ds.quads((None, None, None, None)))) == before
+        run_query(tiny_store, update)
+    assert len(tiny_store) == before
 
 
-def test_params_default_and_override_in_values_block(tiny_ds):
-    assert len(run_query(tiny_ds, BY_NAME).rows) == 1
-    assert len(run_query(tiny_ds, BY_NAME, {"who": "gao ming"}).rows) == 1
-    assert run_query(tiny_ds, BY_NAME, {"who": "Wu Liang"}).rows == ()
-    assert run_query(tiny_ds, BY_NAME, {"who": 'He said "hi" } ; DROP ALL'}).rows == ()  # no injection
+def test_params_default_and_override_in_values_block(tiny_store):
+    assert len(run_query(tiny_store, BY_NAME).rows) == 1
+    assert len(run_query(tiny_store, BY_NAME, {"who": "gao ming"}).rows) == 1
+    assert run_query(tiny_store, BY_NAME, {"who": "Wu Liang"}).rows == ()
+    assert run_query(tiny_store, BY_NAME, {"who": 'He said "hi" } ; DROP ALL'}).rows == ()  # no injection
 
 
-def test_params_bind_variables(tiny_ds):
+def test_params_bind_variables(tiny_store):
     sparql = "SELECT ?n WHERE { ?x schema:name ?n FILTER(?n = $name) }"
-    assert run_query(tiny_ds, sparql, {"name": "Liaoning"}).rows == (("Liaoning",),)
+    assert run_query(tiny_store, sparql, {"name": "Liaoning"}).rows == (("Liaoning",),)
     typed = "# param: x = id:person/gao-ming\nSELECT ?n WHERE { ?x schema:name ?n }"
-    assert run_query(tiny_ds, typed).rows == (("Gao Ming",),)
-    assert run_query(tiny_ds, typed, {"x": "place/liaoning"}).rows == (("Liaoning",),)
+    assert run_query(tiny_store, typed).rows == (("Gao Ming",),)
+    assert run_query(tiny_store, typed, {"x": "place/liaoning"}).rows == (("Liaoning",),)
     iri = "<https://w3id.org/kg/id/place/liaoning>"
-    assert run_query(tiny_ds, typed, {"x": iri}).rows == (("Liaoning",),)
+    assert run_query(tiny_store, typed, {"x": iri}).rows == (("Liaoning",),)
 
 
-def test_typed_param_rejects_bad_value(tiny_ds):
+def test_typed_param_rejects_bad_value(tiny_store):
     sparql = (
         '# param: day = "2023-12-31"^^xsd:date\nPREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n'
         'SELECT ?ok WHERE { VALUES ?day { "2023-12-31"^^xsd:date }\n'
         '  BIND(?day > "2023-01-01"^^xsd:date AS ?ok) }'
     )
-    assert run_query(tiny_ds, sparql, {"day": "2022-06-01"}).rows == (("false",),)
+    assert run_query(tiny_store, sparql, {"day": "2022-06-01"}).rows == (("false",),)
     with pytest.raises(QueryError, match="expects a date"):
-        run_query(tiny_ds, sparql, {"day": "yesterday"})
+        run_query(tiny_store, sparql, {"day": "yesterday"})
 
 
-def test_unknown_param_lists_valid_ones(tiny_ds):
+def test_unknown_param_lists_valid_ones(tiny_store):
     with pytest.raises(QueryError, match="unknown parameter 'whom'; this query takes: who"):
-        run_query(tiny_ds, BY_NAME, {"whom": "x"})
+        run_query(tiny_store, BY_NAME, {"whom": "x"})
 
 
 # ---------------------------------------------------------------- formatting
 
 
-def test_table_has_aligned_columns_and_header(tiny_ds):
-    result = run_query(tiny_ds, "SELECT ?name ?x WHERE { ?x schema:name ?name } ORDER BY ?name")
+def test_table_has_aligned_columns_and_header(tiny_store):
+    result = run_query(tiny_store, "SELECT ?name ?x WHERE { ?x schema:name ?name } ORDER BY ?name")
     lines = format_result(result, "table").splitlines()
     assert lines[0].split() == ["name", "x"]
     assert set(lines[1]) <= {"-", " "}
@@ -246,15 +260,20 @@ def test_table_has_aligned_columns_and_header(tiny_ds):
     assert "Gao Ming" in format_result(result, "table")
 
 
-def test_csv_and_tsv(tiny_ds):
-    result = run_query(tiny_ds, "SELECT ?name ?none WHERE { ?x a schema:Person ; schema:name ?name }")
-    assert list(csv.reader(io.StringIO(format_result(result, "csv")))) == [["name", "none"], ["Gao Ming", ""]]
-    assert format_result(result, "tsv").splitlines() == ["name\tnone", "Gao Ming\t"]
+def test_csv_and_tsv_follow_sparql_1_1(tiny_store):
+    result = run_query(tiny_store, "SELECT ?name ?none ?x WHERE { ?x a schema:Person ; schema:name ?name }")
+    text = format_result(result, "csv")
+    assert text == "name,none,x\r\nGao Ming,,https://w3id.org/kg/id/person/gao-ming"  # CSV: CRLF, plain values
+    assert list(csv.reader(io.StringIO(text))) == [["name", "none", "x"], ["Gao Ming", "", str(result.rows[0][2])]]
+    assert format_result(result, "tsv").splitlines() == [  # TSV: terms in N-Triples syntax
+        "?name\t?none\t?x",
+        '"Gao Ming"\t\t<https://w3id.org/kg/id/person/gao-ming>',
+    ]
 
 
-def test_json_follows_sparql_results_format(tiny_ds):
+def test_json_follows_sparql_results_format(tiny_store):
     result = run_query(
-        tiny_ds,
+        tiny_store,
         "SELECT ?p ?name ?c ?none WHERE { ?p a schema:Person ; schema:name ?name . "
         "?a kg:factKind 'holds' ; kg:confidence ?c }",
     )
@@ -265,13 +284,15 @@ def test_json_follows_sparql_results_format(tiny_ds):
     assert binding["name"] == {"type": "literal", "value": "Gao Ming"}
     assert binding["c"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
     assert "none" not in binding
-    ask = json.loads(format_result(run_query(tiny_ds, "ASK { ?s ?p ?o }"), "json"))
+    ask = json.loads(format_result(run_query(tiny_store, "ASK { ?s ?p ?o }"), "json"))
     assert ask == {"head": {}, "boolean": True}
+    xml = format_result(result, "xml")
+    assert '<variable name="p"/>' in xml and "<uri>https://w3id.org/kg/id/person/gao-ming</uri>" in xml
 
 
-def test_unknown_format_lists_valid_ones(tiny_ds):
-    with pytest.raises(ExportError, match="unknown format 'xml'; valid formats: table, csv, tsv, json"):
-        format_result(run_query(tiny_ds, "ASK { ?s ?p ?o }"), "xml")
+def test_unknown_format_lists_valid_ones(tiny_store):
+    with pytest.raises(ExportError, match="unknown format 'yaml'; valid formats: table, csv, tsv, json, xml"):
+        format_result(run_query(tiny_store, "ASK { ?s ?p ?o }"), "yaml")
 
 
 def test_query_checks_the_query_before_loading_the_graph(queries_dir, tmp_path, tiny_ds):
@@ -288,3 +309,4 @@ def test_query_checks_the_query_before_loading_the_graph(queries_dir, tmp_path, 
         "person,name",
         "https://w3id.org/kg/id/person/gao-ming,Gao Ming",
     ]
+    assert query("people", graph, fmt="csv").split("\r\n")[0] == "person,name"

@@ -536,13 +536,13 @@ def test_queries_with_a_timeout_give_the_same_answers(tiny_ds, graph_file):
 
 
 def test_errors_and_crashes_in_the_query_worker_are_reported(tiny_ds, monkeypatch):
-    def fail(*args):
+    def fail(*args, **kwargs):
         raise QueryError("query failed: boom")
 
-    monkeypatch.setattr("kg.query._execute", fail)
+    monkeypatch.setattr("kg.query.engine.execute", fail)
     with pytest.raises(QueryError, match="query failed: boom"):
         run_query(tiny_ds, "ASK { ?s ?p ?o }", timeout=30)
-    monkeypatch.setattr("kg.query._execute", lambda *args: os._exit(3))
+    monkeypatch.setattr("kg.query.engine.execute", lambda *args, **kwargs: os._exit(3))
     with pytest.raises(QueryError, match=r"the worker process died \(exit code 3\)"):
         run_query(tiny_ds, "ASK { ?s ?p ?o }", timeout=30)
 
