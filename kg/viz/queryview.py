@@ -9,34 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import SimpleNamespace
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.query import run_query
 from kg.viz.data import GraphIndex, add_edge, add_node, detail, load_evidence_for, open_index, set_degrees
 from kg.viz.index import local_name, term_key
 from kg.viz.page import DEFAULT_MAX_NODES, render_graph
-
-
-def _run_query(store: ox.Store, spec: str, params: Mapping[str, str] | None):  # noqa: ANN202
-    """TEMPORARY (issue 13): ``kg.query.run_query``'s answer, with pyoxigraph terms.
-
-    Adapts today's ``kg.oxstore.run_query`` (rdflib terms, CONSTRUCT results as an rdflib Graph)
-    to the new API (``.kind``, ``.vars``, ``.terms`` rows and ``.triples`` of pyoxigraph terms).
-    Replace this function with ``kg.query.run_query`` when the engine's package is merged.
-    """
-    from kg.oxstore import run_query, to_oxigraph
-
-    result = run_query(store, spec, params)
-    if result.kind == "graph":
-        triples = tuple(ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in result.graph)
-        return SimpleNamespace(kind="graph", vars=(), terms=(), triples=triples)
-    if result.kind == "select":
-        terms = tuple(tuple(None if t is None else to_oxigraph(t) for t in row) for row in result.terms)
-        return SimpleNamespace(kind="select", vars=tuple(result.vars), terms=terms, triples=())
-    return SimpleNamespace(kind=result.kind, vars=(), terms=(), triples=())
 
 
 def graph_from_triples(
@@ -120,7 +101,7 @@ def render_query(
 ) -> Path:
     """Write the result of a query (name, .rq file or SPARQL text) on a store or graph file as a graph page."""
     index = open_index(source)
-    result = _run_query(index.store, spec, params)
+    result = run_query(index.store, spec, params)
     triples = query_triples(result, spec if len(spec) < 80 and "{" not in spec else "the query")
     graph, skipped = graph_from_triples(index, triples)
     notes = []
