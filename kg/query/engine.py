@@ -44,12 +44,15 @@ def as_store(store_or_source: object) -> tuple[ox.Store, Path | None, dict | Non
 
 def evaluate(store: ox.Store, prepared: PreparedQuery, text: str | None = None):  # noqa: ANN201
     """Oxigraph's lazy answer to ``prepared`` (or to ``text`` with its substitutions)."""
+    dataset: dict = {"use_default_graph_as_union": True}
+    if prepared.dataset is not None:
+        dataset = {"default_graph": [ox.NamedNode(iri) for iri in prepared.dataset[0]],
+                   "named_graphs": [ox.NamedNode(iri) for iri in prepared.dataset[1]]}  # fmt: skip
+    elif prepared.own_dataset:
+        dataset = {}  # Oxigraph ignores FROM / FROM NAMED when told to use the union
     try:
         return store.query(
-            text or prepared.text,
-            prefixes=NAMESPACES,
-            use_default_graph_as_union=True,
-            substitutions=prepared.ox_substitutions(),
+            text or prepared.text, prefixes=NAMESPACES, substitutions=prepared.ox_substitutions(), **dataset
         )
     except SyntaxError as exc:
         raise QuerySyntaxError(f"malformed SPARQL: {' '.join(str(exc).split())}") from None

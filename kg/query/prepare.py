@@ -32,6 +32,7 @@ _DECLARED = re.compile(r"\bPREFIX\s+([\w.-]*):", re.IGNORECASE)
 _PREFIXED_NAME = re.compile(r"(?<![\w?$<:.\-])(?P<prefix>[A-Za-z][\w.-]*)?:(?=[\w%\\])")
 _NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
 _ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+_FROM = re.compile(r"(?<![\w?$:.\-])FROM(?![\w:.\-])", re.IGNORECASE)
 
 
 def mask(text: str) -> str:
@@ -68,12 +69,19 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    """A checked query: the text to run, variable substitutions, its kind and its page key."""
+    """A checked query: the text to run, variable substitutions, its kind and its page key.
+
+    The dataset: plain patterns match the union of all graphs, unless the text has ``FROM`` /
+    ``FROM NAMED`` clauses (``own_dataset``), or ``dataset`` (default graph IRIs, named graph IRIs:
+    the SPARQL protocol's ``default-graph-uri`` / ``named-graph-uri``) replaces both.
+    """
 
     text: str
     substitutions: dict[str, Term] = field(default_factory=dict)
     kind: str = "select"  # "select" | "ask" | "graph"
     page: PageKey | None = None
+    own_dataset: bool = False
+    dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     def ox_substitutions(self) -> dict[ox.Variable, Term] | None:
         """The substitutions as pyoxigraph wants them (None when there are none)."""
@@ -243,7 +251,8 @@ def prepare(sparql: str, params: Mapping[str, str] | None = None, *, timeout: fl
             text = bind_in_text(values_text, inline)
     if len(_PREPARED) >= 512:
         _PREPARED.clear()
-    _PREPARED[key] = prepared = PreparedQuery(text, substitutions, kind, read_header(sparql).page)
+    own_dataset = bool(_FROM.search(mask(text)))
+    _PREPARED[key] = prepared = PreparedQuery(text, substitutions, kind, read_header(sparql).page, own_dataset)
     return prepared
 
 
