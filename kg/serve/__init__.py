@@ -3,8 +3,9 @@
     create_app(graph=Path("exports/graph.trig"))           # a Starlette app (ASGI), for tests and embedding
     serve(graph=Path("exports/graph.trig"), port=8000)     # blocking: runs it under uvicorn
 
-The endpoint answers from the graph file loaded into memory (rdflib) or from an Oxigraph store
-folder (``store=``), the same way (``kg.serve.backend``). See docs/serve.md.
+The endpoint answers on kg's one engine (``kg.query``, Oxigraph): the graph file loaded into an
+in-memory store, or an Oxigraph store folder (``store=``) opened read-only, queried by killable
+worker processes (``kg.serve.backend``). See docs/serve.md.
 """
 
 from __future__ import annotations

@@ -19,38 +19,40 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg import query as kq
 from kg.errors import KgError, NotAcceptable, QueryError, QuerySyntaxError, QueryTimeout, UnknownQuery, UpdateRefused
+from kg.query import QueryInfo, QueryResult, list_queries
 from kg.rdf.namespace import ID, PREFIXES
 from kg.serve import page
 from kg.serve.backend import Backend, open_backend
-from kg.serve.entity import describe, entity_graph
-from kg.serve.negotiate import GRAPH_FORMATS, HTML, Format, choose, content_type, negotiate, prefers_html, serialize
-from kg.serve.vizview import viz_page
+from kg.serve.entity import check_iri
+from kg.serve.jobs import EntityJob, QueryJob, VizJob
+from kg.serve.negotiate import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, choose, content_type, prefers_html
 from kg.viz.data import EntityNotFound
 
 log = logging.getLogger("kg.serve")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 ENTITY_FORMATS = (
-    GRAPH_FORMATS[0],
-    GRAPH_FORMATS[1],
-    Format("jsonld", "application/ld+json", "graph", ("json-ld",)),
+    *[fmt for fmt in GRAPH_FORMATS if fmt.name != "jsonld"],
+    Format("jsonld", "application/ld+json", "graph", ("json-ld",), "jsonld"),
     Format("json", "application/json", "entity"),
     HTML,
 )
+MEDIA_TYPES = {fmt.name: content_type(fmt) for fmt in RESULT_FORMATS + GRAPH_FORMATS}
+PAGE_ROWS = 100  # rows on a named query's HTML page unless ?limit= says otherwise
 _ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (UpdateRefused, 403, "update-refused"),
     (QuerySyntaxError, 400, "malformed-query"),
@@ -66,11 +68,13 @@ _HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 
 
 @dataclass(frozen=True)
 class Settings:
-    """What every request needs: the backend and the limits."""
+    """What every request needs: the backend, the limits and the named queries (read once)."""
 
     backend: Backend
     timeout: float | None
     max_rows: int | None
+    queries: dict[str, QueryInfo] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 def _settings(request: Request) -> Settings:
@@ -118,46 +122,106 @@ async def _crash(request: Request, exc: Exception) -> Response:
 # ---------------------------------------------------------------- running queries
 
 
-async def _run(request: Request, sparql: str, **options) -> kq.QueryResult:  # noqa: ANN003
+async def _run(request: Request, job: object) -> object:
     settings = _settings(request)
-    return await run_in_threadpool(
-        settings.backend.query, sparql, timeout=settings.timeout, max_rows=settings.max_rows, **options
-    )
+    return await settings.backend.run(job, settings.timeout)
 
 
-def _answer(request: Request, result: kq.QueryResult, fmt: str | None) -> Response:
-    chosen = negotiate(result.kind, request.headers.get("accept"), fmt)
+def _whole(value: object, name: str, minimum: int) -> int | None:
+    """A ``limit``/``offset`` parameter as an int (None when absent); 400 when it is not a whole number."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < minimum:
+        raise HTTPException(400, f"{name} must be a whole number of {minimum} or more, got {str(value)!r}")
+    return int(text)
+
+
+def _page_args(*sources: object) -> tuple[int | None, int | None]:
+    """(limit, offset) from the query string and, for a form POST, the form."""
+    limit = offset = None
+    for source in sources:
+        if source is None:
+            continue
+        limit = limit if source.get("limit") is None else _whole(source.get("limit"), "limit", 1)  # type: ignore[attr-defined]
+        offset = offset if source.get("offset") is None else _whole(source.get("offset"), "offset", 0)  # type: ignore[attr-defined]
+    return limit, offset
+
+
+def page_headers(request: Request, truncated: bool, limit: int | None, offset: int | None) -> dict[str, str]:
+    """``X-KG-Truncated`` when rows follow the answer (``X-KG-Row-Cap`` when the row cap cut it), and for a
+    page asked for by GET, ``Link`` to the previous and next pages."""
+    max_rows = _settings(request).max_rows
     headers = {"Vary": "Accept"}
-    if result.truncated:
+    capped = max_rows is not None and (limit is None or limit > max_rows)
+    size = max_rows if capped else limit
+    if truncated:
         headers["X-KG-Truncated"] = "true"
-        headers["X-KG-Row-Cap"] = str(_settings(request).max_rows)
-    return Response(serialize(result, chosen), media_type=content_type(chosen), headers=headers)
+        if capped:
+            headers["X-KG-Row-Cap"] = str(max_rows)
+    if limit is not None and size and request.method == "GET":
+        links = []
+        if offset:
+            links.append(f'<?{_with_offset(request, max(0, offset - size))}>; rel="prev"')
+        if truncated:
+            links.append(f'<?{_with_offset(request, (offset or 0) + size)}>; rel="next"')
+        if links:
+            headers["Link"] = ", ".join(links)
+    return headers
 
 
-async def _protocol_args(request: Request) -> tuple[str | None, list[str], list[str], str | None]:
-    """(query, default-graph-uri values, named-graph-uri values, format) of a protocol request."""
+def _with_offset(request: Request, offset: int) -> str:
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+    return urlencode([*items, ("offset", str(offset))] if offset else items)
+
+
+def _answer(request: Request, answer: tuple[str, bytes, bool], limit: int | None, offset: int | None) -> Response:
+    fmt, body, truncated = answer
+    headers = page_headers(request, truncated, limit, offset)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+@dataclass
+class ProtocolRequest:
+    """What a SPARQL protocol request asks: the query, the protocol's graphs, the format and the page."""
+
+    query: str | None
+    default_graphs: list[str]
+    named_graphs: list[str]
+    fmt: str | None
+    limit: int | None = None
+    offset: int | None = None
+
+
+def _refuse_update(args: object) -> None:
+    if "update" in args:  # type: ignore[operator]
+        raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
+
+
+async def _protocol_args(request: Request) -> ProtocolRequest:
+    """The query, ``default-graph-uri`` and ``named-graph-uri`` values, ``format``, ``limit`` and ``offset``."""
     args = request.query_params
     default_graphs, named_graphs = args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
     fmt = ",".join(args.getlist("format") or args.getlist("output")) or None  # SPARQLWrapper repeats them
-    if "update" in args:
-        raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
+    _refuse_update(args)
     if request.method == "GET":
-        return args.get("query"), default_graphs, named_graphs, fmt
+        return ProtocolRequest(args.get("query"), default_graphs, named_graphs, fmt, *_page_args(args))
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media in FORM_TYPES:
-        form = await request.form()
-        if "update" in form:
-            raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
+        form: FormData = await request.form()
+        _refuse_update(form)
         default_graphs += [str(v) for v in form.getlist("default-graph-uri")]
         named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
         query = form.get("query")
         fmt = fmt or ",".join(str(v) for v in form.getlist("format")) or None
-        return (None if query is None else str(query)), default_graphs, named_graphs, fmt
+        text = None if query is None else str(query)
+        return ProtocolRequest(text, default_graphs, named_graphs, fmt, *_page_args(args, form))
     if media == "application/sparql-query":
         try:
-            return (await request.body()).decode("utf-8"), default_graphs, named_graphs, fmt
+            text = (await request.body()).decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPException(400, "the query is not valid UTF-8") from None
+        return ProtocolRequest(text, default_graphs, named_graphs, fmt, *_page_args(args))
     if media == "application/sparql-update":
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
     raise HTTPException(
@@ -166,85 +230,103 @@ async def _protocol_args(request: Request) -> tuple[str | None, list[str], list[
 
 
 async def sparql_endpoint(request: Request) -> Response:
-    """The SPARQL 1.1 Protocol: query operation via GET, form POST or direct POST."""
-    query, default_graphs, named_graphs, fmt = await _protocol_args(request)
-    if query is None:
+    """The SPARQL 1.1 Protocol: query operation via GET, form POST or direct POST (plus kg's ``limit``/``offset``)."""
+    args = await _protocol_args(request)
+    if args.query is None:
         if request.method == "GET" and prefers_html(request.headers.get("accept")):
             return RedirectResponse(f"{_root(request)}/", status_code=303)
         raise HTTPException(
             400, "missing the 'query' parameter (GET ?query=..., or POST a form or application/sparql-query)"
         )
-    if not query.strip():
+    if not args.query.strip():
         raise HTTPException(400, "the query is empty")
-    if request.method == "GET" and not fmt and prefers_html(request.headers.get("accept")):
-        return RedirectResponse(f"{_root(request)}/?{urlencode({'query': query})}", status_code=303)
-    result = await _run(request, query, default_graphs=default_graphs, named_graphs=named_graphs)
-    return _answer(request, result, fmt)
+    if request.method == "GET" and not args.fmt and prefers_html(request.headers.get("accept")):
+        return RedirectResponse(f"{_root(request)}/?{urlencode({'query': args.query})}", status_code=303)
+    job = QueryJob(
+        args.query,
+        default_graphs=tuple(args.default_graphs),
+        named_graphs=tuple(args.named_graphs),
+        max_rows=_settings(request).max_rows,
+        limit=args.limit,
+        offset=args.offset,
+        accept=request.headers.get("accept"),
+        fmt=args.fmt,
+    )
+    return _answer(request, await _run(request, job), args.limit, args.offset)
 
 
 # ---------------------------------------------------------------- named queries, entities, viz
 
 
-def _named() -> dict[str, kq.QueryInfo]:
-    return {info.name: info for info in kq.list_queries()}
-
-
 async def query_list(request: Request) -> Response:
     """The named queries (HTML for browsers, else JSON)."""
-    infos = kq.list_queries()
+    settings = _settings(request)
+    infos = list(settings.queries.values())
     if prefers_html(request.headers.get("accept")):
         return HTMLResponse(page.query_list_page(infos, _root(request)))
-    return JSONResponse([_info_json(info) for info in infos])
+    return JSONResponse([_info_json(info, settings.texts[info.name]) for info in infos])
 
 
 async def named_query(request: Request) -> Response:
-    """Run the named query NAME; the query string holds its parameters (and ``format``)."""
+    """Run the named query NAME; the query string holds its parameters (and ``format``, ``limit``, ``offset``)."""
+    settings = _settings(request)
     name = request.path_params["name"]
-    info = _named().get(name)
+    info = settings.queries.get(name)
     if info is None:
-        raise UnknownQuery(f"unknown query '{name}'; valid names: {', '.join(_named())}")
-    values = {k: v for k, v in request.query_params.items() if k not in ("format", "output")}
-    fmt = request.query_params.get("format")
-    result = await _run(request, Path(info.path).read_text(encoding="utf-8"), params=values or None)
+        raise UnknownQuery(f"unknown query '{name}'; valid names: {', '.join(settings.queries)}")
+    args = request.query_params
+    values = {k: v for k, v in args.items() if k not in ("format", "output", "limit", "offset")}
+    fmt = args.get("format") or args.get("output")
+    limit, offset = _page_args(args)
+    job = QueryJob(settings.texts[name], tuple(sorted(values.items())), max_rows=settings.max_rows, offset=offset)
     if not fmt and prefers_html(request.headers.get("accept")):
-        return HTMLResponse(page.query_page(info, values, result, _root(request)))
-    return _answer(request, result, fmt)
+        size = limit or PAGE_ROWS
+        result = await _run(request, _replace(job, limit=size, as_result=True))
+        assert isinstance(result, QueryResult)
+        html = await run_in_threadpool(page.query_page, info, values, result, _root(request), size, offset or 0)
+        return HTMLResponse(html, headers=page_headers(request, result.truncated, size, offset))
+    job = _replace(job, limit=limit, accept=request.headers.get("accept"), fmt=fmt)
+    return _answer(request, await _run(request, job), limit, offset)
+
+
+def _replace(job: QueryJob, **changes: object) -> QueryJob:
+    from dataclasses import replace
+
+    return replace(job, **changes)
 
 
 async def entity(request: Request) -> Response:
-    """An entity: HTML for browsers, Turtle (N-Triples, JSON-LD) for RDF clients, JSON for the page."""
+    """An entity: HTML for browsers, Turtle (N-Triples, JSON-LD...) for RDF clients, JSON for the page."""
     key = request.path_params.get("key")
-    iri = str(ID) + key if key else request.query_params.get("iri", "")
+    iri = check_iri(str(ID) + key if key else request.query_params.get("iri", ""))
     chosen = choose(ENTITY_FORMATS, request.headers.get("accept"), request.query_params.get("format"))
-    settings = _settings(request)
-    limits = {"timeout": settings.timeout, "max_rows": settings.max_rows}
+    max_rows = _settings(request).max_rows
     if chosen.carries == "graph":
-        result = await run_in_threadpool(entity_graph, settings.backend, iri, **limits)
-        return Response(serialize(result, chosen), media_type=content_type(chosen), headers={"Vary": "Accept"})
-    described = await run_in_threadpool(describe, settings.backend, iri, **limits)
+        fmt, body = await _run(request, EntityJob(iri, max_rows, chosen.name))
+        return Response(body, media_type=content_type(chosen), headers={"Vary": "Accept"})
+    described = await _run(request, EntityJob(iri, max_rows))
     if chosen is HTML:
-        return HTMLResponse(page.entity_page(described, _root(request)), headers={"Vary": "Accept"})
+        html = page.entity_page(described, _root(request))
+        return HTMLResponse(html, headers={"Vary": "Accept"})
     return JSONResponse(described, headers={"Vary": "Accept"})
 
 
 async def viz(request: Request) -> Response:
     """A query's result drawn as kg's interactive graph page."""
-    query, _, _, _ = await _protocol_args(request)
-    if not query or not query.strip():
+    args = await _protocol_args(request)
+    if not args.query or not args.query.strip():
         raise HTTPException(400, "missing the 'query' parameter")
-    settings = _settings(request)
-    html = await run_in_threadpool(
-        viz_page, settings.backend, query, timeout=settings.timeout, max_rows=settings.max_rows, heading="kg query"
-    )
-    return HTMLResponse(html)
+    job = VizJob(args.query, max_rows=_settings(request).max_rows, heading="kg query")
+    return HTMLResponse(await _run(request, job))
 
 
-def _info_json(info: kq.QueryInfo) -> dict:
+def _info_json(info: QueryInfo, text: str) -> dict:
     return {
         "name": info.name,
         "description": info.description,
         "params": [{"name": p.name, "default": p.default} for p in info.params],
-        "sparql": Path(info.path).read_text(encoding="utf-8"),
+        "paged": info.page is not None,
+        "sparql": text,
     }
 
 
@@ -254,10 +336,11 @@ async def api_info(request: Request) -> Response:
     return JSONResponse(
         {
             "prefixes": {prefix: str(ns) for prefix, ns in PREFIXES.items()},
-            "queries": [_info_json(info) for info in kq.list_queries()],
+            "queries": [_info_json(info, settings.texts[info.name]) for info in settings.queries.values()],
             "backend": settings.backend.description,
             "timeout": settings.timeout,
             "max_rows": settings.max_rows,
+            "page_rows": PAGE_ROWS,
             "id_namespace": str(ID),
         }
     )
@@ -310,7 +393,9 @@ def create_app(
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
         )
     app = Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)  # type: ignore[arg-type]
-    app.state.kg = Settings(backend, timeout, max_rows)
+    infos = list_queries()
+    texts = {info.name: Path(info.path).read_text(encoding="utf-8") for info in infos}
+    app.state.kg = Settings(backend, timeout, max_rows, {info.name: info for info in infos}, texts)
     return app
 
 

@@ -1,22 +1,24 @@
-"""One entity's facts with their evidence, read through a backend (so rdflib and Oxigraph answer alike).
+"""One entity's facts with their evidence, read by a query worker from the store (``kg.query``'s engine).
 
-``describe(backend, iri)`` gives the entity's names, types, the facts it takes part in (each with
+``describe(store, iri)`` gives the entity's names, types, the facts it takes part in (each with
 its assertion graph, kind, document, evidence sentence and character offsets) and its other
-statements; ``entity_graph(backend, iri)`` the triples about it, for Turtle / N-Triples / JSON-LD.
+statements; ``entity_graph(store, iri)`` the triples about it, for Turtle / N-Triples / JSON-LD.
 """
 
 from __future__ import annotations
 
 import re
 
-from rdflib import RDF, RDFS, URIRef
+import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.query import QueryResult
+from kg.query import QueryResult, execute, prepare
 from kg.rdf.namespace import SCHEMA
-from kg.serve.backend import Backend
 from kg.viz.data import EntityNotFound
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SCHEMA_NAME = f"{SCHEMA}name"
 IRI_PATTERN = re.compile(r"[^\s<>\"{}|\\^`]+")  # what can be written as <iri> in SPARQL
 
 FACTS = """
@@ -59,62 +61,79 @@ def check_iri(iri: str) -> str:
 
 
 def _bind(sparql: str, iri: str) -> str:
-    """``sparql`` with ``?this`` written as ``<iri>`` (checked by ``check_iri``): both engines start from it."""
+    """``sparql`` with ``?this`` written as ``<iri>`` (checked by ``check_iri``), so the engine starts from it."""
     return sparql.replace("?this", f"<{check_iri(iri)}>")
 
 
-def _value(term, name) -> dict:  # noqa: ANN001
-    entry = {"type": "uri" if isinstance(term, URIRef) else "literal", "value": str(term)}
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal, name: ox.Literal | None) -> dict:
+    kind = "uri" if isinstance(term, ox.NamedNode) else "bnode" if isinstance(term, ox.BlankNode) else "literal"
+    entry = {"type": kind, "value": _text(term)}
     if name is not None:
-        entry["name"] = str(name)
+        entry["name"] = name.value
     return entry
 
 
-def _int(term) -> int | None:  # noqa: ANN001
+def _text(term: object) -> str | None:
+    """The IRI or lexical form (``_:id`` for a blank node); None for None."""
+    if term is None:
+        return None
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value  # type: ignore[attr-defined]
+
+
+def _int(term: ox.Literal | None) -> int | None:
     try:
-        return int(str(term)) if term is not None else None
+        return int(term.value) if term is not None else None
     except ValueError:
         return None
+
+
+def _float(term: ox.Literal | None) -> float | None:
+    try:
+        return float(term.value) if term is not None else None
+    except ValueError:
+        return None
+
+
+def _fact(row: tuple) -> dict:
+    _, s, p, o, a, s_name, o_name, kind, doc, doc_name, sentence, start, end, confidence = row
+    return {
+        "kind": kind.value,
+        "subject": _text(s),
+        "subject_name": _text(s_name),
+        "predicate": p.value,
+        "object": _value(o, o_name),
+        "graph": _text(a),
+        "evidence": {
+            "sentence": sentence.value,
+            "doc": _text(doc),
+            "doc_name": _text(doc_name),
+            "start": _int(start),
+            "end": _int(end),
+            "confidence": _float(confidence),
+        },
+    }
 
 
 def _entity(iri: str, result: QueryResult) -> dict:
     names, labels, types, facts, statements, seen = [], [], [], [], [], set()
     for row in result.terms:
-        d, s, p, o, a, s_name, o_name, kind, doc, doc_name, sentence, start, end, confidence = row
-        key = (str(d), s, p, o, a)
+        d, s, p, o, a, s_name, o_name, kind, _, _, sentence, _, _, _ = row
+        direction = d.value
+        key = (direction, s, p, o, a)
         if key in seen:
             continue
         seen.add(key)
         if kind is not None and sentence is not None:
-            facts.append(
-                {
-                    "kind": str(kind),
-                    "subject": str(s),
-                    "subject_name": None if s_name is None else str(s_name),
-                    "predicate": str(p),
-                    "object": _value(o, o_name),
-                    "graph": str(a),
-                    "evidence": {
-                        "sentence": str(sentence),
-                        "doc": None if doc is None else str(doc),
-                        "doc_name": None if doc_name is None else str(doc_name),
-                        "start": _int(start),
-                        "end": _int(end),
-                        "confidence": None if confidence is None else float(confidence),
-                    },
-                }
-            )
+            facts.append(_fact(row))
             continue
-        if str(d) == "out" and p == SCHEMA["name"]:
-            names.append(str(o))
-        elif str(d) == "out" and p == RDFS.label:
-            labels.append(str(o))
-        elif str(d) == "out" and p == RDF.type:
-            types.append(str(o))
-        other = s if str(d) == "in" else o
-        statements.append(
-            {"direction": str(d), "predicate": str(p), **_value(other, s_name if str(d) == "in" else o_name)}
-        )
+        if direction == "out" and p.value == SCHEMA_NAME:
+            names.append(o.value)
+        elif direction == "out" and p.value == RDFS_LABEL:
+            labels.append(o.value)
+        elif direction == "out" and p.value == RDF_TYPE:
+            types.append(o.value)
+        other, name = (s, s_name) if direction == "in" else (o, o_name)
+        statements.append({"direction": direction, "predicate": p.value, **_value(other, name)})
     if not facts and not statements:
         raise EntityNotFound(f"{iri}: nothing in the graph is about this IRI")
     facts.sort(key=lambda f: (f["kind"], f["predicate"], f["subject"], f["object"]["value"], f["graph"]))
@@ -131,21 +150,17 @@ def _entity(iri: str, result: QueryResult) -> dict:
     }
 
 
-def describe(backend: Backend, iri: str, *, timeout: float | None = None, max_rows: int | None = None) -> dict:
+def describe(store: ox.Store, iri: str, *, max_rows: int | None = None) -> dict:
     """The entity ``iri``: name, types, facts with evidence, other statements (``EntityNotFound`` if unknown)."""
-    check_iri(iri)
-    result = backend.query(_bind(FACTS, iri), timeout=timeout, max_rows=max_rows)
+    result = execute(store, prepare(_bind(FACTS, iri)), max_rows=max_rows)
     if result.kind != "select":  # pragma: no cover - FACTS is a SELECT
         raise QueryError("the entity query did not return rows")
     return _entity(iri, result)
 
 
-def entity_graph(
-    backend: Backend, iri: str, *, timeout: float | None = None, max_rows: int | None = None
-) -> QueryResult:
+def entity_graph(store: ox.Store, iri: str, *, max_rows: int | None = None) -> QueryResult:
     """The triples about ``iri`` (both directions, with the names of its neighbours)."""
-    check_iri(iri)
-    result = backend.query(_bind(GRAPH, iri), timeout=timeout, max_rows=max_rows)
-    if result.graph is None or not len(result.graph):
+    result = execute(store, prepare(_bind(GRAPH, iri)), max_rows=max_rows)
+    if not result.triples:
         raise EntityNotFound(f"{iri}: nothing in the graph is about this IRI")
     return result

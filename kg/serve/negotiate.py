@@ -1,49 +1,46 @@
-"""Content negotiation and the SPARQL result formats of ``kg serve``.
+"""Content negotiation for ``kg serve``: which format an answer goes out in.
 
 Result sets (SELECT, ASK): SPARQL 1.1 Query Results JSON, XML, CSV and TSV. Graphs (CONSTRUCT,
-DESCRIBE): Turtle, N-Triples and JSON-LD. The format comes from a ``format`` parameter (a short
-name such as ``json``/``ttl`` or a media type) when given, else from the ``Accept`` header: the
-acceptable type with the highest q-value wins, ties go to the client's order, and ``*/*`` (or no
-header) gives JSON results and Turtle.
+DESCRIBE): Turtle, N-Triples, N-Quads, JSON-LD and RDF/XML. The format comes from a ``format``
+parameter (a short name such as ``json``/``ttl`` or a media type) when given, else from the
+``Accept`` header: the acceptable type with the highest q-value wins, ties go to the client's order,
+and ``*/*`` (or no header) gives JSON results and Turtle. The answers themselves are written by
+pyoxigraph's serialisers (``kg.query.QueryResult.serialize``, named by ``Format.writes``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 
 from kg.errors import NotAcceptable
-from kg.query import QueryResult, json_term
 
-__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Format", "NotAcceptable", "choose", "negotiate", "serialize"]
+__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Format", "NotAcceptable", "choose", "negotiate"]
 
 
 @dataclass(frozen=True)
 class Format:
-    """A result format: short name, media type, and what it carries ("results" or "graph")."""
+    """A result format: short name, media type, what it carries ("results", "graph", "page", "entity"),
+    other names, and the name ``QueryResult.serialize`` knows it by."""
 
     name: str
     media_type: str
     carries: str
     aliases: tuple[str, ...] = ()
+    writes: str = ""
 
 
 RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", "results", ("application/json", "srj")),
-    Format("xml", "application/sparql-results+xml", "results", ("application/xml", "text/xml", "srx")),
-    Format("csv", "text/csv", "results"),
-    Format("tsv", "text/tab-separated-values", "results"),
+    Format("json", "application/sparql-results+json", "results", ("application/json", "srj"), "json"),
+    Format("xml", "application/sparql-results+xml", "results", ("application/xml", "text/xml", "srx"), "xml"),
+    Format("csv", "text/csv", "results", (), "csv"),
+    Format("tsv", "text/tab-separated-values", "results", (), "tsv"),
 )
 GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", "graph", ("ttl", "application/x-turtle")),
-    Format("nt", "application/n-triples", "graph", ("ntriples", "n-triples", "text/plain")),
-    Format("jsonld", "application/ld+json", "graph", ("json-ld", "json", "application/json")),
+    Format("turtle", "text/turtle", "graph", ("ttl", "application/x-turtle"), "turtle"),
+    Format("nt", "application/n-triples", "graph", ("ntriples", "n-triples", "text/plain"), "ntriples"),
+    Format("nquads", "application/n-quads", "graph", ("nq", "n-quads"), "nquads"),
+    Format("jsonld", "application/ld+json", "graph", ("json-ld", "json", "application/json"), "jsonld"),
+    Format("rdfxml", "application/rdf+xml", "graph", ("rdf", "rdf-xml"), "rdfxml"),
 )
 HTML = Format("html", "text/html", "page", ("application/xhtml+xml",))
 
@@ -117,102 +114,6 @@ def prefers_html(accept: str | None) -> bool:
             if q > html_q or (q == html_q and q > 0 and position < html_pos):
                 return False
     return html_q > 0
-
-
-# ---------------------------------------------------------------- writing results
-
-
-def nt_term(term: Node) -> str:
-    """A term in N-Triples syntax (one line: newlines and tabs escaped)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = str(term)
-    for char, esc in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
-        text = text.replace(char, esc)
-    if isinstance(term, Literal) and term.language:
-        return f'"{text}"@{term.language}'
-    if isinstance(term, Literal) and term.datatype:
-        return f'"{text}"^^<{term.datatype}>'
-    return f'"{text}"'
-
-
-def _json(result: QueryResult) -> str:
-    if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)})
-    bindings = [
-        {var: json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
-        for row in result.terms
-    ]
-    return json.dumps({"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}, ensure_ascii=False)
-
-
-def _xml_term(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
-    attrs = ""
-    if isinstance(term, Literal) and term.language:
-        attrs = f" xml:lang={quoteattr(term.language)}"
-    elif isinstance(term, Literal) and term.datatype:
-        attrs = f" datatype={quoteattr(str(term.datatype))}"
-    return f"<literal{attrs}>{escape(str(term))}</literal>"
-
-
-def _xml(result: QueryResult) -> str:
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    if result.kind == "ask":
-        lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(lines) + "\n"
-    lines.append("  <head>")
-    lines += [f"    <variable name={quoteattr(var)}/>" for var in result.vars]
-    lines += ["  </head>", "  <results>"]
-    for row in result.terms:
-        cells = "".join(
-            f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>"
-            for var, term in zip(result.vars, row, strict=True)
-            if term is not None
-        )
-        lines.append(f"    <result>{cells}</result>")
-    lines += ["  </results>", "</sparql>"]
-    return "\n".join(lines) + "\n"
-
-
-def _csv(result: QueryResult) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    if result.kind == "ask":
-        writer.writerows([["_askResult"], ["true" if result.boolean else "false"]])
-        return out.getvalue()
-    writer.writerow(result.vars)
-    writer.writerows([["" if cell is None else cell for cell in row] for row in result.rows])
-    return out.getvalue()
-
-
-def _tsv(result: QueryResult) -> str:
-    if result.kind == "ask":
-        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{var}" for var in result.vars)]
-    lines += ["\t".join("" if term is None else nt_term(term) for term in row) for row in result.terms]
-    return "\n".join(lines) + "\n"
-
-
-def _graph(graph: Graph, fmt: Format) -> str:
-    if fmt.name == "nt":
-        return "".join(sorted(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph))
-    if fmt.name == "jsonld":
-        return graph.serialize(format="json-ld", indent=2)
-    return graph.serialize(format="turtle")
-
-
-def serialize(result: QueryResult, fmt: Format) -> bytes:
-    """``result`` in format ``fmt`` (a result-set format for SELECT/ASK, a graph format for graphs)."""
-    writers = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}
-    if result.kind == "graph":
-        return _graph(result.graph if result.graph is not None else Graph(), fmt).encode("utf-8")
-    return writers[fmt.name](result).encode("utf-8")
 
 
 def content_type(fmt: Format) -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote, urlencode
 
-from rdflib import BNode, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from kg.query import QueryInfo, QueryResult
 from kg.rdf.namespace import ID, PREFIXES
@@ -32,16 +31,21 @@ def entity_href(iri: str, root: str = "") -> str:
     return f"{root}/entity?{urlencode({'iri': iri})}"
 
 
-def term_html(term: Node | None, root: str = "", name: str | None = None) -> str:
+def iri_html(iri: str, root: str = "", name: str | None = None) -> str:
+    """A link to the entity page of ``iri`` (labelled with its name when known, else its short form)."""
+    label = escape(name) if name else escape(compact(iri))
+    return f'<a href="{escape(entity_href(iri, root))}" title="{escape(iri)}">{label}</a>'
+
+
+def term_html(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, root: str = "", name: str | None = None) -> str:
     """A result cell: IRIs as links to their entity page (with a name when known), literals as text."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        label = escape(name) if name else escape(compact(str(term)))
-        return f'<a href="{escape(entity_href(str(term), root))}" title="{escape(str(term))}">{label}</a>'
-    if isinstance(term, BNode):
-        return f"_:{escape(str(term))}"
-    return escape(str(term))
+    if isinstance(term, ox.NamedNode):
+        return iri_html(term.value, root, name)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{escape(term.value)}"
+    return escape(term.value)
 
 
 def layout(title: str, body: str, root: str = "") -> str:
@@ -66,33 +70,55 @@ def layout(title: str, body: str, root: str = "") -> str:
 """
 
 
-def results_table(result: QueryResult, root: str = "") -> str:
-    """A SELECT (or ASK) answer as an HTML table."""
+def results_table(result: QueryResult, root: str = "", offset: int = 0) -> str:
+    """A SELECT (or ASK) answer as an HTML table; ``offset``: the rows before this page."""
     if result.kind == "ask":
         return f"<p class='kg-ask'>{'true' if result.boolean else 'false'}</p>"
     head = "".join(f"<th>{escape(v)}</th>" for v in result.vars)
     rows = "".join("<tr>" + "".join(f"<td>{term_html(t, root)}</td>" for t in row) + "</tr>" for row in result.terms)
-    count = f"{len(result.terms):,} row{'s' if len(result.terms) != 1 else ''}"
-    if result.truncated:
-        count += " (cut at the server's row cap)"
+    n = len(result.terms)
+    if offset or result.truncated:
+        count = f"rows {offset + 1:,}–{offset + n:,}" if n else f"no rows after row {offset:,}"
+        count += " (more follow)" if result.truncated else ""
+    else:
+        count = f"{n:,} row{'s' if n != 1 else ''}"
     table = f"<table class='kg-results'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     return f"<p class='kg-count'>{count}</p>{table}"
 
 
-def query_page(info: QueryInfo, values: dict[str, str], result: QueryResult, root: str = "") -> str:
-    """A named query: its description, a form for its parameters, and its answer."""
+def pager(values: dict[str, str], limit: int, offset: int, more: bool) -> str:
+    """Previous / Next links for a page of ``limit`` rows from ``offset`` (the parameters kept)."""
+
+    def link(label: str, start: int, rel: str) -> str:
+        query = urlencode({**values, "limit": limit, **({"offset": start} if start else {})})
+        return f'<a class="kg-{rel}" rel="{rel}" href="?{escape(query)}">{label}</a>'
+
+    previous = link("← Previous", max(0, offset - limit), "prev") if offset else "<span>← Previous</span>"
+    following = link("Next →", offset + limit, "next") if more else "<span>Next →</span>"
+    return f"<nav class='kg-pager'>{previous} · {following}</nav>"
+
+
+def query_page(
+    info: QueryInfo, values: dict[str, str], result: QueryResult, root: str = "", limit: int = 100, offset: int = 0
+) -> str:
+    """A named query: its description, a form for its parameters, and a page of its answer."""
     fields = "".join(
         f'<label>{escape(p.name)} <input name="{escape(p.name)}" value="{escape(values.get(p.name, p.default or ""))}">'
         "</label> "
         for p in info.params
     )
-    form = f'<form method="get" class="kg-params">{fields}<button type="submit">Run</button></form>' if fields else ""
+    fields += f'<label>rows per page <input name="limit" type="number" min="1" value="{limit}"></label> '
+    form = f'<form method="get" class="kg-params">{fields}<button type="submit">Run</button></form>'
+    page = {"limit": limit, **({"offset": offset} if offset else {})}
     links = " · ".join(
-        f'<a href="?{escape(urlencode({**values, "format": f}))}">{f.upper()}</a>'
+        f'<a href="?{escape(urlencode({**values, **page, "format": f}))}">{f.upper()}</a>'
         for f in ("json", "xml", "csv", "tsv")
     )
-    body = f"<p>{escape(info.description)}</p>{form}<p class='kg-formats'>Also as {links}</p>"
-    return layout(f"Query: {info.name}", body + results_table(result, root), root)
+    whole = f'<a href="?{escape(urlencode({**values, "format": "csv"}))}">the whole answer as CSV</a>'
+    body = f"<p>{escape(info.description)}</p>{form}<p class='kg-formats'>This page as {links}; {whole}</p>"
+    more = result.truncated
+    nav = pager(values, limit, offset, more) if offset or more else ""
+    return layout(f"Query: {info.name}", body + nav + results_table(result, root, offset) + nav, root)
 
 
 def query_list_page(infos: list[QueryInfo], root: str = "") -> str:
@@ -109,7 +135,7 @@ def query_list_page(infos: list[QueryInfo], root: str = "") -> str:
 def entity_page(entity: dict, root: str = "") -> str:
     """One entity: its types and names, its facts with their evidence, and its other statements."""
     iri = entity["iri"]
-    types = ", ".join(term_html(URIRef(t), root) for t in entity["types"]) or "—"
+    types = ", ".join(iri_html(t, root) for t in entity["types"]) or "—"
     href = entity_href(iri, root)
     turtle = f"{href}{'&' if '?' in href else '?'}format=turtle"
     parts = [
@@ -129,16 +155,14 @@ def entity_page(entity: dict, root: str = "") -> str:
                 cell = f"<q>{escape(evidence['sentence'])}</q><br><small>{escape(where)}</small>"
             else:
                 cell = ""
-            subject = term_html(URIRef(fact["subject"]), root, fact.get("subject_name")) if fact["subject"] else ""
+            subject = iri_html(fact["subject"], root, fact.get("subject_name")) if fact["subject"] else ""
             obj = fact["object"]
-            obj_html = (
-                term_html(URIRef(obj["value"]), root, obj.get("name")) if obj["type"] == "uri" else escape(obj["value"])
-            )
+            obj_html = iri_html(obj["value"], root, obj.get("name")) if obj["type"] == "uri" else escape(obj["value"])
             rows.append(
                 f"<tr><td>{escape(fact.get('kind') or '')}</td><td>{subject}</td>"
-                f"<td>{term_html(URIRef(fact['predicate']), root)}</td><td>{obj_html}</td>"
+                f"<td>{iri_html(fact['predicate'], root)}</td><td>{obj_html}</td>"
                 f"<td class='kg-evidence'>{cell}</td>"
-                f"<td>{term_html(URIRef(fact['graph']), root) if fact.get('graph') else ''}</td></tr>"
+                f"<td>{iri_html(fact['graph'], root) if fact.get('graph') else ''}</td></tr>"
             )
         parts.append(
             "<h2>Facts and their evidence</h2><table class='kg-results'><thead><tr><th>kind</th><th>subject</th>"
@@ -148,9 +172,9 @@ def entity_page(entity: dict, root: str = "") -> str:
     other = entity["statements"]
     if other:
         rows = "".join(
-            f"<tr><td>{'is ' if s['direction'] == 'in' else ''}{term_html(URIRef(s['predicate']), root)}"
+            f"<tr><td>{'is ' if s['direction'] == 'in' else ''}{iri_html(s['predicate'], root)}"
             f"{' of' if s['direction'] == 'in' else ''}</td><td>"
-            + (term_html(URIRef(s["value"]), root, s.get("name")) if s["type"] == "uri" else escape(s["value"]))
+            + (iri_html(s["value"], root, s.get("name")) if s["type"] == "uri" else escape(s["value"]))
             + "</td></tr>"
             for s in other
         )

@@ -1,111 +1,351 @@
-"""Query worker processes for ``kg serve``: answers in parallel, and a query past its time limit is killed.
+"""The query workers of ``kg serve``: processes that hold the store, and the server's pool of them.
 
-A ``WorkerPool`` keeps ``count`` processes, each answering one request at a time over a pipe
-(``worker_loop``). ``call`` hands a request to an idle worker and waits at most ``timeout``
-seconds; a worker that does not answer in time is killed and replaced in the background, and the
-caller gets ``QueryTimeout``. Errors raised in a worker come back as the same ``kg.errors`` class.
+pyoxigraph cannot interrupt a running query, so queries never run in the server's process: each
+worker answers one request at a time over a socket pair, and a worker whose request outlives the
+time limit is killed (``SIGKILL``) and replaced. Messages are pickled, framed by an 8-byte length.
+
+Two ways to start workers:
+
+* ``ForkServer`` (a graph file in memory): a process forked from the server before it serves
+  anything loads the file into a pyoxigraph store, then only forks workers when asked. Every
+  worker is forked from that single-threaded process, so none inherits a lock held by another
+  thread, and each starts at once with the store already loaded (shared copy-on-write).
+* ``spawn_worker`` (a store on disk): a spawned process that opens the store read-only (RocksDB
+  must not be forked once open; several processes may open it read-only).
+
+``WorkerPool.call(request, timeout)`` is a coroutine: the server's event loop waits for an idle
+worker and for its answer without a thread per request.
 """
 
 from __future__ import annotations
 
-import queue
+import asyncio
+import collections
+import contextlib
+import os
+import pickle
 import signal
+import socket
+import stat
+import struct
 import threading
-import time
 from collections.abc import Callable
 
 from kg import errors
 from kg.errors import GraphError, KgError, QueryError, QueryTimeout
 
-STARTUP_TIMEOUT = 120.0  # seconds for a worker to get ready (import, open or load the graph)
+STARTUP_TIMEOUT = 120.0  # seconds for a spawned worker to open its store
+_HEADER = struct.Struct("!Q")
+_CHUNK = 1 << 20
 
 
-def worker_loop(conn, handler: Callable[[object], object]) -> None:  # noqa: ANN001
-    """In a worker process: say "ready", then answer each request with ``handler`` until the pipe closes."""
+# ---------------------------------------------------------------- framing (both sides)
+
+
+def send_message(sock: socket.socket, message: object) -> None:
+    """Send ``message`` (pickled, length-prefixed) on a blocking socket."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes:
+    buffer = bytearray()
+    while len(buffer) < size:
+        chunk = sock.recv(min(size - len(buffer), _CHUNK))
+        if not chunk:
+            raise EOFError("the other end closed the connection")
+        buffer += chunk
+    return bytes(buffer)
+
+
+def receive_message(sock: socket.socket) -> object:
+    """The next message on a blocking socket (``EOFError`` when the other end is gone)."""
+    (size,) = _HEADER.unpack(_read_exactly(sock, _HEADER.size))
+    return pickle.loads(_read_exactly(sock, size))
+
+
+async def _receive_async(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> object:
+    """The next message on a non-blocking socket, read by the event loop."""
+    buffer = bytearray(await loop.sock_recv(sock, 1 << 16))
+    if not buffer:
+        raise EOFError("the worker closed the connection")
+    while len(buffer) < _HEADER.size:
+        chunk = await loop.sock_recv(sock, _HEADER.size - len(buffer))
+        if not chunk:
+            raise EOFError("the worker closed the connection")
+        buffer += chunk
+    (size,) = _HEADER.unpack_from(buffer)
+    total = _HEADER.size + size
+    while len(buffer) < total:
+        chunk = await loop.sock_recv(sock, min(total - len(buffer), _CHUNK))
+        if not chunk:
+            raise EOFError("the worker closed the connection")
+        buffer += chunk
+    return pickle.loads(memoryview(buffer)[_HEADER.size : total])
+
+
+# ---------------------------------------------------------------- in a worker process
+
+
+ERROR_CLASSES: dict[str, type[KgError]] = {
+    name: cls for name, cls in vars(errors).items() if isinstance(cls, type) and issubclass(cls, KgError)
+}
+
+
+def register_error(cls: type[KgError]) -> type[KgError]:
+    """Let errors of class ``cls`` (defined outside ``kg.errors``) cross from a worker with their class."""
+    ERROR_CLASSES[cls.__name__] = cls
+    return cls
+
+
+def worker_loop(sock: socket.socket, handler: Callable[[object], object]) -> None:
+    """Answer requests until the server closes the socket: ("ok", value) or ("error", class, message)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server handles Ctrl-C and ends its workers
-    conn.send(("ready",))
+    send_message(sock, ("ready",))
     while True:
         try:
-            request = conn.recv()
+            request = receive_message(sock)
         except (EOFError, OSError):
             return
         try:
-            message = ("ok", handler(request))
+            message: tuple = ("ok", handler(request))
         except KgError as exc:
             message = ("error", type(exc).__name__, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported to the server rather than lost
             message = ("error", "QueryError", f"query failed: {type(exc).__name__}: {exc}")
         try:
-            conn.send(message)
-        except (OSError, ValueError):
+            send_message(sock, message)
+        except (OSError, pickle.PicklingError):
             return
 
 
-class Worker:
-    """One worker process and the server's end of its pipe."""
+def _let_go_of_sockets(keep: list[int]) -> None:
+    """Put /dev/null over every inherited socket but ``keep`` (the listening port, clients, other workers' pipes).
 
-    def __init__(self, context, target: Callable, args: tuple) -> None:  # noqa: ANN001
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=target, args=(child, *args), daemon=True, name="kg-serve-worker")
-        self.process.start()
-        child.close()
+    The descriptor numbers stay taken, so a Python object of the server that still names one can
+    only ever close /dev/null, never a file this process opens later.
+    """
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # not Linux: probe the usual range
+        fds = list(range(3, 1024))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in fds:
+            if fd <= 2 or fd == devnull or fd in keep:
+                continue
+            try:
+                if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(devnull, fd)
+            except OSError:
+                continue
+    finally:
+        os.close(devnull)
+
+
+# ---------------------------------------------------------------- the server's handle on a worker
+
+
+class Worker:
+    """One worker process: its pid, and the server's end of its socket."""
+
+    def __init__(self, sock: socket.socket, pid: int, reap: Callable[[], None] | None = None) -> None:
+        self.sock = sock
+        self.pid = pid
+        self._reap = reap  # for a child of the server (spawned): join it once killed
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
         """Wait for the worker's "ready"; ``GraphError`` (and the worker killed) if it fails to start."""
+        self.sock.settimeout(timeout)
         try:
-            if not self.conn.poll(timeout):
-                raise GraphError(f"a query worker did not start within {timeout:g} s")
-            message = self.conn.recv()
+            message = receive_message(self.sock)
+        except TimeoutError:
+            self.kill()
+            raise GraphError(f"a query worker did not start within {timeout:g} s") from None
         except (EOFError, OSError):
             self.kill()
             raise GraphError("a query worker died while starting (is the graph or store usable?)") from None
-        except GraphError:
-            self.kill()
-            raise
         if message[0] != "ready":
             self.kill()
-            raise GraphError(message[2] if len(message) > 2 else "a query worker failed to start")
+            raise ERROR_CLASSES.get(message[1], GraphError)(message[2])
+        self.sock.setblocking(False)
 
     def kill(self) -> None:
-        """End the process (no-op when it has ended)."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        """End the process and close the socket (no-op when already done)."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.sock.close()
+        if self._reap is not None:
+            self._reap()
+
+
+def spawn_worker(target: Callable[..., None], *args: object) -> Worker:
+    """A spawned process running ``target(sock, *args)`` (a fresh interpreter: nothing inherited)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()  # a socket pair on POSIX
+    process = context.Process(target=_spawned, args=(theirs, target, args), daemon=True, name="kg-serve-worker")
+    process.start()
+    theirs.close()
+    sock = socket.socket(fileno=os.dup(ours.fileno()))
+    ours.close()
+    return Worker(sock, process.pid or 0, reap=lambda: process.join(5))
+
+
+def _spawned(conn, target: Callable[..., None], args: tuple) -> None:  # noqa: ANN001
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    conn.close()
+    target(sock, *args)
+
+
+class ForkServer:
+    """A process that runs ``prepare()`` (e.g. loads the graph) and then forks workers on request.
+
+    ``prepare()`` returns what the server should know (e.g. the number of quads: ``info``) and the
+    handler each worker answers requests with. Its ``KgError`` is raised again in the server.
+    """
+
+    def __init__(self, prepare: Callable[[], tuple[object, Callable[[object], object]]]) -> None:
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the fork server
+            code = 0
+            try:
+                ours.close()
+                self._run(theirs, prepare)
+            except BaseException:  # noqa: BLE001 - never return into the server's code
+                code = 1
+            finally:
+                os._exit(code)
+        theirs.close()
+        self.pid = pid
+        self._sock = ours
+        self._lock = threading.Lock()
+        try:
+            message = receive_message(ours)
+        except (EOFError, OSError):
+            self.close()
+            raise GraphError("the process loading the graph died") from None
+        except BaseException:  # Ctrl-C while loading
+            self.close()
+            raise
+        if message[0] != "ready":
+            self.close()
+            raise ERROR_CLASSES.get(message[1], GraphError)(message[2])
+        self.info = message[1]
+
+    @staticmethod
+    def _run(sock: socket.socket, prepare: Callable[[], tuple[object, Callable[[object], object]]]) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _let_go_of_sockets([sock.fileno()])
+        try:
+            info, handler = prepare()
+        except KgError as exc:
+            send_message(sock, ("error", type(exc).__name__, str(exc)))
+            return
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped as they end
+        send_message(sock, ("ready", info))
+        while sock.recv(1):
+            ours, theirs = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:  # a worker
+                try:
+                    sock.close()
+                    ours.close()
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    worker_loop(theirs, handler)
+                finally:
+                    os._exit(0)
+            theirs.close()
+            socket.send_fds(sock, [str(pid).encode()], [ours.fileno()])
+            ours.close()
+
+    def start_worker(self) -> Worker:
+        """A new worker, forked by the fork server (``GraphError`` if the fork server is gone)."""
+        with self._lock:
+            try:
+                self._sock.sendall(b"w")
+                data, fds, _, _ = socket.recv_fds(self._sock, 32, 1)
+            except OSError:
+                raise GraphError("the process that starts query workers is gone") from None
+        if not fds:
+            raise GraphError("the process that starts query workers is gone")
+        return Worker(socket.socket(fileno=fds[0]), int(data))
+
+    def close(self) -> None:
+        """End the fork server."""
+        self._sock.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+# ---------------------------------------------------------------- the pool
 
 
 class WorkerPool:
-    """``count`` workers made by ``start()``; ``call(request, timeout)`` runs a request on an idle one."""
+    """``count`` workers made by ``start()``; ``await call(request, timeout)`` runs a request on an idle one."""
 
     def __init__(self, start: Callable[[], Worker], count: int) -> None:
         self._start = start
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._idle: collections.deque[Worker] = collections.deque()
+        self._waiters: collections.deque[asyncio.Future] = collections.deque()
+        self._busy: set[Worker] = set()
         self._closed = False
-        workers = [start() for _ in range(count)]
+        workers: list[Worker] = []
         try:
+            for _ in range(count):
+                workers.append(start())
             for worker in workers:
                 worker.wait_ready()
-        except GraphError:
+        except BaseException:
             for worker in workers:
                 worker.kill()
             raise
-        for worker in workers:
-            self._idle.put(worker)
+        self._idle.extend(workers)
+
+    @property
+    def size(self) -> int:
+        """Workers alive (idle or busy)."""
+        with self._lock:
+            return len(self._idle) + len(self._busy)
 
     def close(self) -> None:
-        """End the idle workers (busy ones end when their answer comes back)."""
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                return
+        """End every worker."""
+        with self._lock:
+            self._closed = True
+            workers = [*self._idle, *self._busy]
+            self._idle.clear()
+            self._busy.clear()
+        for worker in workers:
+            worker.kill()
 
     def _release(self, worker: Worker) -> None:
-        if self._closed:
+        """Give ``worker`` to the first waiting request, or put it back among the idle ones (any thread)."""
+        with self._lock:
+            self._busy.discard(worker)
+            if self._closed:
+                closed = True
+            else:
+                closed = False
+                if self._waiters:
+                    waiter = self._waiters.popleft()
+                    self._busy.add(worker)
+                    waiter.get_loop().call_soon_threadsafe(self._hand_over, waiter, worker)
+                else:
+                    self._idle.append(worker)
+        if closed:
             worker.kill()
+
+    def _hand_over(self, waiter: asyncio.Future, worker: Worker) -> None:
+        if waiter.done():  # the request gave up waiting: the next one gets the worker
+            self._release(worker)
         else:
-            self._idle.put(worker)
+            waiter.set_result(worker)
 
     def _replace(self) -> None:
         """Start a worker in place of a killed one, in the background (the client is not kept waiting)."""
@@ -114,35 +354,57 @@ class WorkerPool:
             try:
                 worker = self._start()
                 worker.wait_ready()
-            except (GraphError, OSError):
+            except (KgError, OSError):
                 return
+            with self._lock:
+                self._busy.add(worker)
             self._release(worker)
 
         threading.Thread(target=start, name="kg-serve-restart", daemon=True).start()
 
-    def call(self, request: object, timeout: float | None, timeout_error: Callable[[], QueryTimeout]) -> object:
+    def _discard(self, worker: Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+        worker.kill()
+        if not self._closed:
+            self._replace()
+
+    async def _acquire(self, timeout: float | None) -> Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._closed:
+                raise QueryError("the server is shutting down")
+            if self._idle:
+                worker = self._idle.popleft()
+                self._busy.add(worker)
+                return worker
+            waiter = loop.create_future()
+            self._waiters.append(waiter)
+        return await asyncio.wait_for(waiter, timeout)
+
+    async def call(self, request: object, timeout: float | None, timeout_error: Callable[[], QueryTimeout]) -> object:
         """The worker's answer to ``request``; raises what the worker raised, or ``timeout_error()``."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
+            worker = await self._acquire(timeout)
+        except TimeoutError:
             raise timeout_error() from None
         try:
-            worker.conn.send(request)
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not worker.conn.poll(left):
-                worker.kill()
-                self._replace()
-                raise timeout_error()
-            message = worker.conn.recv()
+            data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+            await loop.sock_sendall(worker.sock, _HEADER.pack(len(data)) + data)
+            left = None if deadline is None else max(0.0, deadline - loop.time())
+            message = await asyncio.wait_for(_receive_async(loop, worker.sock), left)
+        except TimeoutError:
+            self._discard(worker)
+            raise timeout_error() from None
         except (EOFError, OSError):
-            worker.kill()
-            self._replace()
+            self._discard(worker)
             raise QueryError("query failed: the query worker process died") from None
+        except BaseException:  # cancelled mid-answer: the worker's state is unknown
+            self._discard(worker)
+            raise
         self._release(worker)
         if message[0] == "ok":
             return message[1]
-        error = getattr(errors, message[1], None)
-        if not (isinstance(error, type) and issubclass(error, QueryError)):
-            error = QueryError
-        raise error(message[2])
+        raise ERROR_CLASSES.get(message[1], QueryError)(message[2])

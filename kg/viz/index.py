@@ -174,8 +174,6 @@ class GraphIndex:
     """Entities, fact edges and (on demand) evidence of the kg graph in an Oxigraph store."""
 
     def __init__(self, store: ox.Store) -> None:
-        if not isinstance(store, ox.Store):  # TEMPORARY: kg serve's /viz still passes an rdflib Dataset
-            store = _store_from_dataset(store)
         self.store = store
         self.kinds: dict[str, str] = {}  # entity IRI -> kind (entities only)
         self.names: dict[str, set[str]] = defaultdict(set)
@@ -312,16 +310,6 @@ class GraphIndex:
 
     def docs_of(self, assertions: Iterable[str]) -> set[str]:
         return {self.assertion_doc[a] for a in assertions if a in self.assertion_doc}
-
-
-def _store_from_dataset(ds: object) -> ox.Store:
-    """TEMPORARY: an rdflib Dataset copied into an in-memory store, for kg serve's /viz until it reads
-    through ``kg.query.run_query`` (pyoxigraph terms)."""
-    from kg.oxstore import load_dataset
-
-    store = ox.Store()
-    load_dataset(store, ds)  # type: ignore[arg-type]
-    return store
 
 
 __all__ = [

@@ -31,7 +31,7 @@ def graph_from_triples(
     """
     graph = nx.MultiDiGraph()
     skipped = 0
-    for s, p, o in (tuple(_oxigraph_term(t) for t in triple) for triple in triples):
+    for s, p, o in triples:
         if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode) or p is None:
             skipped += 1
             continue
@@ -48,15 +48,6 @@ def graph_from_triples(
     return detail(graph, index), skipped
 
 
-def _oxigraph_term(term: object) -> object:
-    """TEMPORARY: rdflib terms (from kg serve's /viz, until it reads through kg.query) as pyoxigraph terms."""
-    if term is None or isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
-        return term
-    from kg.oxstore import to_oxigraph
-
-    return to_oxigraph(term)  # type: ignore[arg-type]
-
-
 def _sort_key(triple: tuple) -> tuple[str, ...]:
     return tuple("" if t is None else term_key(t) for t in triple)
 
@@ -64,9 +55,7 @@ def _sort_key(triple: tuple) -> tuple[str, ...]:
 def query_triples(result: object, sparql_name: str) -> list[tuple]:
     """Triples to draw from a query result: a CONSTRUCT's graph, or a SELECT's rows as edges."""
     if result.kind == "graph":  # type: ignore[attr-defined]
-        triples = getattr(result, "triples", None)
-        if triples is None:  # TEMPORARY: kg serve's backend still answers with an rdflib Graph
-            return sorted(result.graph, key=lambda t: tuple(str(x) for x in t))  # type: ignore[attr-defined]
+        triples = result.triples  # type: ignore[attr-defined]
         return sorted(((t.subject, t.predicate, t.object) for t in triples), key=_sort_key)
     if result.kind != "select":  # type: ignore[attr-defined]
         raise QueryError(
