@@ -1,8 +1,9 @@
 """kg serve against a real server on localhost: SPARQLWrapper, raw HTTP per content type, forms, named graphs,
-Update refused, time limit, row cap, malformed queries, 24 concurrent clients, named queries and entity pages.
+Update refused, time limit, row cap, pages, malformed queries, 24 concurrent clients, named queries and entities.
 
-Every protocol test runs twice: on the in-memory rdflib backend and on an Oxigraph store, both built
-from the golden fixture (tests/fixtures/golden.trig: invented people in invented articles).
+Every protocol test runs twice: on the graph file loaded in memory (``--graph``: workers forked from
+the process that loaded it) and on an Oxigraph store folder (``--store``: spawned workers open it
+read-only), both of the golden fixture (tests/fixtures/golden.trig: invented people in invented articles).
 """
 
 from __future__ import annotations
@@ -21,20 +22,19 @@ from pathlib import Path
 from xml.dom import minidom
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from SPARQLWrapper import JSON, JSONLD, POST, TURTLE, XML, SPARQLWrapper
 
 from kg.errors import KgError
-from kg.oxstore import load_dataset, open_store
-from kg.query import QueryResult
+from kg.oxstore import load_store, open_store
 from kg.serve import create_app, serve
-from kg.serve.backend import Backend, RdflibBackend
+from kg.serve.backend import Backend, graph_backend, store_backend
 from kg.serve.load import run as load_run
-from kg.serve.oxbackend import OxigraphBackend
 from kg.serve.server import background_server
-from kg.store import load_graph
 from tests.fixtures.golden_corpus import GOLDEN_TRIG
+from tests.fixtures.lookup_keys import add_keys
 
 ID = "https://w3id.org/kg/id/"
 SCHEMA = "https://schema.org/"
@@ -46,33 +46,50 @@ ERROR_KEYS = {"error", "status", "message"}
 
 
 @pytest.fixture(scope="module")
-def golden_store(tmp_path_factory) -> Path:
+def golden_graph(tmp_path_factory) -> Path:
+    """The golden graph as a TriG file, with the lookup keys a build writes beside names and titles."""
+    path = tmp_path_factory.mktemp("serve") / "graph.trig"
+    store = add_keys(load_store(GOLDEN_TRIG))
+    store.dump(output=str(path), format=ox.RdfFormat.TRIG)
+    return path
+
+
+@pytest.fixture(scope="module")
+def golden_store(tmp_path_factory, golden_graph) -> Path:
     folder = tmp_path_factory.mktemp("serve") / "store"
     store = open_store(folder)
-    load_dataset(store, load_graph(GOLDEN_TRIG))
+    store.bulk_load(path=str(golden_graph), format=ox.RdfFormat.TRIG)
     store.flush()
     del store
     return folder
 
 
-def _backend(kind: str, store: Path):  # noqa: ANN202
-    return RdflibBackend.from_file(GOLDEN_TRIG) if kind == "rdflib" else OxigraphBackend(store, workers=2)
+@pytest.fixture(scope="module")
+def sources(golden_graph, golden_store) -> dict[str, Path]:
+    return {"graph": golden_graph, "store": golden_store}
 
 
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
-def server(request, golden_store) -> str:
-    backend = _backend(request.param, golden_store)
+def _backend(kind: str, sources: dict[str, Path]):  # noqa: ANN202
+    """``--graph`` (loaded in memory by a fork server) or ``--store`` (spawned workers), two workers each."""
+    if kind == "graph":
+        return graph_backend(sources["graph"], workers=2)
+    return store_backend(sources["store"], workers=2)
+
+
+@pytest.fixture(scope="module", params=["graph", "store"])
+def server(request, sources) -> str:
+    backend = _backend(request.param, sources)
     with background_server(create_app(backend=backend, timeout=60, max_rows=1000)) as url:
         yield url
     backend.close()
 
 
-@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
-def strict_server(request, golden_store) -> str:
-    """A server with a 2-second time limit and a 5-row cap."""
-    backend = _backend(request.param, golden_store)
+@pytest.fixture(scope="module", params=["graph", "store"])
+def strict_server(request, sources):  # noqa: ANN201
+    """A server with a 2-second time limit and a 5-row cap: (its URL, its backend)."""
+    backend = _backend(request.param, sources)
     with background_server(create_app(backend=backend, timeout=2, max_rows=5)) as url:
-        yield url
+        yield url, backend
     backend.close()
 
 
@@ -155,13 +172,16 @@ def test_each_graph_type_gives_the_same_triples(client):
     for accept, parser in (
         ("text/turtle", "turtle"),
         ("application/n-triples", "nt"),
+        ("application/n-quads", "nquads"),
         ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
     ):
         response = client.post("/sparql", data={"query": CONSTRUCT_NAMES}, headers={"Accept": accept})
         assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
         graphs.append(set(Graph().parse(data=response.text, format=parser)))
-    assert graphs[0] == graphs[1] == graphs[2]
+    assert all(graph == graphs[0] for graph in graphs)
     assert len(graphs[0]) == len(PEOPLE)
+    assert sorted(str(o) for _, _, o in graphs[0]) == PEOPLE
 
 
 def test_q_values_format_parameter_and_406(client):
@@ -191,8 +211,9 @@ def test_get_form_post_and_direct_post_agree(client):
     assert_error(client.get("/sparql"), 400, "bad-request")
 
 
-def test_named_graphs(client):
+def test_named_graphs(client, golden_graph):
     entities = ID + "graph/entities"
+    in_entities = str(len(list(load_store(golden_graph).quads_for_pattern(None, None, None, ox.NamedNode(entities)))))
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -201,14 +222,15 @@ def test_named_graphs(client):
         assert response.status_code == 200, response.text
         return bindings(response.json(), response.json()["head"]["vars"][0])
 
-    assert ask(count, **{"default-graph-uri": entities}) == ["108"]
-    assert ask(f"SELECT (COUNT(*) AS ?n) FROM <{entities}> WHERE {{ ?s ?p ?o }}") == ["108"]
+    assert int(in_entities) > 100
+    assert ask(count, **{"default-graph-uri": entities}) == [in_entities]
+    assert ask(f"SELECT (COUNT(*) AS ?n) FROM <{entities}> WHERE {{ ?s ?p ?o }}") == [in_entities]
     assert ask(graphs, **{"named-graph-uri": entities}) == [entities]
     assert ask(count, **{"named-graph-uri": entities}) == ["0"]  # the default graph is then empty
     all_graphs = ask(graphs)
     assert entities in all_graphs and len(all_graphs) == 31
     via_form = client.post("/sparql", data={"query": count, "default-graph-uri": entities}).json()
-    assert bindings(via_form, "n") == ["108"]
+    assert bindings(via_form, "n") == [in_entities]
     query = "SELECT ?name WHERE { GRAPH ?a { ?m kg:presidedBy ?p } ?p schema:name ?name } ORDER BY ?name"
     assert ask(query) == ["Gao Ming", "Huang Mingkai"]
 
@@ -234,7 +256,7 @@ def test_update_is_refused_and_nothing_changes(client):
 
 
 def test_malformed_query_gives_the_position(client):
-    query = "PREFIX ex: <http://example.org/>\nSELECT ?x WHERE {\n  ?x ex:p ?y ?z\n}"
+    query = "PREFIX ex: <http://example.org/>\nSELECT ?x\nWHRE {\n  ?x ex:p ?y\n}"  # WHERE misspelt on line 3
     body = assert_error(client.get("/sparql", params={"query": query}), 400, "malformed-query")
     assert body["line"] == 3 and body["column"] >= 1
     assert "line 3" in body["message"]
@@ -247,15 +269,22 @@ def test_malformed_query_gives_the_position(client):
 
 
 def test_time_limit(strict_server):
-    with httpx.Client(base_url=strict_server, timeout=60) as client:
+    url, backend = strict_server
+    with httpx.Client(base_url=url, timeout=60) as client:
         body = assert_error(client.get("/sparql", params={"query": SLOW}), 503, "timeout")
         assert "time limit" in body["message"]
         response = client.get("/sparql", params={"query": NAMES})  # the server still answers afterwards
-        assert response.status_code == 200
+        assert response.status_code == 200 and bindings(response.json(), "name") == PEOPLE
+    for _ in range(200):  # the killed worker is replaced in the background
+        if backend.workers == 2:
+            break
+        time.sleep(0.05)
+    assert backend.workers == 2
 
 
 def test_row_cap(strict_server):
-    with httpx.Client(base_url=strict_server, timeout=60) as client:
+    url, _ = strict_server
+    with httpx.Client(base_url=url, timeout=60) as client:
         response = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
         assert response.status_code == 200
         assert response.headers["x-kg-truncated"] == "true" and response.headers["x-kg-row-cap"] == "5"
@@ -266,6 +295,87 @@ def test_row_cap(strict_server):
         assert response.headers["x-kg-truncated"] == "true" and len(response.text.splitlines()) == 5
         response = client.get("/sparql", params={"query": NAMES})
         assert "x-kg-truncated" not in response.headers
+        # a page larger than the cap is cut at the cap, and the next page starts after it
+        response = client.get("/sparql", params={"query": NAMES, "limit": 50}, headers={"Accept": "text/csv"})
+        assert response.text.splitlines()[1:] == PEOPLE  # 4 rows: under the cap
+        everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+        response = client.get("/sparql", params={"query": everything, "limit": 50, "format": "csv"})
+        assert len(response.text.splitlines()) == 6 and response.headers["x-kg-row-cap"] == "5"
+        assert 'offset=5>; rel="next"' in response.headers["link"]
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _csv_rows(response: httpx.Response) -> list[list[str]]:
+    assert response.status_code == 200, response.text
+    return list(csv.reader(io.StringIO(response.text)))[1:]
+
+
+def test_pages_of_a_named_query_add_up_to_the_whole_answer(client):
+    whole = _csv_rows(client.get("/queries/person_meetings", params={"person_name": "Gao Ming", "format": "csv"}))
+    assert len(whole) >= 3
+    pages, offset, links = [], 0, []
+    while True:
+        params = {"person_name": "Gao Ming", "format": "csv", "limit": 2, "offset": offset}
+        response = client.get("/queries/person_meetings", params=params)
+        rows = _csv_rows(response)
+        pages.append(rows)
+        links.append(response.headers.get("link", ""))
+        if response.headers.get("x-kg-truncated") != "true":
+            break
+        assert len(rows) == 2 and "x-kg-row-cap" not in response.headers
+        offset += 2
+    assert [row for page in pages for row in page] == whole
+    assert len(pages) == (len(whole) + 1) // 2
+    assert 'rel="next"' in links[0] and 'rel="prev"' not in links[0]
+    assert "offset=2>" in links[0] and "person_name=Gao+Ming" in links[0]
+    assert 'rel="prev"' in links[-1] and 'rel="next"' not in links[-1]
+    past_the_end = client.get("/queries/person_meetings", params={"person_name": "Gao Ming", "format": "csv",
+                                                                  "offset": 1000})  # fmt: skip
+    assert _csv_rows(past_the_end) == []
+
+
+def test_pages_of_a_query_with_a_page_key_keep_its_order(client):
+    """presided_meetings declares a page key (windows of meetings by date): one row per page, in order."""
+    headers = {"Accept": "application/sparql-results+json"}
+    whole = client.get("/queries/presided_meetings", headers=headers).json()["results"]["bindings"]
+    pages = [
+        client.get("/queries/presided_meetings", params={"limit": 1, "offset": k}, headers=headers).json()
+        for k in range(len(whole) + 1)
+    ]
+    assert [row for page in pages for row in page["results"]["bindings"]] == whole
+    assert pages[-1]["head"]["vars"] == ["name", "meeting", "label", "date", "doc", "sentence"]
+
+
+def test_pages_on_the_protocol_endpoint(client):
+    csv_accept = {"Accept": "text/csv"}
+    first = client.post("/sparql", params={"limit": 3}, data={"query": NAMES}, headers=csv_accept)
+    assert _csv_rows(first) == [[p] for p in PEOPLE[:3]] and first.headers["x-kg-truncated"] == "true"
+    second = client.post("/sparql", data={"query": NAMES, "limit": "3", "offset": "3"}, headers=csv_accept)
+    assert _csv_rows(second) == [[PEOPLE[3]]] and "x-kg-truncated" not in second.headers
+    direct = client.post("/sparql?limit=2&offset=1", content=NAMES.encode(), headers={
+        "Content-Type": "application/sparql-query", "Accept": "text/csv"})  # fmt: skip
+    assert _csv_rows(direct) == [[p] for p in PEOPLE[1:3]]
+    triples = client.get("/sparql", params={"query": CONSTRUCT_NAMES, "limit": 3, "format": "nt"})
+    assert len(triples.text.splitlines()) == 3 and triples.headers["x-kg-truncated"] == "true"
+    for bad in ({"limit": "0"}, {"limit": "ten"}, {"offset": "-1"}):
+        body = assert_error(client.get("/sparql", params={"query": NAMES, **bad}), 400, "bad-request")
+        assert next(iter(bad)) in body["message"]
+
+
+def test_the_html_page_of_a_named_query_has_previous_and_next(client):
+    html = {"Accept": "text/html"}
+    first = client.get("/queries/presided_meetings", params={"limit": 1}, headers=html)
+    assert first.status_code == 200 and "rows 1–1 (more follow)" in first.text
+    assert 'rel="next" href="?limit=1&amp;offset=1"' in first.text and 'rel="prev"' not in first.text
+    second = client.get("/queries/presided_meetings", params={"limit": 1, "offset": 1}, headers=html)
+    assert "rows 2–2" in second.text and "more follow" not in second.text
+    assert 'rel="prev" href="?limit=1"' in second.text and 'rel="next"' not in second.text
+    names = {page.text.count("Gao Ming") > 0 for page in (first, second)}
+    assert names == {True, False}  # one presiding person per page
+    default = client.get("/queries/presided_meetings", headers=html)  # 100 rows per page: both rows, no pager
+    assert "2 rows" in default.text and "kg-pager" not in default.text
 
 
 def test_twenty_four_concurrent_clients(server):
@@ -344,18 +454,18 @@ def test_query_page_and_assets_are_offline(client):
     assert client.get("/healthz").text == "ok"
 
 
-def test_both_backends_answer_alike(golden_store):
+def test_both_backends_answer_alike(sources):
     queries = ["presided_meetings", "person_meetings", "post_holders_as_of", "fact_evidence"]
     answers = {}
-    for kind in ("rdflib", "oxigraph"):
-        backend = _backend(kind, golden_store)
+    for kind in ("graph", "store"):
+        backend = _backend(kind, sources)
         with background_server(create_app(backend=backend)) as url, httpx.Client(base_url=url, timeout=60) as c:
             answers[kind] = [
                 sorted(c.get(f"/queries/{name}", params={"format": "csv"}).text.splitlines()) for name in queries
             ]
             answers[kind].append(c.get("/entity/person/gao-ming", params={"format": "json"}).json())
         backend.close()
-    assert answers["rdflib"] == answers["oxigraph"]
+    assert answers["graph"] == answers["store"]
 
 
 def test_the_load_generator_checks_every_answer(server):
@@ -368,8 +478,8 @@ def test_the_load_generator_checks_every_answer(server):
 class _StubBackend(Backend):
     description = "stub"
 
-    def query(self, sparql, **options):  # noqa: ANN001, ANN003, D102
-        return QueryResult("ask", boolean=True)
+    async def run(self, job, timeout):  # noqa: ANN001, ANN201, D102
+        return "json", b'{"head":{},"boolean":true}', False
 
 
 def test_cors_is_opt_in():
@@ -382,15 +492,15 @@ def test_cors_is_opt_in():
         assert "access-control-allow-origin" not in httpx.get(f"{url}/healthz", headers=headers).headers
 
 
-def test_serve_runs_until_interrupted_and_reports_a_taken_port(tmp_path):
+def test_serve_runs_until_interrupted_and_reports_a_taken_port(golden_graph):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         with pytest.raises(KgError, match="cannot listen on 127.0.0.1"):
-            serve(graph=GOLDEN_TRIG, store=None, port=taken.getsockname()[1])
+            serve(graph=golden_graph, store=None, port=taken.getsockname()[1])
         port = taken.getsockname()[1]
     kg = Path(sys.executable).parent / "kg"  # the installed command, as a user runs it
-    command = [str(kg), "serve", "--graph", str(GOLDEN_TRIG), "--port", str(port)]
+    command = [str(kg), "serve", "--graph", str(golden_graph), "--port", str(port)]
     process = subprocess.Popen(
         command,
         stderr=subprocess.PIPE,
@@ -411,5 +521,17 @@ def test_serve_runs_until_interrupted_and_reports_a_taken_port(tmp_path):
         _, stderr = process.communicate(timeout=60)
     # a graceful shutdown: the answers in progress are finished, then exit code 130 without a traceback
     assert process.returncode == 130, stderr
-    assert "kg serve:" in stderr and "(rdflib, " in stderr and "Finished server process" in stderr
+    assert "kg serve:" in stderr and "(in memory, " in stderr and "Finished server process" in stderr
     assert "Traceback" not in stderr and stderr.rstrip().endswith("kg: interrupted")
+
+
+def test_a_graph_or_store_that_cannot_be_served_is_one_clear_error(tmp_path):
+    bad = tmp_path / "bad.trig"
+    bad.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n<http://x> oops .\n")
+    with pytest.raises(KgError, match=r"bad\.trig: line 2"):
+        create_app(graph=bad)
+    with pytest.raises(KgError, match="missing.trig: no such file"):
+        create_app(graph=tmp_path / "missing.trig")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(KgError, match="folder: not an Oxigraph store"):
+        create_app(store=tmp_path / "folder")

@@ -1,5 +1,6 @@
 """kg serve's query page in headless Chromium: run an example query, read the table, see a fact's evidence,
-draw a CONSTRUCT result as a graph, and show a malformed query's error; nothing is fetched off the server.
+draw a CONSTRUCT result as a graph, page through an answer, and show a malformed query's error; nothing is
+fetched off the server.
 
 Chromium is Debian's (see tests/test_browser.py); these tests fail, not skip, when it is missing.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kg.serve import create_app
-from kg.serve.backend import RdflibBackend
+from kg.serve.backend import graph_backend
 from kg.serve.server import background_server
 from tests.fixtures.golden_corpus import GOLDEN_TRIG
 
@@ -19,7 +20,7 @@ WHERE { ?meeting kg:presidedBy ?person . OPTIONAL { ?person org:holds ?post } }"
 
 @pytest.fixture(scope="module")
 def server() -> str:
-    backend = RdflibBackend.from_file(GOLDEN_TRIG)
+    backend = graph_backend(GOLDEN_TRIG, workers=2)
     with background_server(create_app(backend=backend, timeout=60)) as url:
         yield url
     backend.close()
@@ -86,3 +87,52 @@ def test_a_malformed_query_shows_the_parser_message(page):
     text = page.locator("#kg-error").inner_text()
     assert "line 3" in text or "line 2" in text
     assert "400" in page.locator("#kg-status").inner_text()
+
+
+NAMES = "SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?name"
+
+
+def test_previous_and_next_page_through_an_answer(page):
+    page.fill("#kg-page-size", "3")
+    page.fill("#kg-editor", NAMES)
+    page.click("#kg-run")
+    page.wait_for_selector("#kg-table tbody tr")
+    first = page.locator("#kg-table tbody td").all_inner_texts()
+    assert len(first) == 3 and "rows 1–3 (more follow)" in page.locator("#kg-status").inner_text()
+    assert page.locator("#kg-prev").is_disabled() and page.locator("#kg-next").is_enabled()
+    page.click("#kg-next")
+    page.wait_for_function("document.querySelector('#kg-status').textContent.includes('rows 4')")
+    last = page.locator("#kg-table tbody td").all_inner_texts()
+    assert len(last) == 1 and last[0] not in first
+    assert page.locator("#kg-next").is_disabled() and page.locator("#kg-prev").is_enabled()
+    page.click("#kg-prev")
+    page.wait_for_function("document.querySelector('#kg-status').textContent.includes('rows 1–3')")
+    assert page.locator("#kg-table tbody td").all_inner_texts() == first
+    assert sorted([*first, *last]) == [*first, *last]  # the pages keep the query's order
+    page.fill("#kg-page-size", "")  # no page size: the whole answer
+    page.click("#kg-run")
+    page.wait_for_function("document.querySelector('#kg-status').textContent.startsWith('4 rows')")
+    assert page.locator("#kg-next").is_disabled()
+
+
+def test_the_named_query_page_has_previous_and_next_links(browser, server):
+    tab = browser.new_page()
+    try:
+        tab.goto(server + "/queries/presided_meetings?limit=1")
+        assert "rows 1–1 (more follow)" in tab.locator(".kg-count").inner_text()
+        first = tab.locator("table.kg-results tbody td").first.inner_text()
+        tab.locator(".kg-pager a[rel=next]").first.click()
+        tab.wait_for_url("**offset=1")
+        assert "rows 2–2" in tab.locator(".kg-count").inner_text()
+        second = tab.locator("table.kg-results tbody td").first.inner_text()
+        assert {first, second} == {"Gao Ming", "Huang Mingkai"}
+        assert tab.locator(".kg-pager a[rel=next]").count() == 0
+        tab.locator(".kg-pager a[rel=prev]").first.click()
+        tab.wait_for_url("**limit=1")
+        assert tab.locator("table.kg-results tbody td").first.inner_text() == first
+        tab.fill("input[name=limit]", "5")  # the form keeps the page size
+        tab.click(".kg-params button")
+        tab.wait_for_url("**limit=5")
+        assert "2 rows" in tab.locator(".kg-count").inner_text()
+    finally:
+        tab.close()

@@ -5,7 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const editor = $("kg-editor"), results = $("kg-results"), status = $("kg-status"), errorBox = $("kg-error");
   const evidence = $("kg-evidence");
-  const state = { info: null, lastKind: null, lastQuery: "" };
+  const state = { info: null, lastKind: null, lastQuery: "", offset: 0, more: false, pageSize: null };
   window.kgPage = state;
 
   function el(tag, attrs, ...children) {
@@ -104,12 +104,20 @@
     }
   }
 
-  async function run() {
-    const query = editor.value;
+  // Runs the editor's query (a new run starts at the first page), or the last query again from
+  // `offset` (Previous / Next): the server cuts the page (kg's limit / offset parameters).
+  async function run(offset) {
+    const paging = typeof offset === "number";
+    const query = paging ? state.lastQuery : editor.value;
+    offset = paging ? offset : 0;
+    const size = parseInt($("kg-page-size").value, 10) || null;
     errorBox.hidden = true;
     status.textContent = "running…";
     const started = performance.now();
-    const response = await fetch("sparql", {
+    const page = new URLSearchParams();
+    if (size) page.set("limit", size);
+    if (offset) page.set("offset", offset);
+    const response = await fetch("sparql" + (page.toString() ? "?" + page : ""), {
       method: "POST",
       headers: { "Content-Type": "application/sparql-query",
         Accept: "application/sparql-results+json, application/n-triples;q=0.9" },
@@ -117,6 +125,9 @@
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     results.replaceChildren();
+    state.offset = offset;
+    state.more = false;
+    pagerState();
     if (!response.ok) {
       status.textContent = `error ${response.status} after ${seconds} s`;
       let body;
@@ -124,14 +135,22 @@
       showError(body);
       return;
     }
-    const truncated = response.headers.get("X-KG-Truncated") === "true";
-    const note = truncated ? ` (cut at the server's cap of ${response.headers.get("X-KG-Row-Cap")} rows)` : "";
     state.lastQuery = query;
+    state.more = response.headers.get("X-KG-Truncated") === "true";
+    state.pageSize = size;
+    const cap = response.headers.get("X-KG-Row-Cap");
+    const note = cap ? ` (cut at the server's cap of ${cap} rows)` : "";
+    const count = (n, word) => {
+      if (!offset && !state.more) return `${n} ${word}${n === 1 ? "" : "s"}`;
+      const shown = n ? `${word}s ${offset + 1}–${offset + n}` : `no ${word}s after ${word} ${offset}`;
+      return shown + (state.more ? " (more follow)" : "");
+    };
+    pagerState();
     if ((response.headers.get("Content-Type") || "").startsWith("application/n-triples")) {
       const rows = parseNTriples(await response.text());
       state.lastKind = "graph";
       results.append(table(["subject", "predicate", "object"], rows));
-      status.textContent = `${rows.length} triple${rows.length === 1 ? "" : "s"} in ${seconds} s${note} — "Draw as graph" shows them`;
+      status.textContent = `${count(rows.length, "triple")} in ${seconds} s${note} — "Draw as graph" shows them`;
       return;
     }
     const body = await response.json();
@@ -144,7 +163,12 @@
     state.lastKind = "select";
     const rows = body.results.bindings;
     results.append(table(body.head.vars, rows));
-    status.textContent = `${rows.length} row${rows.length === 1 ? "" : "s"} in ${seconds} s${note}`;
+    status.textContent = `${count(rows.length, "row")} in ${seconds} s${note}`;
+  }
+
+  function pagerState() {
+    $("kg-prev").disabled = !state.offset;
+    $("kg-next").disabled = !(state.more && state.pageSize);
   }
 
   // ------------------------------------------------------------ evidence panel
@@ -203,7 +227,9 @@
     select.addEventListener("change", () => loadExample(select.value));
     const fromUrl = new URLSearchParams(location.search).get("query");
     editor.value = fromUrl || prologue() + "\n\nSELECT ?person ?name WHERE {\n  ?person a schema:Person ; schema:name ?name .\n}\nORDER BY ?name\nLIMIT 100\n";
-    $("kg-run").addEventListener("click", run);
+    $("kg-run").addEventListener("click", () => run());
+    $("kg-prev").addEventListener("click", () => run(Math.max(0, state.offset - state.pageSize)));
+    $("kg-next").addEventListener("click", () => run(state.offset + state.pageSize));
     $("kg-draw").addEventListener("click", draw);
     $("kg-graph-close").addEventListener("click", () => { $("kg-graph-pane").hidden = true; });
     $("kg-download").addEventListener("change", (event) => {
