@@ -10,7 +10,8 @@
     GET      /healthz         "ok"
 
 Read-only: SPARQL Update is refused with 403. Each query runs under the time limit (503 when hit)
-and the row cap (the answer is cut; ``X-KG-Truncated: true`` says so). Every error answer has one
+and the row cap (the answer is cut; ``X-KG-Truncated: true`` says so); ``limit`` and ``offset``
+ask /sparql and /queries/NAME for a page (``kg.serve.protocol``). Every error answer has one
 JSON shape: ``{"error": CODE, "status": STATUS, "message": TEXT}``, plus ``line`` and ``column`` for
 a malformed query (browsers asking for HTML pages get the same message as a page).
 """
@@ -26,7 +27,6 @@ from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -41,10 +41,10 @@ from kg.serve.backend import Backend, open_backend
 from kg.serve.entity import check_iri
 from kg.serve.jobs import EntityJob, QueryJob, VizJob
 from kg.serve.negotiate import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, choose, content_type, prefers_html
+from kg.serve.protocol import page_args, page_headers, protocol_args
 from kg.viz.data import EntityNotFound
 
 log = logging.getLogger("kg.serve")
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 ENTITY_FORMATS = (
     *[fmt for fmt in GRAPH_FORMATS if fmt.name != "jsonld"],
     Format("jsonld", "application/ld+json", "graph", ("json-ld",), "jsonld"),
@@ -127,111 +127,15 @@ async def _run(request: Request, job: object) -> object:
     return await settings.backend.run(job, settings.timeout)
 
 
-def _whole(value: object, name: str, minimum: int) -> int | None:
-    """A ``limit``/``offset`` parameter as an int (None when absent); 400 when it is not a whole number."""
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    if not text.isdigit() or int(text) < minimum:
-        raise HTTPException(400, f"{name} must be a whole number of {minimum} or more, got {str(value)!r}")
-    return int(text)
-
-
-def _page_args(*sources: object) -> tuple[int | None, int | None]:
-    """(limit, offset) from the query string and, for a form POST, the form."""
-    limit = offset = None
-    for source in sources:
-        if source is None:
-            continue
-        limit = limit if source.get("limit") is None else _whole(source.get("limit"), "limit", 1)  # type: ignore[attr-defined]
-        offset = offset if source.get("offset") is None else _whole(source.get("offset"), "offset", 0)  # type: ignore[attr-defined]
-    return limit, offset
-
-
-def page_headers(request: Request, truncated: bool, limit: int | None, offset: int | None) -> dict[str, str]:
-    """``X-KG-Truncated`` when rows follow the answer (``X-KG-Row-Cap`` when the row cap cut it), and for a
-    page asked for by GET, ``Link`` to the previous and next pages."""
-    max_rows = _settings(request).max_rows
-    headers = {"Vary": "Accept"}
-    capped = max_rows is not None and (limit is None or limit > max_rows)
-    size = max_rows if capped else limit
-    if truncated:
-        headers["X-KG-Truncated"] = "true"
-        if capped:
-            headers["X-KG-Row-Cap"] = str(max_rows)
-    if limit is not None and size and request.method == "GET":
-        links = []
-        if offset:
-            links.append(f'<?{_with_offset(request, max(0, offset - size))}>; rel="prev"')
-        if truncated:
-            links.append(f'<?{_with_offset(request, (offset or 0) + size)}>; rel="next"')
-        if links:
-            headers["Link"] = ", ".join(links)
-    return headers
-
-
-def _with_offset(request: Request, offset: int) -> str:
-    items = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
-    return urlencode([*items, ("offset", str(offset))] if offset else items)
-
-
 def _answer(request: Request, answer: tuple[str, bytes, bool], limit: int | None, offset: int | None) -> Response:
     fmt, body, truncated = answer
-    headers = page_headers(request, truncated, limit, offset)
+    headers = page_headers(request, truncated, limit, offset, _settings(request).max_rows)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
-
-
-@dataclass
-class ProtocolRequest:
-    """What a SPARQL protocol request asks: the query, the protocol's graphs, the format and the page."""
-
-    query: str | None
-    default_graphs: list[str]
-    named_graphs: list[str]
-    fmt: str | None
-    limit: int | None = None
-    offset: int | None = None
-
-
-def _refuse_update(args: object) -> None:
-    if "update" in args:  # type: ignore[operator]
-        raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
-
-
-async def _protocol_args(request: Request) -> ProtocolRequest:
-    """The query, ``default-graph-uri`` and ``named-graph-uri`` values, ``format``, ``limit`` and ``offset``."""
-    args = request.query_params
-    default_graphs, named_graphs = args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
-    fmt = ",".join(args.getlist("format") or args.getlist("output")) or None  # SPARQLWrapper repeats them
-    _refuse_update(args)
-    if request.method == "GET":
-        return ProtocolRequest(args.get("query"), default_graphs, named_graphs, fmt, *_page_args(args))
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media in FORM_TYPES:
-        form: FormData = await request.form()
-        _refuse_update(form)
-        default_graphs += [str(v) for v in form.getlist("default-graph-uri")]
-        named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
-        query = form.get("query")
-        fmt = fmt or ",".join(str(v) for v in form.getlist("format")) or None
-        text = None if query is None else str(query)
-        return ProtocolRequest(text, default_graphs, named_graphs, fmt, *_page_args(args, form))
-    if media == "application/sparql-query":
-        try:
-            text = (await request.body()).decode("utf-8")
-        except UnicodeDecodeError:
-            raise HTTPException(400, "the query is not valid UTF-8") from None
-        return ProtocolRequest(text, default_graphs, named_graphs, fmt, *_page_args(args))
-    if media == "application/sparql-update":
-        raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
-    raise HTTPException(
-        415, f"unsupported Content-Type '{media}'; use application/x-www-form-urlencoded or application/sparql-query"
-    )
 
 
 async def sparql_endpoint(request: Request) -> Response:
     """The SPARQL 1.1 Protocol: query operation via GET, form POST or direct POST (plus kg's ``limit``/``offset``)."""
-    args = await _protocol_args(request)
+    args = await protocol_args(request)
     if args.query is None:
         if request.method == "GET" and prefers_html(request.headers.get("accept")):
             return RedirectResponse(f"{_root(request)}/", status_code=303)
@@ -277,14 +181,14 @@ async def named_query(request: Request) -> Response:
     args = request.query_params
     values = {k: v for k, v in args.items() if k not in ("format", "output", "limit", "offset")}
     fmt = args.get("format") or args.get("output")
-    limit, offset = _page_args(args)
+    limit, offset = page_args(args)
     job = QueryJob(settings.texts[name], tuple(sorted(values.items())), max_rows=settings.max_rows, offset=offset)
     if not fmt and prefers_html(request.headers.get("accept")):
         size = limit or PAGE_ROWS
         result = await _run(request, _replace(job, limit=size, as_result=True))
         assert isinstance(result, QueryResult)
         html = await run_in_threadpool(page.query_page, info, values, result, _root(request), size, offset or 0)
-        return HTMLResponse(html, headers=page_headers(request, result.truncated, size, offset))
+        return HTMLResponse(html, headers=page_headers(request, result.truncated, size, offset, settings.max_rows))
     job = _replace(job, limit=limit, accept=request.headers.get("accept"), fmt=fmt)
     return _answer(request, await _run(request, job), limit, offset)
 
@@ -313,7 +217,7 @@ async def entity(request: Request) -> Response:
 
 async def viz(request: Request) -> Response:
     """A query's result drawn as kg's interactive graph page."""
-    args = await _protocol_args(request)
+    args = await protocol_args(request)
     if not args.query or not args.query.strip():
         raise HTTPException(400, "missing the 'query' parameter")
     job = VizJob(args.query, max_rows=_settings(request).max_rows, heading="kg query")

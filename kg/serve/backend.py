@@ -25,7 +25,8 @@ import os
 from pathlib import Path
 
 from kg.errors import GraphError, QueryTimeout
-from kg.serve.workers import ForkServer, WorkerPool, spawn_worker, worker_loop
+from kg.serve.pool import WorkerPool
+from kg.serve.workers import ForkServer, spawn_worker, worker_loop
 
 
 def timeout_error(timeout: float) -> QueryTimeout:

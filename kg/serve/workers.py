@@ -13,14 +13,12 @@ Two ways to start workers:
 * ``spawn_worker`` (a store on disk): a spawned process that opens the store read-only (RocksDB
   must not be forked once open; several processes may open it read-only).
 
-``WorkerPool.call(request, timeout)`` is a coroutine: the server's event loop waits for an idle
-worker and for its answer without a thread per request.
+The pool of workers the server sends requests to is ``kg.serve.pool.WorkerPool``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import os
 import pickle
@@ -32,10 +30,10 @@ import threading
 from collections.abc import Callable
 
 from kg import errors
-from kg.errors import GraphError, KgError, QueryError, QueryTimeout
+from kg.errors import GraphError, KgError
 
 STARTUP_TIMEOUT = 120.0  # seconds for a spawned worker to open its store
-_HEADER = struct.Struct("!Q")
+HEADER = struct.Struct("!Q")
 _CHUNK = 1 << 20
 
 
@@ -45,7 +43,7 @@ _CHUNK = 1 << 20
 def send_message(sock: socket.socket, message: object) -> None:
     """Send ``message`` (pickled, length-prefixed) on a blocking socket."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    sock.sendall(_HEADER.pack(len(data)) + data)
+    sock.sendall(HEADER.pack(len(data)) + data)
 
 
 def _read_exactly(sock: socket.socket, size: int) -> bytes:
@@ -60,28 +58,28 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes:
 
 def receive_message(sock: socket.socket) -> object:
     """The next message on a blocking socket (``EOFError`` when the other end is gone)."""
-    (size,) = _HEADER.unpack(_read_exactly(sock, _HEADER.size))
+    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
     return pickle.loads(_read_exactly(sock, size))
 
 
-async def _receive_async(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> object:
+async def receive_async(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> object:
     """The next message on a non-blocking socket, read by the event loop."""
     buffer = bytearray(await loop.sock_recv(sock, 1 << 16))
     if not buffer:
         raise EOFError("the worker closed the connection")
-    while len(buffer) < _HEADER.size:
-        chunk = await loop.sock_recv(sock, _HEADER.size - len(buffer))
+    while len(buffer) < HEADER.size:
+        chunk = await loop.sock_recv(sock, HEADER.size - len(buffer))
         if not chunk:
             raise EOFError("the worker closed the connection")
         buffer += chunk
-    (size,) = _HEADER.unpack_from(buffer)
-    total = _HEADER.size + size
+    (size,) = HEADER.unpack_from(buffer)
+    total = HEADER.size + size
     while len(buffer) < total:
         chunk = await loop.sock_recv(sock, min(total - len(buffer), _CHUNK))
         if not chunk:
             raise EOFError("the worker closed the connection")
         buffer += chunk
-    return pickle.loads(memoryview(buffer)[_HEADER.size : total])
+    return pickle.loads(memoryview(buffer)[HEADER.size : total])
 
 
 # ---------------------------------------------------------------- in a worker process
@@ -281,130 +279,3 @@ class ForkServer:
             os.kill(self.pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-
-
-# ---------------------------------------------------------------- the pool
-
-
-class WorkerPool:
-    """``count`` workers made by ``start()``; ``await call(request, timeout)`` runs a request on an idle one."""
-
-    def __init__(self, start: Callable[[], Worker], count: int) -> None:
-        self._start = start
-        self._lock = threading.Lock()
-        self._idle: collections.deque[Worker] = collections.deque()
-        self._waiters: collections.deque[asyncio.Future] = collections.deque()
-        self._busy: set[Worker] = set()
-        self._closed = False
-        workers: list[Worker] = []
-        try:
-            for _ in range(count):
-                workers.append(start())
-            for worker in workers:
-                worker.wait_ready()
-        except BaseException:
-            for worker in workers:
-                worker.kill()
-            raise
-        self._idle.extend(workers)
-
-    @property
-    def size(self) -> int:
-        """Workers alive (idle or busy)."""
-        with self._lock:
-            return len(self._idle) + len(self._busy)
-
-    def close(self) -> None:
-        """End every worker."""
-        with self._lock:
-            self._closed = True
-            workers = [*self._idle, *self._busy]
-            self._idle.clear()
-            self._busy.clear()
-        for worker in workers:
-            worker.kill()
-
-    def _release(self, worker: Worker) -> None:
-        """Give ``worker`` to the first waiting request, or put it back among the idle ones (any thread)."""
-        with self._lock:
-            self._busy.discard(worker)
-            if self._closed:
-                closed = True
-            else:
-                closed = False
-                if self._waiters:
-                    waiter = self._waiters.popleft()
-                    self._busy.add(worker)
-                    waiter.get_loop().call_soon_threadsafe(self._hand_over, waiter, worker)
-                else:
-                    self._idle.append(worker)
-        if closed:
-            worker.kill()
-
-    def _hand_over(self, waiter: asyncio.Future, worker: Worker) -> None:
-        if waiter.done():  # the request gave up waiting: the next one gets the worker
-            self._release(worker)
-        else:
-            waiter.set_result(worker)
-
-    def _replace(self) -> None:
-        """Start a worker in place of a killed one, in the background (the client is not kept waiting)."""
-
-        def start() -> None:
-            try:
-                worker = self._start()
-                worker.wait_ready()
-            except (KgError, OSError):
-                return
-            with self._lock:
-                self._busy.add(worker)
-            self._release(worker)
-
-        threading.Thread(target=start, name="kg-serve-restart", daemon=True).start()
-
-    def _discard(self, worker: Worker) -> None:
-        with self._lock:
-            self._busy.discard(worker)
-        worker.kill()
-        if not self._closed:
-            self._replace()
-
-    async def _acquire(self, timeout: float | None) -> Worker:
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            if self._closed:
-                raise QueryError("the server is shutting down")
-            if self._idle:
-                worker = self._idle.popleft()
-                self._busy.add(worker)
-                return worker
-            waiter = loop.create_future()
-            self._waiters.append(waiter)
-        return await asyncio.wait_for(waiter, timeout)
-
-    async def call(self, request: object, timeout: float | None, timeout_error: Callable[[], QueryTimeout]) -> object:
-        """The worker's answer to ``request``; raises what the worker raised, or ``timeout_error()``."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        try:
-            worker = await self._acquire(timeout)
-        except TimeoutError:
-            raise timeout_error() from None
-        try:
-            data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
-            await loop.sock_sendall(worker.sock, _HEADER.pack(len(data)) + data)
-            left = None if deadline is None else max(0.0, deadline - loop.time())
-            message = await asyncio.wait_for(_receive_async(loop, worker.sock), left)
-        except TimeoutError:
-            self._discard(worker)
-            raise timeout_error() from None
-        except (EOFError, OSError):
-            self._discard(worker)
-            raise QueryError("query failed: the query worker process died") from None
-        except BaseException:  # cancelled mid-answer: the worker's state is unknown
-            self._discard(worker)
-            raise
-        self._release(worker)
-        if message[0] == "ok":
-            return message[1]
-        raise ERROR_CLASSES.get(message[1], QueryError)(message[2])
