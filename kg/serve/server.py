@@ -49,8 +49,9 @@ class QuietServer(uvicorn.Server):
 @contextlib.contextmanager
 def background_server(app, host: str = "127.0.0.1", *, startup_timeout: float = 30.0) -> Iterator[str]:  # noqa: ANN001
     """Serve ``app`` on a free port of ``host`` while the block runs; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # see kg.serve._listen
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
