@@ -72,38 +72,70 @@ def serve(
 ) -> None:
     """Load the graph (or open the store) and serve it until interrupted (uvicorn; blocking).
 
-    ``root_path`` is the path prefix when a reverse proxy mounts the server below ``/`` (e.g. ``/kg``);
-    ``cors`` allows cross-origin queries. Raises ``KgError`` subclasses when the graph or store
-    cannot be used or the address cannot be listened on. Ctrl-C or SIGTERM shuts the server down
-    gracefully (answers in progress are finished, the workers ended); uvicorn then re-raises the
-    signal (``KeyboardInterrupt`` for Ctrl-C) for the caller to turn into an exit code.
+    With ``fork`` (Linux, macOS), HTTP worker processes are forked after the graph is loaded and
+    each answers its own requests (``kg.serve.prefork``); elsewhere one uvicorn process sends the
+    queries to worker processes (``create_app``). ``root_path`` is the path prefix when a reverse
+    proxy mounts the server below ``/`` (e.g. ``/kg``); ``cors`` allows cross-origin queries.
+    Raises ``KgError`` subclasses when the graph or store cannot be used or the address cannot be
+    listened on. Ctrl-C or SIGTERM shuts the server down gracefully (answers in progress are
+    finished, the workers ended), then raises ``KeyboardInterrupt`` for the caller to turn into an
+    exit code.
     """
+    import multiprocessing
+
+    from kg.errors import QueryError
+
+    if not timeout > 0:
+        raise QueryError(f"the timeout must be a positive number of seconds, got {timeout:g}")
+    if max_rows < 1:
+        raise QueryError(f"the row cap must be at least 1, got {max_rows}")
+    if (graph is None) == (store is None):
+        from kg.errors import GraphError
+
+        raise GraphError("kg serve needs exactly one of a graph file (--graph) and an Oxigraph store (--store)")
+    sock = _listen(host, port)  # before loading: a taken port fails fast
+
+    def announce(description: str) -> None:
+        logging.getLogger("uvicorn.error").info(
+            "kg serve: %s; time limit %g s, row cap %d; SPARQL endpoint at http://%s:%d%s/sparql",
+            description, timeout, max_rows, host, port, root_path,
+        )  # fmt: skip
+
+    try:
+        if "fork" in multiprocessing.get_all_start_methods():
+            from kg.serve.prefork import ServeOptions, run_prefork
+
+            _configure_logging()
+            options = ServeOptions(timeout, max_rows, root_path, cors)
+            if run_prefork(sock, graph=graph, store=store, options=options, log_line=announce) is not None:
+                raise KeyboardInterrupt
+            return
+        _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, announce)
+    finally:
+        sock.close()
+
+
+def _configure_logging() -> None:
+    """uvicorn's log format for the supervisor's lines (its workers configure the same)."""
+    import uvicorn
+
+    uvicorn.Config(app=None, log_level="info")  # type: ignore[arg-type] - configures logging only
+
+
+def _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, announce) -> None:  # noqa: ANN001, PLR0913
+    """Without fork: one uvicorn process, queries in spawned worker processes."""
     import uvicorn
 
     from kg.serve.server import QuietServer
 
-    sock = _listen(host, port)  # before loading: a taken port fails fast
-    try:
-        app = create_app(graph=graph, store=store, timeout=timeout, max_rows=max_rows, cors=cors)
-    except BaseException:
-        sock.close()
-        raise
+    app = create_app(graph=graph, store=store, timeout=timeout, max_rows=max_rows, cors=cors)
     backend = app.state.kg.backend
     try:
-        config = uvicorn.Config(app, host=host, port=port, root_path=root_path, log_level="info", lifespan="off")
-        logging.getLogger("uvicorn.error").info(
-            "kg serve: %s; time limit %g s, row cap %d; SPARQL endpoint at http://%s:%d%s/sparql",
-            backend.description,
-            timeout,
-            max_rows,
-            host,
-            port,
-            root_path,
-        )
+        config = uvicorn.Config(app, root_path=root_path, log_level="info", lifespan="off")
+        announce(backend.description)
         server = QuietServer(config)
         server.run(sockets=[sock])
         if server.stopped_by is not None:  # Ctrl-C or SIGTERM: shut down cleanly, then tell the caller
             raise KeyboardInterrupt
     finally:
         backend.close()
-        sock.close()

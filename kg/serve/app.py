@@ -182,21 +182,19 @@ async def named_query(request: Request) -> Response:
     values = {k: v for k, v in args.items() if k not in ("format", "output", "limit", "offset")}
     fmt = args.get("format") or args.get("output")
     limit, offset = page_args(args)
-    job = QueryJob(settings.texts[name], tuple(sorted(values.items())), max_rows=settings.max_rows, offset=offset)
-    if not fmt and prefers_html(request.headers.get("accept")):
+    params = tuple(sorted(values.items()))
+    accept = request.headers.get("accept")
+    if not fmt and prefers_html(accept):
         size = limit or PAGE_ROWS
-        result = await _run(request, _replace(job, limit=size, as_result=True))
+        job = QueryJob(settings.texts[name], params, max_rows=settings.max_rows, limit=size, offset=offset,
+                       as_result=True)  # fmt: skip
+        result = await _run(request, job)
         assert isinstance(result, QueryResult)
         html = await run_in_threadpool(page.query_page, info, values, result, _root(request), size, offset or 0)
         return HTMLResponse(html, headers=page_headers(request, result.truncated, size, offset, settings.max_rows))
-    job = _replace(job, limit=limit, accept=request.headers.get("accept"), fmt=fmt)
+    job = QueryJob(settings.texts[name], params, max_rows=settings.max_rows, limit=limit, offset=offset,
+                   accept=accept, fmt=fmt)  # fmt: skip
     return _answer(request, await _run(request, job), limit, offset)
-
-
-def _replace(job: QueryJob, **changes: object) -> QueryJob:
-    from dataclasses import replace
-
-    return replace(job, **changes)
 
 
 async def entity(request: Request) -> Response:
@@ -275,11 +273,11 @@ def create_app(
     if max_rows is not None and max_rows < 1:
         raise QueryError(f"the row cap must be at least 1, got {max_rows}")
     backend = backend or open_backend(graph=graph, store=store)
-    routes = [
-        Route("/", index),
+    routes = [  # the busiest first: routes are tried in order
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
-        Route("/queries", query_list),
         Route("/queries/{name}", named_query),
+        Route("/", index),
+        Route("/queries", query_list),
         Route("/entity", entity),
         Route("/entity/{key:path}", entity),
         Route("/viz", viz, methods=["GET", "POST"]),

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.errors import GraphError, QueryTimeout
@@ -77,8 +79,8 @@ class WorkerBackend(Backend):
 # ---------------------------------------------------------------- in the worker processes
 
 
-def _load_in_memory(path: str) -> tuple[int, object]:
-    """In the fork server: load the graph file; the quad count and each worker's request handler."""
+def _load_in_memory(path: str) -> tuple[int, Callable[[socket.socket], None]]:
+    """In the fork server: load the graph file; the quad count and what each worker runs (answer jobs)."""
     from kg.oxstore import load_store
     from kg.serve.jobs import WorkerState
 
@@ -86,7 +88,8 @@ def _load_in_memory(path: str) -> tuple[int, object]:
     import kg.serve.entity  # noqa: F401 - imported once here rather than in every worker
     import kg.serve.vizview  # noqa: F401
 
-    return len(store), WorkerState(store)
+    state = WorkerState(store)
+    return len(store), lambda sock: worker_loop(sock, state)
 
 
 def _store_worker(sock, folder: str) -> None:  # noqa: ANN001
@@ -110,22 +113,37 @@ def _file_worker(sock, path: str) -> None:  # noqa: ANN001
     from kg.serve.workers import send_message
 
     try:
-        _, state = _load_in_memory(path)
+        _, main = _load_in_memory(path)
     except KgError as exc:
         send_message(sock, ("error", type(exc).__name__, str(exc)))
         return
-    worker_loop(sock, state)
+    main(sock)
 
 
 # ---------------------------------------------------------------- opening
 
 
+def check_store_folder(folder: Path) -> Path:
+    """``folder`` (without an ``oxigraph:`` prefix) if it holds an Oxigraph store; else ``GraphError``.
+
+    The store is not opened here: the server process never holds it.
+    """
+    folder = Path(str(folder).removeprefix("oxigraph:"))
+    if not (folder / "CURRENT").is_file():
+        raise GraphError(f"{folder}: not an Oxigraph store" if folder.exists() else f"{folder}: no such store")
+    return folder
+
+
+def check_graph_file(graph: Path) -> Path:
+    """``graph`` if it is a file; else ``GraphError`` (its format and content are checked as it loads)."""
+    if not Path(graph).is_file():
+        raise GraphError(f"{graph}: no such file" if not Path(graph).exists() else f"{graph}: not a file")
+    return Path(graph)
+
+
 def store_backend(folder: Path, *, workers: int | None = None, description: str | None = None) -> WorkerBackend:
     """The backend over the Oxigraph store in ``folder`` (workers open it read-only)."""
-    folder = Path(str(folder).removeprefix("oxigraph:"))
-    if not (folder / "CURRENT").is_file():  # not opened here: the server process never holds the store
-        raise GraphError(f"{folder}: not an Oxigraph store" if folder.exists() else f"{folder}: no such store")
-    path = str(folder)
+    path = str(check_store_folder(folder))
     pool = WorkerPool(lambda: spawn_worker(_store_worker, path), workers or default_workers())
     return WorkerBackend(pool, description or f"store {path} (Oxigraph, on disk)")
 
@@ -137,8 +155,7 @@ def graph_backend(graph: Path, *, workers: int | None = None) -> WorkerBackend:
     folder = recorded_store(graph)
     if folder is not None:
         return store_backend(folder, workers=workers, description=f"store {folder} (built with {graph}; Oxigraph)")
-    if not Path(graph).is_file():
-        raise GraphError(f"{graph}: no such file" if not Path(graph).exists() else f"{graph}: not a file")
+    check_graph_file(graph)
     count = workers or default_workers()
     if "fork" not in multiprocessing.get_all_start_methods():  # each worker loads the file itself
         pool = WorkerPool(lambda: spawn_worker(_file_worker, str(graph)), count)

@@ -19,8 +19,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from kg.errors import QueryError
-from kg.query import QueryResult, execute, prepare
-from kg.serve.negotiate import GRAPH_FORMATS, RESULT_FORMATS, negotiate
+from kg.query import PreparedQuery, QueryResult, execute, prepare
+from kg.serve.negotiate import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
 from kg.serve.workers import register_error
 from kg.viz.data import EntityNotFound
 
@@ -71,6 +71,8 @@ class WorkerState:
         self.store = store
         self.cache: dict = {}  # kg.query's page keys (the store never changes while served)
         self._index = None
+        self._prepared: dict[tuple, PreparedQuery] = {}
+        self._formats: dict[tuple, Format] = {}
 
     def index(self):  # noqa: ANN201 - kg.viz.index.GraphIndex
         """kg.viz's index of the store, read on the first drawing."""
@@ -93,13 +95,36 @@ class WorkerState:
             return viz_page(self.store, self.index, prepared, max_rows=job.max_rows, heading=job.heading)
         raise QueryError(f"unknown request {type(job).__name__}")
 
+    def prepared(self, job: QueryJob) -> PreparedQuery:
+        """``job``'s query checked and parameterised (kept: jobs repeat), with the protocol's graphs.
+
+        A page (``limit``/``offset``) of a query with a page key is run window by window
+        (``kg.query.paging``); the whole answer runs once and is cut at the row cap.
+        """
+        whole = job.limit is None and not job.offset
+        key = (job.sparql, job.params, job.default_graphs, job.named_graphs, whole)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = prepare(job.sparql, dict(job.params) or None)
+            if job.default_graphs or job.named_graphs:
+                prepared = dataclasses.replace(prepared, dataset=(job.default_graphs, job.named_graphs), page=None)
+            if whole:
+                prepared = dataclasses.replace(prepared, page=None)
+            if len(self._prepared) >= 256:
+                self._prepared.clear()
+            self._prepared[key] = prepared
+        return prepared
+
     def query(self, job: QueryJob) -> tuple[str, bytes, bool] | QueryResult:
-        prepared = prepare(job.sparql, dict(job.params) or None)
-        chosen = None if job.as_result else negotiate(prepared.kind, job.accept, job.fmt)
-        if job.default_graphs or job.named_graphs:
-            prepared = dataclasses.replace(prepared, dataset=(job.default_graphs, job.named_graphs), page=None)
-        if job.limit is None and not job.offset:
-            prepared = dataclasses.replace(prepared, page=None)  # the whole answer: one run, cut at the row cap
+        prepared = self.prepared(job)
+        chosen = None
+        if not job.as_result:
+            key = (prepared.kind, job.accept, job.fmt)
+            chosen = self._formats.get(key)
+            if chosen is None:
+                chosen = self._formats[key] = negotiate(*key)
+                if len(self._formats) >= 256:
+                    self._formats.clear()
         result = execute(
             self.store, prepared, max_rows=job.max_rows, limit=job.limit, offset=job.offset, cache=self.cache
         )

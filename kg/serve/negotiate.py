@@ -10,6 +10,7 @@ pyoxigraph's serialisers (``kg.query.QueryResult.serialize``, named by ``Format.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kg.errors import NotAcceptable
@@ -101,6 +102,7 @@ def choose(formats: tuple[Format, ...], accept: str | None, fmt: str | None = No
     return min(scored, key=lambda item: item[:4])[-1]
 
 
+@functools.lru_cache(maxsize=256)
 def prefers_html(accept: str | None) -> bool:
     """True when the client (a browser) names HTML and ranks it above every results and RDF type."""
     ranges = parse_accept(accept)

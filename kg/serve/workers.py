@@ -18,7 +18,6 @@ The pool of workers the server sends requests to is ``kg.serve.pool.WorkerPool``
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import pickle
@@ -27,7 +26,7 @@ import socket
 import stat
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from kg import errors
 from kg.errors import GraphError, KgError
@@ -62,26 +61,6 @@ def receive_message(sock: socket.socket) -> object:
     return pickle.loads(_read_exactly(sock, size))
 
 
-async def receive_async(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> object:
-    """The next message on a non-blocking socket, read by the event loop."""
-    buffer = bytearray(await loop.sock_recv(sock, 1 << 16))
-    if not buffer:
-        raise EOFError("the worker closed the connection")
-    while len(buffer) < HEADER.size:
-        chunk = await loop.sock_recv(sock, HEADER.size - len(buffer))
-        if not chunk:
-            raise EOFError("the worker closed the connection")
-        buffer += chunk
-    (size,) = HEADER.unpack_from(buffer)
-    total = HEADER.size + size
-    while len(buffer) < total:
-        chunk = await loop.sock_recv(sock, min(total - len(buffer), _CHUNK))
-        if not chunk:
-            raise EOFError("the worker closed the connection")
-        buffer += chunk
-    return pickle.loads(memoryview(buffer)[HEADER.size : total])
-
-
 # ---------------------------------------------------------------- in a worker process
 
 
@@ -96,13 +75,42 @@ def register_error(cls: type[KgError]) -> type[KgError]:
     return cls
 
 
+class Channel:
+    """The worker's end of its socket: whole messages in (buffered: usually one read per request) and out."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+
+    def receive(self) -> object:
+        """The next message (``EOFError`` when the server has gone)."""
+        buffer = self.buffer
+        while True:
+            if len(buffer) >= HEADER.size:
+                (size,) = HEADER.unpack_from(buffer)
+                end = HEADER.size + size
+                if len(buffer) >= end:
+                    with memoryview(buffer) as view, view[HEADER.size : end] as body:
+                        message = pickle.loads(body)
+                    del buffer[:end]
+                    return message
+            chunk = self.sock.recv(_CHUNK)
+            if not chunk:
+                raise EOFError("the server closed the connection")
+            buffer += chunk
+
+    def send(self, message: object) -> None:
+        send_message(self.sock, message)
+
+
 def worker_loop(sock: socket.socket, handler: Callable[[object], object]) -> None:
     """Answer requests until the server closes the socket: ("ok", value) or ("error", class, message)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server handles Ctrl-C and ends its workers
-    send_message(sock, ("ready",))
+    channel = Channel(sock)
+    channel.send(("ready",))
     while True:
         try:
-            request = receive_message(sock)
+            request = channel.receive()
         except (EOFError, OSError):
             return
         try:
@@ -112,7 +120,7 @@ def worker_loop(sock: socket.socket, handler: Callable[[object], object]) -> Non
         except Exception as exc:  # noqa: BLE001 - reported to the server rather than lost
             message = ("error", "QueryError", f"query failed: {type(exc).__name__}: {exc}")
         try:
-            send_message(sock, message)
+            channel.send(message)
         except (OSError, pickle.PicklingError):
             return
 
@@ -201,17 +209,21 @@ class ForkServer:
     """A process that runs ``prepare()`` (e.g. loads the graph) and then forks workers on request.
 
     ``prepare()`` returns what the server should know (e.g. the number of quads: ``info``) and the
-    handler each worker answers requests with. Its ``KgError`` is raised again in the server.
+    function each forked worker runs with its socket to the server (e.g. ``worker_loop`` with a
+    request handler). Its ``KgError`` is raised again in the server. ``keep``: inherited file
+    descriptors the workers need (e.g. the listening socket of HTTP workers).
     """
 
-    def __init__(self, prepare: Callable[[], tuple[object, Callable[[object], object]]]) -> None:
+    def __init__(
+        self, prepare: Callable[[], tuple[object, Callable[[socket.socket], None]]], keep: Sequence[int] = ()
+    ) -> None:
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # the fork server
             code = 0
             try:
                 ours.close()
-                self._run(theirs, prepare)
+                self._run(theirs, prepare, list(keep))
             except BaseException:  # noqa: BLE001 - never return into the server's code
                 code = 1
             finally:
@@ -234,12 +246,14 @@ class ForkServer:
         self.info = message[1]
 
     @staticmethod
-    def _run(sock: socket.socket, prepare: Callable[[], tuple[object, Callable[[object], object]]]) -> None:
+    def _run(
+        sock: socket.socket, prepare: Callable[[], tuple[object, Callable[[socket.socket], None]]], keep: list[int]
+    ) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _let_go_of_sockets([sock.fileno()])
+        _let_go_of_sockets([sock.fileno(), *keep])
         try:
-            info, handler = prepare()
+            info, main = prepare()
         except KgError as exc:
             send_message(sock, ("error", type(exc).__name__, str(exc)))
             return
@@ -253,7 +267,7 @@ class ForkServer:
                     sock.close()
                     ours.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    worker_loop(theirs, handler)
+                    main(theirs)
                 finally:
                     os._exit(0)
             theirs.close()

@@ -1,0 +1,234 @@
+"""``kg serve`` as pre-forked HTTP workers: each worker process answers HTTP and runs its queries itself.
+
+    kg serve (supervisor) ── fork server (loads the graph once) ──┬── HTTP worker 1 (uvicorn + the app)
+                                                                └── HTTP worker 2 ...
+
+The supervisor opens the listening socket and starts a fork server (``kg.serve.workers.ForkServer``)
+that loads the graph file into an in-memory pyoxigraph store (or, for a store folder, opens
+nothing). The fork server forks the HTTP workers, one per core: each runs uvicorn with kg's app on
+the shared listening socket, its store shared copy-on-write (a store folder is opened read-only by
+each worker), and answers the jobs of its requests on a thread of its own (``LocalBackend``;
+pyoxigraph lets go of the GIL while it evaluates). A request travels client -> worker -> client,
+as with ``oxigraph serve``: nothing crosses between processes.
+
+pyoxigraph cannot stop a running query, so a query past the time limit ends its worker: the
+client gets its 503, the worker stops taking connections, finishes its other requests on a new
+thread and exits (the runaway query with it), and the supervisor has the fork server start
+another. Ctrl-C or SIGTERM stops the workers gracefully, then the supervisor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import selectors
+import signal
+import socket
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import KgError
+from kg.serve.backend import Backend, default_workers, timeout_error
+from kg.serve.workers import ForkServer, Worker, send_message
+
+log = logging.getLogger("uvicorn.error")
+
+
+class LocalBackend(Backend):
+    """Jobs answered in this process on a query thread, within the time limit (an HTTP worker's backend).
+
+    A job past the time limit raises ``QueryTimeout``; its thread cannot be stopped, so the next
+    jobs get a new thread and ``on_timeout()`` is called (the worker then ends).
+    """
+
+    def __init__(self, state: Callable[[object], object], description: str, on_timeout: Callable[[], None]) -> None:
+        self._state = state
+        self.description = description
+        self._on_timeout = on_timeout
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="kg-query")
+
+    async def run(self, job: object, timeout: float | None) -> object:  # noqa: D102
+        answer = asyncio.get_running_loop().run_in_executor(self._executor, self._state, job)
+        if timeout is None:
+            return await answer
+        try:
+            return await asyncio.wait_for(answer, timeout)
+        except TimeoutError:
+            self._executor.shutdown(wait=False)  # its thread runs on until the process ends
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="kg-query")
+            self._on_timeout()
+            raise timeout_error(timeout) from None
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What every HTTP worker needs to build its app and server."""
+
+    timeout: float | None
+    max_rows: int | None
+    root_path: str = ""
+    cors: bool = False
+
+
+def _http_worker(control: socket.socket, listen: socket.socket, open_state: Callable[[], object],
+                 description: str, options: ServeOptions) -> None:  # fmt: skip
+    """An HTTP worker (a child of the fork server): uvicorn with kg's app until told to stop or retired."""
+    import uvicorn
+
+    from kg.serve.app import create_app
+    from kg.serve.server import QuietServer
+
+    try:
+        state = open_state()
+    except KgError as exc:
+        send_message(control, ("error", type(exc).__name__, str(exc)))
+        return
+    servers: list[QuietServer] = []
+
+    def retire() -> None:
+        log.warning("kg serve: a query hit the time limit; worker %d retires and another takes its place", os.getpid())
+        servers[0].should_exit = True
+
+    backend = LocalBackend(state, description, retire)  # type: ignore[arg-type]
+    app = create_app(backend=backend, timeout=options.timeout, max_rows=options.max_rows, cors=options.cors)
+    grace = max(5, int(options.timeout or 0) + 1)  # the other requests in progress may finish
+    config = uvicorn.Config(app, root_path=options.root_path, log_level="info", lifespan="off",
+                            timeout_graceful_shutdown=grace)  # fmt: skip
+    servers.append(QuietServer(config))
+    send_message(control, ("ready",))
+    servers[0].run(sockets=[listen])
+
+
+def _in_memory(graph: Path, listen: socket.socket, options: ServeOptions):  # noqa: ANN202
+    """The fork server's work for a graph file: load it once; each worker uses the loaded store."""
+
+    def prepare() -> tuple[object, Callable[[socket.socket], None]]:
+        from kg.oxstore import load_store
+        from kg.serve.jobs import WorkerState
+
+        store = load_store(graph)
+        import kg.serve.app  # noqa: F401 - imported once here rather than in every worker
+
+        description = f"{graph} (in memory, {len(store):,} quads)"
+
+        def main(control: socket.socket) -> None:
+            _http_worker(control, listen, lambda: WorkerState(store), description, options)
+
+        return description, main
+
+    return prepare
+
+
+def _on_disk(folder: Path, description: str, listen: socket.socket, options: ServeOptions):  # noqa: ANN202
+    """The fork server's work for a store folder: nothing; each worker opens the store read-only."""
+
+    def prepare() -> tuple[object, Callable[[socket.socket], None]]:
+        import kg.serve.app  # noqa: F401
+
+        def open_state() -> object:
+            from kg.oxstore import open_store
+            from kg.serve.jobs import WorkerState
+
+            return WorkerState(open_store(folder, read_only=True))
+
+        def main(control: socket.socket) -> None:
+            _http_worker(control, listen, open_state, description, options)
+
+        return description, main
+
+    return prepare
+
+
+class Supervisor:
+    """Keeps ``count`` HTTP workers running until a signal asks it to stop."""
+
+    def __init__(self, fork_server: ForkServer, count: int) -> None:
+        self.fork_server = fork_server
+        self.count = count
+        self.workers: dict[int, Worker] = {}
+        self.stopped_by: int | None = None
+        self._selector = selectors.DefaultSelector()
+        self._retry_at = 0.0
+
+    def start(self) -> None:
+        """Start one worker; raises when it cannot start."""
+        worker = self.fork_server.start_worker()
+        worker.wait_ready()
+        self.workers[worker.pid] = worker
+        self._selector.register(worker.sock, selectors.EVENT_READ, worker)
+
+    def stop(self, sig: int, frame: object = None) -> None:
+        """Signal handler: ask the workers to stop (a second signal kills them)."""
+        force = self.stopped_by is not None
+        self.stopped_by = sig
+        for pid in list(self.workers):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL if force else signal.SIGTERM)
+
+    def run(self) -> None:
+        """Until every worker has ended after a stop signal: replace the workers that end."""
+        while self.workers or (self.stopped_by is None):
+            for key, _ in self._selector.select(timeout=0.5):
+                worker: Worker = key.data
+                with contextlib.suppress(OSError):
+                    if worker.sock.recv(64):
+                        continue
+                self._selector.unregister(worker.sock)
+                self.workers.pop(worker.pid, None)
+                worker.sock.close()
+            missing = self.count - len(self.workers)
+            if self.stopped_by is None and missing > 0 and time.monotonic() >= self._retry_at:
+                try:
+                    for _ in range(missing):
+                        self.start()
+                except (KgError, OSError) as exc:
+                    log.error("kg serve: cannot start a worker (%s); trying again", exc)
+                    self._retry_at = time.monotonic() + 1.0
+
+    def close(self) -> None:
+        """Kill what is left and end the fork server."""
+        for worker in self.workers.values():
+            worker.kill()
+        self.workers.clear()
+        self._selector.close()
+        self.fork_server.close()
+
+
+def run_prefork(listen: socket.socket, *, graph: Path | None, store: Path | None, options: ServeOptions,
+                log_line: Callable[[str], None], workers: int | None = None) -> int | None:  # fmt: skip
+    """Serve on ``listen`` with pre-forked HTTP workers until a signal stops them; the signal number (or None).
+
+    ``log_line(description)`` announces the server once the graph is loaded. Raises ``KgError``
+    when the graph or store cannot be used.
+    """
+    from kg.query.sources import recorded_store
+    from kg.serve.backend import check_graph_file, check_store_folder
+
+    folder = Path(store) if store is not None else recorded_store(graph) if graph is not None else None
+    if folder is not None:
+        folder = check_store_folder(folder)
+        built = "Oxigraph, on disk" if store is not None else f"built with {graph}"
+        description = f"store {folder} ({built})"
+        prepare = _on_disk(folder, description, listen, options)
+    else:
+        assert graph is not None
+        prepare = _in_memory(check_graph_file(graph), listen, options)
+    fork_server = ForkServer(prepare, keep=[listen.fileno()])
+    supervisor = Supervisor(fork_server, workers or default_workers())
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, supervisor.stop) for sig in handled}
+    try:
+        for _ in range(supervisor.count):
+            supervisor.start()
+        log_line(str(fork_server.info))
+        supervisor.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        supervisor.close()
+    return supervisor.stopped_by
