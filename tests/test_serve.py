@@ -1,13 +1,15 @@
 """kg serve against a real server on localhost: SPARQLWrapper, raw HTTP per content type, forms, named graphs,
 Update refused, time limit, row cap, pages, malformed queries, 24 concurrent clients, named queries and entities.
 
-Every protocol test runs twice: on the graph file loaded in memory (``--graph``: workers forked from
-the process that loaded it) and on an Oxigraph store folder (``--store``: spawned workers open it
-read-only), both of the golden fixture (tests/fixtures/golden.trig: invented people in invented articles).
+Every protocol test runs three times, on the golden fixture (tests/fixtures/golden.trig: invented
+people in invented articles): the command `kg serve --graph FILE` (pre-forked HTTP workers, the
+graph loaded once in memory), and the app of ``create_app`` with its pool of query workers over
+the graph file in memory and over an Oxigraph store folder (spawned workers open it read-only).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -76,21 +78,55 @@ def _backend(kind: str, sources: dict[str, Path]):  # noqa: ANN202
     return store_backend(sources["store"], workers=2)
 
 
-@pytest.fixture(scope="module", params=["graph", "store"])
-def server(request, sources) -> str:
-    backend = _backend(request.param, sources)
-    with background_server(create_app(backend=backend, timeout=60, max_rows=1000)) as url:
+@contextlib.contextmanager
+def kg_serve(graph: Path, *options: str):  # noqa: ANN201
+    """``kg serve --graph GRAPH OPTIONS`` as a user runs it, on a free port; yields its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kg = Path(sys.executable).parent / "kg"
+    command = [str(kg), "serve", "--graph", str(graph), "--port", str(port), *options]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).text == "ok":
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
         yield url
-    backend.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
 
 
-@pytest.fixture(scope="module", params=["graph", "store"])
+@contextlib.contextmanager
+def serving(kind: str, sources: dict[str, Path], timeout: float, max_rows: int):  # noqa: ANN201
+    """A server of ``kind`` ("cli", "graph", "store"); yields (URL, the app's backend or None for the command)."""
+    if kind == "cli":
+        with kg_serve(sources["graph"], "--timeout", str(timeout), "--max-rows", str(max_rows)) as url:
+            yield url, None
+        return
+    backend = _backend(kind, sources)
+    try:
+        with background_server(create_app(backend=backend, timeout=timeout, max_rows=max_rows)) as url:
+            yield url, backend
+    finally:
+        backend.close()
+
+
+@pytest.fixture(scope="module", params=["cli", "graph", "store"])
+def server(request, sources) -> str:
+    with serving(request.param, sources, timeout=60, max_rows=1000) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module", params=["cli", "graph", "store"])
 def strict_server(request, sources):  # noqa: ANN201
-    """A server with a 2-second time limit and a 5-row cap: (its URL, its backend)."""
-    backend = _backend(request.param, sources)
-    with background_server(create_app(backend=backend, timeout=2, max_rows=5)) as url:
-        yield url, backend
-    backend.close()
+    """A server with a 2-second time limit and a 5-row cap: (its URL, the app's backend or None)."""
+    with serving(request.param, sources, timeout=2, max_rows=5) as served:
+        yield served
 
 
 @pytest.fixture
@@ -269,17 +305,28 @@ def test_malformed_query_gives_the_position(client):
 
 
 def test_time_limit(strict_server):
+    """A query past the limit gets 503; requests running beside it, and the ones after it, are answered."""
     url, backend = strict_server
-    with httpx.Client(base_url=url, timeout=60) as client:
-        body = assert_error(client.get("/sparql", params={"query": SLOW}), 503, "timeout")
+    with httpx.Client(base_url=url, timeout=60) as client, ThreadPoolExecutor(4) as pool:
+        slow = pool.submit(client.get, "/sparql", params={"query": SLOW})
+        time.sleep(0.3)
+
+        def names(_: int) -> list[str]:
+            with httpx.Client(base_url=url, timeout=60) as other:
+                response = other.get("/sparql", params={"query": NAMES})
+                assert response.status_code == 200, response.text
+                return bindings(response.json(), "name")
+
+        assert list(pool.map(names, range(6))) == [PEOPLE] * 6
+        body = assert_error(slow.result(), 503, "timeout")
         assert "time limit" in body["message"]
-        response = client.get("/sparql", params={"query": NAMES})  # the server still answers afterwards
-        assert response.status_code == 200 and bindings(response.json(), "name") == PEOPLE
-    for _ in range(200):  # the killed worker is replaced in the background
-        if backend.workers == 2:
-            break
-        time.sleep(0.05)
-    assert backend.workers == 2
+        assert list(pool.map(names, range(6))) == [PEOPLE] * 6  # and afterwards
+    if backend is not None:
+        for _ in range(200):  # the killed worker is replaced in the background
+            if backend.workers == 2:
+                break
+            time.sleep(0.05)
+        assert backend.workers == 2
 
 
 def test_row_cap(strict_server):

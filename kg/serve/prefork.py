@@ -7,13 +7,13 @@ The supervisor opens the listening socket and starts a fork server (``kg.serve.w
 that loads the graph file into an in-memory pyoxigraph store (or, for a store folder, opens
 nothing). The fork server forks the HTTP workers, one per core: each runs uvicorn with kg's app on
 the shared listening socket, its store shared copy-on-write (a store folder is opened read-only by
-each worker), and answers the jobs of its requests on a thread of its own (``LocalBackend``;
-pyoxigraph lets go of the GIL while it evaluates). A request travels client -> worker -> client,
+each worker), and answers the jobs of its requests on a few threads of its own (``LocalBackend``;
+pyoxigraph lets go of the GIL while it evaluates, so a long query does not hold up the others). A request travels client -> worker -> client,
 as with ``oxigraph serve``: nothing crosses between processes.
 
 pyoxigraph cannot stop a running query, so a query past the time limit ends its worker: the
-client gets its 503, the worker stops taking connections, finishes its other requests on a new
-thread and exits (the runaway query with it), and the supervisor has the fork server start
+client gets its 503, the worker stops taking connections, finishes its other requests on new
+threads and exits (the runaway query with it), and the supervisor has the fork server start
 another. Ctrl-C or SIGTERM stops the workers gracefully, then the supervisor.
 """
 
@@ -39,18 +39,21 @@ from kg.serve.workers import ForkServer, Worker, send_message
 log = logging.getLogger("uvicorn.error")
 
 
+QUERY_THREADS = 4  # per HTTP worker: a long query does not hold up the worker's other requests
+
+
 class LocalBackend(Backend):
-    """Jobs answered in this process on a query thread, within the time limit (an HTTP worker's backend).
+    """Jobs answered in this process on query threads, within the time limit (an HTTP worker's backend).
 
     A job past the time limit raises ``QueryTimeout``; its thread cannot be stopped, so the next
-    jobs get a new thread and ``on_timeout()`` is called (the worker then ends).
+    jobs get new threads and ``on_timeout()`` is called (the worker then ends).
     """
 
     def __init__(self, state: Callable[[object], object], description: str, on_timeout: Callable[[], None]) -> None:
         self._state = state
         self.description = description
         self._on_timeout = on_timeout
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="kg-query")
+        self._executor = ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kg-query")
 
     async def run(self, job: object, timeout: float | None) -> object:  # noqa: D102
         answer = asyncio.get_running_loop().run_in_executor(self._executor, self._state, job)
@@ -59,8 +62,8 @@ class LocalBackend(Backend):
         try:
             return await asyncio.wait_for(answer, timeout)
         except TimeoutError:
-            self._executor.shutdown(wait=False)  # its thread runs on until the process ends
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="kg-query")
+            self._executor.shutdown(wait=False)  # the stuck thread runs on until the process ends
+            self._executor = ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kg-query")
             self._on_timeout()
             raise timeout_error(timeout) from None
 
