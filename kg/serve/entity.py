@@ -21,6 +21,8 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SCHEMA_NAME = f"{SCHEMA}name"
 IRI_PATTERN = re.compile(r"[^\s<>\"{}|\\^`]+")  # what can be written as <iri> in SPARQL
 
+# The lookups from each statement are LATERAL, so that Oxigraph looks them up from the bound terms
+# (as OPTIONALs after the BINDs it joined them with whole tables: 2.8 s instead of 3 ms at 2,000 articles).
 FACTS = """
 SELECT ?dir ?s ?p ?o ?a ?sName ?oName ?kind ?doc ?docName ?sentence ?start ?end ?confidence WHERE {
   { GRAPH ?g { ?this ?p ?o0 } BIND ("out" AS ?dir) }
@@ -29,15 +31,17 @@ SELECT ?dir ?s ?p ?o ?a ?sName ?oName ?kind ?doc ?docName ?sentence ?start ?end 
   BIND (COALESCE(?s0, ?this) AS ?s)
   BIND (COALESCE(?o0, ?this) AS ?o)
   BIND (COALESCE(?g, ?this) AS ?a)
-  OPTIONAL { ?s schema:name|rdfs:label ?sName }
-  OPTIONAL { ?o schema:name|rdfs:label ?oName }
-  OPTIONAL { ?a kg:factKind ?kind }
-  OPTIONAL { ?a prov:wasDerivedFrom ?doc OPTIONAL { ?doc schema:name ?docName } }
-  OPTIONAL {
-    ?a kg:evidence ?evidence . ?evidence oa:hasSelector ?quote . ?quote oa:exact ?sentence .
-    OPTIONAL { ?evidence oa:hasSelector ?position . ?position oa:start ?start ; oa:end ?end }
+  LATERAL { OPTIONAL { ?s schema:name|rdfs:label ?sName } }
+  LATERAL { OPTIONAL { ?o schema:name|rdfs:label ?oName } }
+  LATERAL { OPTIONAL { ?a kg:factKind ?kind } }
+  LATERAL { OPTIONAL { ?a prov:wasDerivedFrom ?doc OPTIONAL { ?doc schema:name ?docName } } }
+  LATERAL {
+    OPTIONAL {
+      ?a kg:evidence ?evidence . ?evidence oa:hasSelector ?quote . ?quote oa:exact ?sentence .
+      OPTIONAL { ?evidence oa:hasSelector ?position . ?position oa:start ?start ; oa:end ?end }
+    }
   }
-  OPTIONAL { ?a kg:confidence ?confidence }
+  LATERAL { OPTIONAL { ?a kg:confidence ?confidence } }
 }
 """
 
