@@ -138,4 +138,6 @@ class WorkerState:
         if job.graph_format is None:
             return describe(self.store, job.iri, max_rows=job.max_rows)
         result = entity_graph(self.store, job.iri, max_rows=job.max_rows)
-        return job.graph_format, result.serialize(_WRITES[job.graph_format])
+        triples = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        ordered = QueryResult("graph", triples=triples, truncated=result.truncated)  # a subject's triples together
+        return job.graph_format, ordered.serialize(_WRITES[job.graph_format])
