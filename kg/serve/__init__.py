@@ -1,11 +1,13 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint, a query page and readable entity pages.
 
     create_app(graph=Path("exports/graph.trig"))           # a Starlette app (ASGI), for tests and embedding
-    serve(graph=Path("exports/graph.trig"), port=8000)     # blocking: runs it under uvicorn
+    serve(graph=Path("exports/graph.trig"), port=8000)     # blocking: what the command ``kg serve`` runs
 
 The endpoint answers on kg's one engine (``kg.query``, Oxigraph): the graph file loaded into an
-in-memory store, or an Oxigraph store folder (``store=``) opened read-only, queried by killable
-worker processes (``kg.serve.backend``). See docs/serve.md.
+in-memory store, or an Oxigraph store folder (``store=``) opened read-only. The command runs
+pre-forked HTTP workers that query in their own process (``kg.serve.prefork``); ``create_app``'s
+app sends its queries to a pool of worker processes (``kg.serve.backend``). In both, a query past
+the time limit is stopped by ending its process. See docs/serve.md.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def _configure_logging() -> None:
     uvicorn.Config(app=None, log_level="info")  # type: ignore[arg-type] - configures logging only
 
 
-def _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, announce) -> None:  # noqa: ANN001, PLR0913
+def _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, announce) -> None:  # noqa: ANN001
     """Without fork: one uvicorn process, queries in spawned worker processes."""
     import uvicorn
 

@@ -1,4 +1,4 @@
-"""Where ``kg serve`` gets its answers: an Oxigraph store, queried by killable worker processes.
+"""Where ``create_app``'s app gets its answers: an Oxigraph store, queried by a pool of killable worker processes.
 
     backend = open_backend(graph=Path("exports/graph.trig"))      # or store=Path("out/store")
     answer = await backend.run(QueryJob(sparql, max_rows=10_000), timeout=30)
@@ -15,7 +15,7 @@ One design for both sources, on kg's one engine (``kg.query``):
 The server process never touches the store: it checks nothing itself, and sends each job to an
 idle worker (``kg.serve.jobs``), which prepares the query, runs it within the row cap and sends
 back the answer's bytes. A job past the time limit gets ``QueryTimeout`` and its worker is killed
-and replaced.
+and replaced. (The command ``kg serve`` runs pre-forked HTTP workers instead: ``kg.serve.prefork``.)
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ that loads the graph file into an in-memory pyoxigraph store (or, for a store fo
 nothing). The fork server forks the HTTP workers, one per core: each runs uvicorn with kg's app on
 the shared listening socket, its store shared copy-on-write (a store folder is opened read-only by
 each worker), and answers the jobs of its requests on a few threads of its own (``LocalBackend``;
-pyoxigraph lets go of the GIL while it evaluates, so a long query does not hold up the others). A request travels client -> worker -> client,
-as with ``oxigraph serve``: nothing crosses between processes.
+pyoxigraph lets go of the GIL while it evaluates, so a long query does not hold up the others).
+A request travels client -> worker -> client, as with ``oxigraph serve``: nothing crosses between
+processes.
 
 pyoxigraph cannot stop a running query, so a query past the time limit ends its worker: the
 client gets its 503, the worker stops taking connections, finishes its other requests on new
