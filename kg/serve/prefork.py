@@ -165,6 +165,9 @@ class Supervisor:
         worker.wait_ready()
         self.workers[worker.pid] = worker
         self._selector.register(worker.sock, selectors.EVENT_READ, worker)
+        if self.stopped_by is not None:  # the signal came while it started: it stops too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGTERM)
 
     def stop(self, sig: int, frame: object = None) -> None:
         """Signal handler: ask the workers to stop (a second signal kills them)."""

@@ -174,6 +174,8 @@ class GraphIndex:
     """Entities, fact edges and (on demand) evidence of the kg graph in an Oxigraph store."""
 
     def __init__(self, store: ox.Store) -> None:
+        if not isinstance(store, ox.Store):  # TEMPORARY: kg.store's exports still draw an rdflib Dataset
+            store = _store_from_dataset(store)
         self.store = store
         self.kinds: dict[str, str] = {}  # entity IRI -> kind (entities only)
         self.names: dict[str, set[str]] = defaultdict(set)
@@ -310,6 +312,16 @@ class GraphIndex:
 
     def docs_of(self, assertions: Iterable[str]) -> set[str]:
         return {self.assertion_doc[a] for a in assertions if a in self.assertion_doc}
+
+
+def _store_from_dataset(ds: object) -> ox.Store:
+    """TEMPORARY: an rdflib Dataset copied into an in-memory store, for ``kg.store.write_exports`` (graph.html)
+    until the build hands the views an Oxigraph store (kg serve no longer needs this)."""
+    from kg.oxstore import load_dataset
+
+    store = ox.Store()
+    load_dataset(store, ds)  # type: ignore[arg-type]
+    return store
 
 
 __all__ = [
