@@ -96,7 +96,11 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
 
     def retire() -> None:
         log.warning("kg serve: a query hit the time limit; worker %d retires and another takes its place", os.getpid())
-        servers[0].should_exit = True
+        for listening in getattr(servers[0], "servers", []):  # take no new connection from now on
+            listening.close()
+        with contextlib.suppress(OSError):
+            control.send(b"r")  # the supervisor starts a replacement now
+        servers[0].should_exit = True  # uvicorn finishes the requests in progress, then returns
 
     backend = LocalBackend(state, description, retire)  # type: ignore[arg-type]
     app = create_app(backend=backend, timeout=options.timeout, max_rows=options.max_rows, cors=options.cors)
@@ -155,6 +159,7 @@ class Supervisor:
         self.fork_server = fork_server
         self.count = count
         self.workers: dict[int, Worker] = {}
+        self.retiring: dict[int, Worker] = {}  # told us they are ending (a query hit the time limit)
         self.stopped_by: int | None = None
         self._selector = selectors.DefaultSelector()
         self._retry_at = 0.0
@@ -173,20 +178,22 @@ class Supervisor:
         """Signal handler: ask the workers to stop (a second signal kills them)."""
         force = self.stopped_by is not None
         self.stopped_by = sig
-        for pid in list(self.workers):
+        for pid in [*self.workers, *self.retiring]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL if force else signal.SIGTERM)
 
     def run(self) -> None:
         """Until every worker has ended after a stop signal: replace the workers that end."""
-        while self.workers or (self.stopped_by is None):
+        while self.workers or self.retiring or (self.stopped_by is None):
             for key, _ in self._selector.select(timeout=0.5):
                 worker: Worker = key.data
                 with contextlib.suppress(OSError):
-                    if worker.sock.recv(64):
+                    if worker.sock.recv(64):  # "retiring": no longer counted, replaced at once
+                        self.retiring[worker.pid] = self.workers.pop(worker.pid, worker)
                         continue
                 self._selector.unregister(worker.sock)
                 self.workers.pop(worker.pid, None)
+                self.retiring.pop(worker.pid, None)
                 worker.sock.close()
             missing = self.count - len(self.workers)
             if self.stopped_by is None and missing > 0 and time.monotonic() >= self._retry_at:
@@ -199,9 +206,10 @@ class Supervisor:
 
     def close(self) -> None:
         """Kill what is left and end the fork server."""
-        for worker in self.workers.values():
+        for worker in [*self.workers.values(), *self.retiring.values()]:
             worker.kill()
         self.workers.clear()
+        self.retiring.clear()
         self._selector.close()
         self.fork_server.close()
 
