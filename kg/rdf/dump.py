@@ -1,15 +1,15 @@
-"""Byte-stable exports of an Oxigraph store, in bounded memory (N-Quads, TriG, Turtle).
+"""Byte-stable exports of an Oxigraph store: sorted N-Quads, TriG and Turtle, in bounded memory.
 
 Oxigraph dumps quads in its own index order, so the exports are built from sorted lines:
 
-* ``graph.nq``: every quad, the lines sorted (bytewise) and unique, as ``kg.store.sorted_nquads``;
+* ``graph.nq``: every quad, the lines sorted bytewise (a store holds each quad once);
 * ``graph.trig``: the same quads grouped by graph (graphs in IRI order, lines sorted within each),
   written by Oxigraph's TriG serializer with kg's prefixes;
 * ``graph.ttl``: the triples of every graph except ``id:graph/provenance``, unique and sorted,
   written by Oxigraph's Turtle serializer with kg's prefixes.
 
-Sorting is an external merge sort (runs of a bounded number of bytes on disk, then a merge), so
-millions of quads never sit in memory at once.
+A dump of up to ``MEMORY_BYTES`` is sorted in memory; a larger one is sorted on disk (runs of
+``MEMORY_BYTES`` sorted in memory, then merged), so millions of quads never sit in memory at once.
 """
 
 from __future__ import annotations
@@ -23,26 +23,31 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.errors import ExportError
-from kg.rdf.namespace import PREFIXES
+from kg.rdf.vocab import NAMESPACES
 
-RUN_BYTES = 64 << 20  # bytes of lines sorted in memory at once
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-
-
-def _write_run(lines: list[bytes], folder: Path, number: int) -> Path:
-    lines.sort()
-    path = folder / f"run-{number:05d}"
-    with open(path, "wb") as handle:
-        previous = None
-        for line in lines:
-            if line != previous:
-                handle.write(line)
-            previous = line
-    return path
+MEMORY_BYTES = 256 << 20  # N-Quads bytes sorted in memory at once
+RUN_BYTES = MEMORY_BYTES  # (the name earlier versions used)
+_LINE_BYTES = 200  # a kg quad's N-Quads line is about this long
+_WRITE_CHUNK = 1 << 16  # lines joined and written at once
 
 
-def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_bytes: int = RUN_BYTES) -> int:
+def _write_lines(out: BinaryIO, lines: list[bytes]) -> None:
+    """Write ``lines`` (without their newlines), each followed by a newline."""
+    for start in range(0, len(lines), _WRITE_CHUNK):
+        out.write(b"\n".join(lines[start : start + _WRITE_CHUNK]))
+        out.write(b"\n")
+
+
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """``lines`` without repeats of the line just before (sorted input gives unique lines)."""
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+        previous = line
+
+
+def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_bytes: int = MEMORY_BYTES) -> int:
     """Write the unique ``lines`` (each ending in ``\\n``) to ``out`` in byte order; return how many.
 
     Runs of about ``run_bytes`` are sorted in memory and spilled to files in ``work``, then merged.
@@ -55,94 +60,139 @@ def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_byte
         batch.append(line)
         size += len(line) + 64
         if size >= run_bytes:
-            runs.append(_write_run(batch, work, len(runs)))
+            batch.sort()
+            runs.append(work / f"run-{len(runs):05d}")
+            with open(runs[-1], "wb", buffering=1 << 20) as run:
+                run.writelines(_unique(batch))
             batch, size = [], 0
     count = 0
-    previous = None
-    if not runs:  # everything fits in memory
+    if not runs:  # everything fit in memory
         batch.sort()
-        for line in batch:
-            if line != previous:
-                out.write(line)
-                count += 1
-            previous = line
+        for line in _unique(batch):
+            out.write(line)
+            count += 1
         return count
     if batch:
-        runs.append(_write_run(batch, work, len(runs)))
+        batch.sort()
+        runs.append(work / f"run-{len(runs):05d}")
+        with open(runs[-1], "wb", buffering=1 << 20) as run:
+            run.writelines(_unique(batch))
     del batch
     with ExitStack() as stack:
         files = [stack.enter_context(open(run, "rb", buffering=1 << 20)) for run in runs]
-        for line in heapq.merge(*files):
-            if line != previous:
-                out.write(line)
-                count += 1
-            previous = line
+        for line in _unique(heapq.merge(*files)):
+            out.write(line)
+            count += 1
     for run in runs:
         run.unlink()
     return count
 
 
-def _lines(path: Path) -> Iterator[bytes]:
+def _graph_of(line: bytes) -> bytes:
+    """The graph term of an N-Quads line of a named graph (``b"<iri>"``; kg puts every quad in one)."""
+    return line[line.rindex(b" <", 0, len(line) - 3) + 1 : line.rindex(b">") + 1]
+
+
+def _without_graph(line: bytes) -> bytes:
+    """An N-Quads line (no newline) of a named graph as an N-Triples line (no newline)."""
+    return line[: line.rindex(b" <", 0, len(line) - 3)] + b" ."
+
+
+def _serialize(data: bytes | Path, fmt_in: ox.RdfFormat, target: Path, fmt_out: ox.RdfFormat) -> None:
+    source = ox.parse(path=os.fspath(data), format=fmt_in) if isinstance(data, Path) else ox.parse(data, fmt_in)
+    ox.serialize(source, os.fspath(target), fmt_out, prefixes=NAMESPACES)
+
+
+def sorted_lines(store: ox.Store) -> list[bytes]:
+    """Every quad of ``store`` as an N-Quads line (without newline), sorted bytewise."""
+    lines = store.dump(format=ox.RdfFormat.N_QUADS).split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    lines.sort()
+    return lines
+
+
+def sorted_nquads(store: ox.Store) -> bytes:
+    """The whole of ``store`` as sorted N-Quads (in memory: for small stores and tests)."""
+    lines = sorted_lines(store)
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def _exports_in_memory(store: ox.Store, nq: Path | None, trig: Path | None, ttl: Path | None, skip: bytes) -> int:
+    lines = sorted_lines(store)
+    if nq is not None:
+        with open(nq, "wb", buffering=1 << 20) as out:
+            _write_lines(out, lines)
+    if trig is not None:
+        graphs: dict[bytes, list[bytes]] = {}
+        for line in lines:  # (each graph's lines stay sorted)
+            graphs.setdefault(_graph_of(line), []).append(line)
+        grouped = b"\n".join(b"\n".join(graphs[name]) for name in sorted(graphs))
+        del graphs
+        _serialize(grouped, ox.RdfFormat.N_QUADS, trig, ox.RdfFormat.TRIG)
+        del grouped
+    if ttl is not None:
+        ending = b" " + skip + b" ."
+        triples = sorted(set(_without_graph(line) for line in lines if not line.endswith(ending)))
+        _serialize(b"\n".join(triples), ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
+    return len(lines)
+
+
+def _file_lines(path: Path) -> Iterator[bytes]:
     with open(path, "rb", buffering=1 << 20) as handle:
         for line in handle:
             if line.strip():
                 yield line if line.endswith(b"\n") else line + b"\n"
 
 
-def _graph_of(line: bytes) -> bytes:
-    """The graph IRI of an N-Quads line of a named graph (kg puts every quad in one)."""
-    head, graph, dot = line.rstrip(b"\n").rsplit(b" ", 2)
-    if dot != b"." or not graph.startswith(b"<") or not graph.endswith(b">"):
-        raise ExportError(f"unexpected N-Quads line from the store: {line[:200]!r}")
-    return graph
-
-
-def _keyed_by_graph(path: Path) -> Iterator[bytes]:
-    for line in _lines(path):
-        yield _graph_of(line) + b"\t" + line
-
-
-def _triples_without(path: Path, skip_graph: bytes) -> Iterator[bytes]:
-    for line in _lines(path):
-        graph = _graph_of(line)
-        if graph != skip_graph:
-            yield line[: -(len(graph) + 4)] + b" .\n"  # drop " <g> .\n"
-
-
-def _strip_key(path: Path, out: Path) -> None:
-    with open(path, "rb", buffering=1 << 20) as src, open(out, "wb", buffering=1 << 20) as dst:
-        for line in src:
-            dst.write(line.split(b"\t", 1)[1])
-
-
-def write_sorted_nquads(store: ox.Store, target: Path, work: Path) -> int:
-    """Dump ``store`` to ``target`` as sorted, unique N-Quads; return the number of quads."""
+def _exports_on_disk(
+    store: ox.Store, nq: Path, trig: Path | None, ttl: Path | None, skip: bytes, work: Path, memory: int
+) -> int:
     raw = work / "raw.nq"
     store.dump(os.fspath(raw), format=ox.RdfFormat.N_QUADS)
-    with open(target, "wb", buffering=1 << 20) as out:
-        count = external_sort(_lines(raw), out, work / "runs")
+    with open(nq, "wb", buffering=1 << 20) as out:
+        count = external_sort(_file_lines(raw), out, work / "runs", run_bytes=memory)
     raw.unlink()
-    return count
-
-
-def _serialize(source: Path, fmt_in: ox.RdfFormat, target: Path, fmt_out: ox.RdfFormat) -> None:
-    ox.serialize(ox.parse(path=os.fspath(source), format=fmt_in), os.fspath(target), fmt_out, prefixes=_PREFIXES)
-
-
-def write_trig_and_turtle(nquads: Path, trig: Path | None, ttl: Path | None, work: Path, provenance_graph: str) -> None:
-    """From the sorted N-Quads file ``nquads``: TriG of every graph and Turtle without provenance."""
     if trig is not None:
-        keyed = work / "by-graph.keyed"
+        keyed, grouped = work / "by-graph.keyed", work / "by-graph.nq"
         with open(keyed, "wb", buffering=1 << 20) as out:
-            external_sort(_keyed_by_graph(nquads), out, work / "runs")
-        grouped = work / "by-graph.nq"
-        _strip_key(keyed, grouped)
+            lines = (_graph_of(line[:-1]) + b"\t" + line for line in _file_lines(nq))
+            external_sort(lines, out, work / "runs", run_bytes=memory)
+        with open(keyed, "rb", buffering=1 << 20) as src, open(grouped, "wb", buffering=1 << 20) as dst:
+            dst.writelines(line.split(b"\t", 1)[1] for line in src)
         keyed.unlink()
         _serialize(grouped, ox.RdfFormat.N_QUADS, trig, ox.RdfFormat.TRIG)
         grouped.unlink()
     if ttl is not None:
         triples = work / "facts.nt"
-        with open(triples, "wb", buffering=1 << 20) as out:
-            external_sort(_triples_without(nquads, f"<{provenance_graph}>".encode()), out, work / "runs")
+        ending = b" " + skip + b" .\n"
+        with open(triples, "wb", buffering=1 << 20) as out:  # (sorted N-Quads give sorted triples)
+            lines = (_without_graph(line[:-1]) + b"\n" for line in _file_lines(nq) if not line.endswith(ending))
+            external_sort(lines, out, work / "runs", run_bytes=memory)
         _serialize(triples, ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
         triples.unlink()
+    return count
+
+
+def write_exports(
+    store: ox.Store,
+    nq: Path,
+    trig: Path | None,
+    ttl: Path | None,
+    *,
+    skip_graph: str,
+    work: Path,
+    quads: int | None = None,
+    memory: int = MEMORY_BYTES,
+) -> int:
+    """Write the sorted N-Quads of ``store`` to ``nq``, its TriG to ``trig`` and, without graph
+    ``skip_graph``, its Turtle to ``ttl``; return the number of quads.
+
+    ``quads`` (default: ``len(store)``) decides whether the lines are sorted in memory (up to
+    ``memory`` bytes) or on disk in folder ``work``.
+    """
+    skip = f"<{skip_graph}>".encode()
+    if (len(store) if quads is None else quads) * _LINE_BYTES <= memory:
+        return _exports_in_memory(store, nq, trig, ttl, skip)
+    work.mkdir(parents=True, exist_ok=True)
+    return _exports_on_disk(store, nq, trig, ttl, skip, work, memory)
