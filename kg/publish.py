@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import ExportError
 from kg.model import Corpus
 from kg.rdf.dump import write_exports
 from kg.rdf.mapping import PROVENANCE, corpus_parts
@@ -45,11 +46,12 @@ def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None) 
 
 
 def _validate(store: ox.Store, mode: str) -> dict[str, object]:
+    """The whole graph validated (unless ``mode`` is "off"): the mode asked for and the validator's summary."""
     if mode == "off":
         return {"mode": "off"}
-    from kg import validate  # (looked up at call time: tests replace kg.validate.validate_store)
+    from kg.validate import validate_store  # (looked up at call time: tests replace it)
 
-    return validate.validate_store(store)
+    return {"mode": mode, **{key: value for key, value in validate_store(store).items() if key != "mode"}}
 
 
 def write_store_and_exports(
@@ -65,6 +67,10 @@ def write_store_and_exports(
 
     Temporary folders are appended to ``temps`` as they are created; the caller removes them.
     """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
     on_disk = store_path is not None or len(corpus.facts) > MEMORY_STORE_FACTS
     folder = temp_folder(store_path if store_path is not None else out / STORE_FOLDER, temps) if on_disk else None
     store = ox.Store(str(folder / "data")) if folder is not None else ox.Store()

@@ -161,4 +161,4 @@ def validate_store(store: object, *, name: str = "graph") -> dict[str, object]:
         warnings.simplefilter("ignore", DeprecationWarning)
         ds.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
     validate_graph(ds, name=name)
-    return {"mode": "full", "whole_graph": True, "triples_validated": len(store)}
+    return {"whole_graph": True, "triples_validated": len(store)}
