@@ -10,11 +10,13 @@ from the store.
 The graph depends only on the set of documents: they are extracted in ``doc_id`` order, whatever
 the order of the sources, and nothing in the graph records when or where it was built. That goes
 to ``build.json`` (time, kg version, options, documents, counts, skipped files, notes, what was
-validated, outputs' SHA-256), written atomically with the exports.
+validated, outputs' SHA-256), written atomically with the exports. Its paths (documents, store,
+aliases) are absolute, so ``kg build --add`` and ``kg remove`` work from any folder.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -98,6 +100,12 @@ def parse_store(spec: str | Path | None) -> Path | None:
     if not text.startswith(STORE_SCHEME) or not text[len(STORE_SCHEME) :]:
         raise InputError(f"{text}: unknown store; use oxigraph:PATH (a folder)")
     return Path(text[len(STORE_SCHEME) :])
+
+
+def absolute_path(path: str | Path) -> str:
+    """``path`` made absolute (against the current folder), as build.json records it: a later
+    ``kg build --add`` or ``kg remove`` finds the files from whatever folder it runs in."""
+    return display_path(os.path.abspath(path))
 
 
 def check_store_folder(path: Path) -> None:
@@ -255,8 +263,8 @@ def build_documents(
                 "validate": mode,
                 "html": html,
                 **(options or {}),
-                "aliases": display_path(aliases) if aliases else None,
-                "store": f"{STORE_SCHEME}{display_path(store_path)}" if store_path else None,
+                "aliases": absolute_path(aliases) if aliases else None,
+                "store": f"{STORE_SCHEME}{absolute_path(store_path)}" if store_path else None,
                 "workers": workers,
                 "scheduler": scheduler,
                 "cache": cache,
@@ -264,7 +272,7 @@ def build_documents(
             "documents": [
                 {
                     "doc_id": d.doc_id,
-                    "path": display_path(d.path),
+                    "path": absolute_path(d.path),
                     "sha256": d.sha256,
                     "chars": d.chars,
                     "date": d.date.isoformat() if d.date else None,
