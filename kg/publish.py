@@ -3,16 +3,18 @@
 The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``, pyoxigraph quads) and
 bulk-loaded into a new store: in memory for a corpus of up to ``MEMORY_STORE_FACTS`` facts without
 ``--store``, else on disk in a temporary folder beside its final place. The whole graph is
-validated (``kg.validate.validate_store``); the exports are written from the store (``kg.rdf.dump``:
-sorted N-Quads, TriG and Turtle) to temporary files; only then are the exports renamed into place
-and the new store swapped in for the old one (``kg.store.replace_folder``). A failure or Ctrl-C at
-any point before leaves the previous exports and store as they were.
+validated (``kg.validate.validate_store``) and graph.html drawn while the exports are written from
+the store in another thread (``kg.rdf.dump``: sorted N-Quads, TriG and Turtle) to temporary
+files; only then are the exports renamed into place and the new store swapped in for the old one
+(``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous exports
+and store as they were.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +24,7 @@ import pyoxigraph as ox
 from kg.errors import ExportError
 from kg.model import Corpus
 from kg.rdf.dump import write_exports
-from kg.rdf.mapping import PROVENANCE, corpus_parts
+from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
 from kg.store import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
 
 STORE_FOLDER = "store"  # the temporary store's name inside the output folder
@@ -30,19 +32,63 @@ MEMORY_STORE_FACTS = 60_000  # up to this many facts (about 1.8 M quads, 700 MB)
 LOAD_BATCH = 200_000  # quads handed to Oxigraph's bulk loader at once
 
 
-def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None) -> int:
-    """Map ``corpus`` part by part into ``store`` (bulk loads of about ``LOAD_BATCH`` quads); return the quads added."""
+def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, on_disk: bool = False) -> int:
+    """Map ``corpus`` part by part into ``store``; return the quads added.
+
+    An in-memory store takes each part as it comes; a store ``on_disk`` gets bulk loads of about
+    ``LOAD_BATCH`` quads. Python's cyclic garbage collector is paused meanwhile: the mapping makes
+    millions of objects and no cycles, and each collection would walk the whole heap (the corpus).
+    """
     count = 0
     batch: list[ox.Quad] = []
-    for _, quads in corpus_parts(corpus, version=version):
-        batch += quads
-        if len(batch) >= LOAD_BATCH:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _, quads in corpus_parts(corpus, version=version):
+            if not on_disk:
+                store.extend(quads)
+                count += len(quads)
+                continue
+            batch += quads
+            if len(batch) >= LOAD_BATCH:
+                store.bulk_extend(batch)
+                count += len(batch)
+                batch = []
+        if batch:
             store.bulk_extend(batch)
-            count += len(batch)
-            batch = []
-    store.bulk_extend(batch)
+    finally:
+        if enabled:
+            gc.enable()
     store.flush()
     return count + len(batch)
+
+
+class _Exports(threading.Thread):
+    """graph.nq, graph.trig and graph.ttl written from the store in a thread of their own, while
+    the graph is validated and graph.html drawn (see ``kg.rdf.dump.write_exports``)."""
+
+    def __init__(self, store: ox.Store, files: Mapping[str, Path], work: Path, quads: int) -> None:
+        super().__init__(name="kg exports", daemon=True)
+        self.args = (store, files["nq"], files["trig"], files["ttl"])
+        self.options = {"skip_graph": PROVENANCE.value, "work": work, "quads": quads, "large_graphs": (ENTITIES.value,)}
+        self.quads: int | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.quads = write_exports(*self.args, **self.options)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread by result()
+            self.error = exc
+        finally:
+            self.args = ()  # (the store closes once the build drops it)
+
+    def result(self) -> int:
+        """The number of quads written (after waiting for the thread); its error, if it failed."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.quads is not None
+        return self.quads
 
 
 def _validate(store: ox.Store, mode: str) -> dict[str, object]:
@@ -75,20 +121,22 @@ def write_store_and_exports(
     folder = temp_folder(store_path if store_path is not None else out / STORE_FOLDER, temps) if on_disk else None
     store = ox.Store(str(folder / "data")) if folder is not None else ox.Store()
     try:
-        quads = load_corpus(store, corpus)
-        validation = _validate(store, mode)
+        quads = load_corpus(store, corpus, on_disk=on_disk)
         keys = [key for key in EXPORT_NAMES if html or key != "html"]
         targets = {key: out / EXPORT_NAMES[key] for key in keys}
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:
-            work = temp_folder(out / "work", temps)
-            skip = PROVENANCE.value
-            triples = write_exports(
-                store, files["nq"], files["trig"], files["ttl"], skip_graph=skip, work=work, quads=quads
-            )
-            if html:
-                from kg.viz.fromstore import render_store
+            exports = _Exports(store, files, temp_folder(out / "work", temps), quads)
+            exports.start()  # (Oxigraph dumps and serializes without Python's lock: this overlaps)
+            try:
+                validation = _validate(store, mode)
+                if html:
+                    from kg.viz.fromstore import render_store
 
-                render_store(store, files["html"])
+                    render_store(store, files["html"])
+            except BaseException:
+                exports.join()  # (its files are temporary: removed with the others)
+                raise
+            triples = exports.result()
             outputs = {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
             finished = datetime.now(UTC).isoformat(timespec="seconds")
             full = {**record, "finished": finished, "triples": triples, "validation": validation, "outputs": outputs}

@@ -16,7 +16,7 @@ from kg.build import build
 from kg.errors import DocumentError, InputError, ValidationError
 from kg.ingest import iter_documents, load_documents, scan_documents
 from kg.rdf.dump import external_sort, write_exports
-from kg.rdf.mapping import PROVENANCE, corpus_to_store
+from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_to_store
 from tests.fixtures.golden_corpus import golden_corpus
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -73,18 +73,19 @@ def test_external_sort_merges_runs_into_sorted_unique_lines(tmp_path):
 def test_exports_sorted_in_memory_or_on_disk_are_byte_identical(tmp_path):
     store = corpus_to_store(golden_corpus(), version="test")
     written = {}
-    for label, memory in (("memory", 1 << 30), ("disk", 4096)):  # 4 kB: many runs on disk, merged
+    cases = (("memory", 1 << 30, ()), ("disk", 4096, ()), ("disk, a large graph", 4096, (ENTITIES.value,)))
+    for label, memory, large in cases:  # 4 kB: many runs on disk, merged
         folder = tmp_path / label
         folder.mkdir()
         files = {ext: folder / f"graph.{ext}" for ext in ("nq", "trig", "ttl")}
         count = write_exports(
             store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value, work=folder / "work",
-            memory=memory,
+            memory=memory, large_graphs=large,
         )  # fmt: skip
         assert count == len(store)
         written[label] = {ext: path.read_bytes() for ext, path in files.items()}
         assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["graph.nq", "graph.trig", "graph.ttl"]
-    assert written["memory"] == written["disk"]
+    assert written["memory"] == written["disk"] == written["disk, a large graph"]
     nq = written["memory"]["nq"].splitlines()
     assert nq == sorted(set(nq)) and len(nq) == len(store)
     trig = ox.Store()

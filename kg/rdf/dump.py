@@ -9,7 +9,9 @@ Oxigraph dumps quads in its own index order, so the exports are built from sorte
   written by Oxigraph's Turtle serializer with kg's prefixes.
 
 A dump of up to ``MEMORY_BYTES`` is sorted in memory; a larger one is sorted on disk (runs of
-``MEMORY_BYTES`` sorted in memory, then merged), so millions of quads never sit in memory at once.
+``RUN_BYTES`` sorted in memory, then merged), so millions of quads never sit in memory at once.
+The TriG groups the lines by graph: the few large graphs (provenance, entities) are picked out
+by their line endings, already sorted; only the small ones are sorted by graph.
 """
 
 from __future__ import annotations
@@ -25,17 +27,9 @@ import pyoxigraph as ox
 
 from kg.rdf.vocab import NAMESPACES
 
-MEMORY_BYTES = 256 << 20  # N-Quads bytes sorted in memory at once
-RUN_BYTES = MEMORY_BYTES  # (the name earlier versions used)
+MEMORY_BYTES = 512 << 20  # up to this many bytes of N-Quads are sorted in memory at once
+RUN_BYTES = 256 << 20  # above, runs of this many bytes are sorted and spilled to disk, then merged
 _LINE_BYTES = 200  # a kg quad's N-Quads line is about this long
-_WRITE_CHUNK = 1 << 16  # lines joined and written at once
-
-
-def _write_lines(out: BinaryIO, lines: list[bytes]) -> None:
-    """Write ``lines`` (without their newlines), each followed by a newline."""
-    for start in range(0, len(lines), _WRITE_CHUNK):
-        out.write(b"\n".join(lines[start : start + _WRITE_CHUNK]))
-        out.write(b"\n")
 
 
 def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
@@ -47,7 +41,7 @@ def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
         previous = line
 
 
-def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_bytes: int = MEMORY_BYTES) -> int:
+def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_bytes: int = RUN_BYTES) -> int:
     """Write the unique ``lines`` (each ending in ``\\n``) to ``out`` in byte order; return how many.
 
     Runs of about ``run_bytes`` are sorted in memory and spilled to files in ``work``, then merged.
@@ -89,13 +83,18 @@ def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_byte
 
 
 def _graph_of(line: bytes) -> bytes:
-    """The graph term of an N-Quads line of a named graph (``b"<iri>"``; kg puts every quad in one)."""
+    """The graph term (``b"<iri>"``) of an N-Quads line of a named graph (kg puts every quad in one)."""
+    line = line.rstrip(b"\n")
     return line[line.rindex(b" <", 0, len(line) - 3) + 1 : line.rindex(b">") + 1]
 
 
 def _without_graph(line: bytes) -> bytes:
-    """An N-Quads line (no newline) of a named graph as an N-Triples line (no newline)."""
-    return line[: line.rindex(b" <", 0, len(line) - 3)] + b" ."
+    """An N-Quads line of a named graph as an N-Triples line (both ending in a newline)."""
+    return line[: line.rindex(b" <", 0, len(line) - 4)] + b" .\n"
+
+
+def _ending(graph: bytes) -> bytes:
+    return b" " + graph + b" .\n"
 
 
 def _serialize(data: bytes | Path, fmt_in: ox.RdfFormat, target: Path, fmt_out: ox.RdfFormat) -> None:
@@ -103,50 +102,108 @@ def _serialize(data: bytes | Path, fmt_in: ox.RdfFormat, target: Path, fmt_out: 
     ox.serialize(source, os.fspath(target), fmt_out, prefixes=NAMESPACES)
 
 
-def sorted_lines(store: ox.Store) -> list[bytes]:
-    """Every quad of ``store`` as an N-Quads line (without newline), sorted bytewise."""
-    lines = store.dump(format=ox.RdfFormat.N_QUADS).split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
+def sorted_lines(store: ox.Store, work: Path | None = None) -> list[bytes]:
+    """Every quad of ``store`` as an N-Quads line (ending in a newline), sorted bytewise.
+
+    With ``work`` (a folder) the store is dumped to a file there first, which needs less memory.
+    """
+    if work is None:
+        lines = store.dump(format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    else:
+        raw = work / "raw.nq"
+        store.dump(os.fspath(raw), format=ox.RdfFormat.N_QUADS)
+        with open(raw, "rb") as handle:
+            lines = handle.readlines()
+        raw.unlink()
     lines.sort()
     return lines
 
 
 def sorted_nquads(store: ox.Store) -> bytes:
     """The whole of ``store`` as sorted N-Quads (in memory: for small stores and tests)."""
-    lines = sorted_lines(store)
-    return b"\n".join(lines) + b"\n" if lines else b""
+    return b"".join(sorted_lines(store))
 
 
-def _exports_in_memory(store: ox.Store, nq: Path | None, trig: Path | None, ttl: Path | None, skip: bytes) -> int:
-    lines = sorted_lines(store)
-    if nq is not None:
-        with open(nq, "wb", buffering=1 << 20) as out:
-            _write_lines(out, lines)
+def _by_graph(lines: list[bytes], large: Iterable[bytes]) -> dict[bytes, list[bytes]]:
+    """``lines`` (sorted N-Quads lines of named graphs) by graph term, each graph's lines sorted.
+
+    ``large`` are the graph terms known to hold most lines: their lines are picked out by their
+    ending, which is much cheaper than finding the graph of every line.
+    """
+    groups: dict[bytes, list[bytes]] = {}
+    rest = lines
+    for graph in large:
+        ending = _ending(graph)
+        found = [line for line in rest if line.endswith(ending)]
+        if found:
+            groups[graph] = found
+            rest = [line for line in rest if not line.endswith(ending)]
+    for line in rest:
+        groups.setdefault(_graph_of(line), []).append(line)
+    return groups
+
+
+def _exports_in_memory(
+    store: ox.Store, nq: Path, trig: Path | None, ttl: Path | None, skip: bytes, large: list[bytes], work: Path
+) -> int:
+    lines = sorted_lines(store, work)
+    with open(nq, "wb", buffering=1 << 20) as out:
+        out.writelines(lines)
+    count = len(lines)
+    groups = _by_graph(lines, [skip, *large])
+    del lines
     if trig is not None:
-        graphs: dict[bytes, list[bytes]] = {}
-        for line in lines:  # (each graph's lines stay sorted)
-            graphs.setdefault(_graph_of(line), []).append(line)
-        grouped = b"\n".join(b"\n".join(graphs[name]) for name in sorted(graphs))
-        del graphs
+        grouped = b"".join(line for graph in sorted(groups) for line in groups[graph])
         _serialize(grouped, ox.RdfFormat.N_QUADS, trig, ox.RdfFormat.TRIG)
         del grouped
     if ttl is not None:
-        ending = b" " + skip + b" ."
-        triples = sorted(set(_without_graph(line) for line in lines if not line.endswith(ending)))
-        _serialize(b"\n".join(triples), ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
-    return len(lines)
+        triples = sorted({_without_graph(line) for graph, part in groups.items() if graph != skip for line in part})
+        _serialize(b"".join(triples), ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
+    return count
 
 
-def _file_lines(path: Path) -> Iterator[bytes]:
+def _file_lines(path: Path, ending: bytes | None = None) -> Iterator[bytes]:
+    """The lines of file ``path`` (each ending in a newline), or only those with ``ending``."""
     with open(path, "rb", buffering=1 << 20) as handle:
+        if ending is not None:
+            yield from (line for line in handle if line.endswith(ending))
+            return
         for line in handle:
             if line.strip():
                 yield line if line.endswith(b"\n") else line + b"\n"
 
 
+def _write_grouped(nq: Path, target: Path, large: list[bytes], work: Path, memory: int) -> None:
+    """The lines of the sorted N-Quads file ``nq`` grouped by graph (graphs in IRI order) into ``target``.
+
+    The lines of the ``large`` graphs are streamed from ``nq`` (already sorted); the others are
+    sorted by graph on disk.
+    """
+    endings = tuple(_ending(graph) for graph in large)
+    small = work / "small.keyed"
+    with open(small, "wb", buffering=1 << 20) as out:
+        lines = (_graph_of(line) + b"\t" + line for line in _file_lines(nq) if not line.endswith(endings))
+        external_sort(lines, out, work / "runs", run_bytes=memory)
+    with open(target, "wb", buffering=1 << 20) as out, open(small, "rb", buffering=1 << 20) as keyed:
+        pending = [(graph, None) for graph in large]  # big graphs, streamed when their turn comes
+        merged = heapq.merge(((line.split(b"\t", 1)[0], line) for line in keyed), pending, key=lambda item: item[0])
+        for graph, line in merged:
+            if line is not None:
+                out.write(line.split(b"\t", 1)[1])
+            else:
+                out.writelines(_file_lines(nq, _ending(graph)))
+    small.unlink()
+
+
 def _exports_on_disk(
-    store: ox.Store, nq: Path, trig: Path | None, ttl: Path | None, skip: bytes, work: Path, memory: int
+    store: ox.Store,
+    nq: Path,
+    trig: Path | None,
+    ttl: Path | None,
+    skip: bytes,
+    large: list[bytes],
+    work: Path,
+    memory: int,
 ) -> int:
     raw = work / "raw.nq"
     store.dump(os.fspath(raw), format=ox.RdfFormat.N_QUADS)
@@ -154,20 +211,15 @@ def _exports_on_disk(
         count = external_sort(_file_lines(raw), out, work / "runs", run_bytes=memory)
     raw.unlink()
     if trig is not None:
-        keyed, grouped = work / "by-graph.keyed", work / "by-graph.nq"
-        with open(keyed, "wb", buffering=1 << 20) as out:
-            lines = (_graph_of(line[:-1]) + b"\t" + line for line in _file_lines(nq))
-            external_sort(lines, out, work / "runs", run_bytes=memory)
-        with open(keyed, "rb", buffering=1 << 20) as src, open(grouped, "wb", buffering=1 << 20) as dst:
-            dst.writelines(line.split(b"\t", 1)[1] for line in src)
-        keyed.unlink()
+        grouped = work / "by-graph.nq"
+        _write_grouped(nq, grouped, sorted({skip, *large}), work, memory)
         _serialize(grouped, ox.RdfFormat.N_QUADS, trig, ox.RdfFormat.TRIG)
         grouped.unlink()
     if ttl is not None:
         triples = work / "facts.nt"
-        ending = b" " + skip + b" .\n"
-        with open(triples, "wb", buffering=1 << 20) as out:  # (sorted N-Quads give sorted triples)
-            lines = (_without_graph(line[:-1]) + b"\n" for line in _file_lines(nq) if not line.endswith(ending))
+        ending = _ending(skip)
+        with open(triples, "wb", buffering=1 << 20) as out:
+            lines = (_without_graph(line) for line in _file_lines(nq) if not line.endswith(ending))
             external_sort(lines, out, work / "runs", run_bytes=memory)
         _serialize(triples, ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
         triples.unlink()
@@ -183,16 +235,20 @@ def write_exports(
     skip_graph: str,
     work: Path,
     quads: int | None = None,
-    memory: int = MEMORY_BYTES,
+    memory: int | None = None,
+    large_graphs: Iterable[str] = (),
 ) -> int:
     """Write the sorted N-Quads of ``store`` to ``nq``, its TriG to ``trig`` and, without graph
     ``skip_graph``, its Turtle to ``ttl``; return the number of quads.
 
     ``quads`` (default: ``len(store)``) decides whether the lines are sorted in memory (up to
-    ``memory`` bytes) or on disk in folder ``work``.
+    ``memory`` bytes, default ``MEMORY_BYTES``) or on disk in folder ``work`` (in runs of ``memory``
+    bytes, default ``RUN_BYTES``). ``large_graphs`` name
+    the graphs that hold most quads (a hint that makes grouping the TriG faster).
     """
     skip = f"<{skip_graph}>".encode()
-    if (len(store) if quads is None else quads) * _LINE_BYTES <= memory:
-        return _exports_in_memory(store, nq, trig, ttl, skip)
+    large = [f"<{graph}>".encode() for graph in large_graphs]
     work.mkdir(parents=True, exist_ok=True)
-    return _exports_on_disk(store, nq, trig, ttl, skip, work, memory)
+    if (len(store) if quads is None else quads) * _LINE_BYTES <= (MEMORY_BYTES if memory is None else memory):
+        return _exports_in_memory(store, nq, trig, ttl, skip, large, work)
+    return _exports_on_disk(store, nq, trig, ttl, skip, large, work, RUN_BYTES if memory is None else memory)
