@@ -3,18 +3,18 @@
 The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``, pyoxigraph quads) and
 bulk-loaded into a new store: in memory for a corpus of up to ``MEMORY_STORE_FACTS`` facts without
 ``--store``, else on disk in a temporary folder beside its final place. The whole graph is
-validated (``kg.validate.validate_store``) and graph.html drawn while the exports are written from
-the store in another thread (``kg.rdf.dump``: sorted N-Quads, TriG and Turtle) to temporary
-files; only then are the exports renamed into place and the new store swapped in for the old one
-(``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous exports
-and store as they were.
+validated (``kg.validate.validate_store``); the exports are written from the store (``kg.rdf.dump``:
+sorted N-Quads, TriG and Turtle) and graph.html drawn from it, to temporary files; only then are
+the exports renamed into place and the new store swapped in for the old one
+(``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous
+exports and store as they were. (Writing the exports in a thread beside validation and graph.html
+was tried: Python's lock made it slower, not faster.)
 """
 
 from __future__ import annotations
 
 import gc
 import json
-import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,34 +63,6 @@ def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, 
     return count + len(batch)
 
 
-class _Exports(threading.Thread):
-    """graph.nq, graph.trig and graph.ttl written from the store in a thread of their own, while
-    the graph is validated and graph.html drawn (see ``kg.rdf.dump.write_exports``)."""
-
-    def __init__(self, store: ox.Store, files: Mapping[str, Path], work: Path, quads: int) -> None:
-        super().__init__(name="kg exports", daemon=True)
-        self.args = (store, files["nq"], files["trig"], files["ttl"])
-        self.options = {"skip_graph": PROVENANCE.value, "work": work, "quads": quads, "large_graphs": (ENTITIES.value,)}
-        self.quads: int | None = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.quads = write_exports(*self.args, **self.options)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread by result()
-            self.error = exc
-        finally:
-            self.args = ()  # (the store closes once the build drops it)
-
-    def result(self) -> int:
-        """The number of quads written (after waiting for the thread); its error, if it failed."""
-        self.join()
-        if self.error is not None:
-            raise self.error
-        assert self.quads is not None
-        return self.quads
-
-
 def _validate(store: ox.Store, mode: str) -> dict[str, object]:
     """The whole graph validated (unless ``mode`` is "off"): the mode asked for and the validator's summary."""
     if mode == "off":
@@ -124,19 +96,16 @@ def write_store_and_exports(
         quads = load_corpus(store, corpus, on_disk=on_disk)
         keys = [key for key in EXPORT_NAMES if html or key != "html"]
         targets = {key: out / EXPORT_NAMES[key] for key in keys}
+        validation = _validate(store, mode)
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:
-            exports = _Exports(store, files, temp_folder(out / "work", temps), quads)
-            exports.start()  # (Oxigraph dumps and serializes without Python's lock: this overlaps)
-            try:
-                validation = _validate(store, mode)
-                if html:
-                    from kg.viz.fromstore import render_store
+            triples = write_exports(
+                store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value,
+                work=temp_folder(out / "work", temps), quads=quads, large_graphs=(ENTITIES.value,),
+            )  # fmt: skip
+            if html:
+                from kg.viz.fromstore import render_store
 
-                    render_store(store, files["html"])
-            except BaseException:
-                exports.join()  # (its files are temporary: removed with the others)
-                raise
-            triples = exports.result()
+                render_store(store, files["html"])
             outputs = {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
             finished = datetime.now(UTC).isoformat(timespec="seconds")
             full = {**record, "finished": finished, "triples": triples, "validation": validation, "outputs": outputs}
