@@ -15,9 +15,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 
 from kg import __version__
+from kg.build import VALIDATION_MODES
 from kg.errors import BuildInterrupted, InputError, KgError, QueryError, ValidationError
 from kg.ingest import MAX_DOCUMENT_CHARS
-from kg.validate_parts import VALIDATION_MODES
 
 DEFAULT_SOURCES = ["seeds/"]
 DEFAULT_OUT = "exports/"

@@ -200,8 +200,10 @@ def add_documents(sources: Sequence[str | Path], out_dir: str | Path, **kwargs: 
 
 
 def _names(wanted: str, ref: DocumentRef) -> bool:
-    """Whether ``wanted`` (a doc_id, file name or path) names the document ``ref``."""
+    """Whether ``wanted`` (a doc_id, file name, or path from the current folder) names the document ``ref``."""
     if wanted in (ref.doc_id, ref.file_name, display_path(ref.path)):
+        return True
+    if os.path.abspath(wanted) == os.path.abspath(ref.path):  # (also a file deleted since)
         return True
     try:
         return os.path.exists(wanted) and Path(wanted).resolve() == Path(ref.path).resolve()

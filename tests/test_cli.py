@@ -79,7 +79,11 @@ def pipeline(monkeypatch):
     for name, attrs in {
         "kg.extract": {"extract_documents": extract_documents},
         "kg.resolve": {"resolve": resolve, "load_aliases": lambda path: {}},
-        "kg.validate": {"validate_graph": validate_graph, "validate_file": validate_file},
+        "kg.validate": {
+            "validate_graph": validate_graph,
+            "validate_file": validate_file,
+            "validate_store": lambda store, **kwargs: validate_graph(store) or {},
+        },
     }.items():
         monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(**attrs))
     return state

@@ -201,14 +201,14 @@ def test_named_graphs(client):
         assert response.status_code == 200, response.text
         return bindings(response.json(), response.json()["head"]["vars"][0])
 
-    assert ask(count, **{"default-graph-uri": entities}) == ["108"]
-    assert ask(f"SELECT (COUNT(*) AS ?n) FROM <{entities}> WHERE {{ ?s ?p ?o }}") == ["108"]
+    assert ask(count, **{"default-graph-uri": entities}) == ["132"]
+    assert ask(f"SELECT (COUNT(*) AS ?n) FROM <{entities}> WHERE {{ ?s ?p ?o }}") == ["132"]
     assert ask(graphs, **{"named-graph-uri": entities}) == [entities]
     assert ask(count, **{"named-graph-uri": entities}) == ["0"]  # the default graph is then empty
     all_graphs = ask(graphs)
     assert entities in all_graphs and len(all_graphs) == 31
     via_form = client.post("/sparql", data={"query": count, "default-graph-uri": entities}).json()
-    assert bindings(via_form, "n") == ["108"]
+    assert bindings(via_form, "n") == ["132"]
     query = "SELECT ?name WHERE { GRAPH ?a { ?m kg:presidedBy ?p } ?p schema:name ?name } ORDER BY ?name"
     assert ask(query) == ["Gao Ming", "Huang Mingkai"]
 
