@@ -1,0 +1,425 @@
+"""SHACL shapes compiled to SPARQL queries that Oxigraph answers: one query per constraint, violations as rows.
+
+    checks = compile_shapes(ontology_path("shapes.ttl"))   # the shapes file stays the source of truth
+    violations = run_checks(store, checks)                 # list[Violation], over the union of all graphs
+
+The translator is generic: it reads the shapes graph (with pyoxigraph) and turns every target and
+constraint it finds into SPARQL, so a shape added to shapes.ttl is checked without code changes. A
+construct it cannot translate raises ``OntologyError`` naming the shape and the term, so nothing in
+the shapes file is silently skipped. Supported (SHACL Core, no inference, as pyshacl with
+``inference="none"``):
+
+- targets: ``sh:targetClass``, ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``,
+  shapes that are also ``rdfs:Class``; paths: IRIs, sequences, ``sh:inversePath``,
+  ``sh:alternativePath``, ``sh:zeroOrMorePath``, ``sh:oneOrMorePath``, ``sh:zeroOrOnePath``;
+- per value: ``sh:class``, ``sh:datatype`` (ill-formed literals fail), ``sh:nodeKind``,
+  ``sh:minLength``, ``sh:maxLength``, ``sh:pattern`` (+ ``sh:flags``), ``sh:in``,
+  ``sh:min/maxInclusive``, ``sh:min/maxExclusive``, ``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone``,
+  ``sh:node`` (shapes made of these), ``sh:hasValue``;
+- per focus node: ``sh:minCount``, ``sh:maxCount``, ``sh:qualifiedValueShape`` with
+  ``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``, ``sh:equals``, ``sh:disjoint``, ``sh:lessThan``,
+  ``sh:lessThanOrEquals``, ``sh:property``;
+- SHACL-SPARQL ``sh:sparql`` with ``sh:select`` (prefixes from ``sh:prefixes``/``sh:declare``):
+  the query is joined with the shape's targets on ``$this`` (the same rows as pre-binding for
+  queries like kg's, which do not nest ``$this`` in OPTIONAL, MINUS or subqueries).
+
+Class membership follows ``rdf:type/rdfs:subClassOf*`` in the data, as SHACL says.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import OntologyError
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INSTANCE_OF = f"<{RDF}type>/<{RDFS}subClassOf>*"
+# datatypes whose well-formedness Oxigraph can test by casting the lexical form
+CASTABLE = frozenset(
+    f"{XSD}{name}"
+    for name in (
+        "boolean integer decimal float double date dateTime time duration gYear gYearMonth gMonth "
+        "gMonthDay gDay yearMonthDuration dayTimeDuration"
+    ).split()
+)
+# terms of a shape that do not constrain anything
+NON_VALIDATING = frozenset(
+    [f"{RDF}type", f"{RDFS}label", f"{RDFS}comment", f"{RDFS}seeAlso"]
+    + [f"{SH}{name}" for name in "message name description order group defaultValue severity deactivated".split()]
+    + [f"{SH}{name}" for name in "targetClass targetNode targetSubjectsOf targetObjectsOf path".split()]
+    + [f"{SH}{name}" for name in "qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint flags".split()]
+)
+VALUE_CONSTRAINTS = frozenset(
+    f"{SH}{name}"
+    for name in (
+        "class datatype nodeKind minLength maxLength pattern in minInclusive maxInclusive minExclusive "
+        "maxExclusive or and not xone node"
+    ).split()
+)
+SET_CONSTRAINTS = frozenset(
+    f"{SH}{name}"
+    for name in "minCount maxCount qualifiedValueShape equals disjoint lessThan lessThanOrEquals hasValue".split()
+)
+SUPPORTED = VALUE_CONSTRAINTS | SET_CONSTRAINTS | {f"{SH}property", f"{SH}sparql"}
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint as a SPARQL query whose rows (``?this``, ``?value``) are violations."""
+
+    shape: str  # the shape's IRI, or the IRI of the node shape that holds it
+    component: str  # e.g. "sh:minCount"
+    path: str | None  # the SHACL path, compact (e.g. "kg:evidence/oa:hasSource"), or None on node shapes
+    message: str
+    severity: str  # IRI, usually sh:Violation
+    sparql: str
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """A validation result: the focus node, the path (text), the message and the value (or None)."""
+
+    focus: Term
+    path: str | None
+    message: str
+    value: Term | None
+    severity: str = f"{SH}Violation"
+
+
+class _Shapes:
+    """The shapes graph as an index subject -> predicate -> objects (in file order)."""
+
+    def __init__(self, triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> None:
+        self.index: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        for t in triples:
+            self.index[t.subject][t.predicate.value].append(t.object)
+        self.prefixes = prefixes
+
+    def objects(self, node: Term, predicate: str) -> list[Term]:
+        return self.index.get(node, {}).get(predicate, [])
+
+    def one(self, node: Term, predicate: str) -> Term | None:
+        found = self.objects(node, predicate)
+        return found[0] if found else None
+
+    def items(self, head: Term) -> list[Term]:
+        """The members of the RDF list starting at ``head``."""
+        out = []
+        while head != ox.NamedNode(f"{RDF}nil"):
+            first = self.one(head, f"{RDF}first")
+            if first is None:
+                raise OntologyError(f"shapes: {head} is not a well-formed RDF list")
+            out.append(first)
+            head = self.one(head, f"{RDF}rest")
+        return out
+
+    def short(self, node: Term) -> str:
+        if isinstance(node, ox.NamedNode):
+            for prefix, namespace in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
+                if node.value.startswith(namespace):
+                    return f"{prefix}:{node.value[len(namespace) :]}"
+        return str(node)
+
+
+def _sparql_term(term: Term) -> str:
+    if isinstance(term, ox.BlankNode):
+        raise OntologyError(f"shapes: a blank node ({term}) cannot be a constant of a constraint")
+    return str(term)  # N-Triples syntax is SPARQL syntax
+
+
+class _Compiler:
+    def __init__(self, shapes: _Shapes) -> None:
+        self.g = shapes
+        self.checks: list[Check] = []
+        self.current: Term | None = None  # the shape whose constraints are being translated
+
+    # ------------------------------------------------------------ paths
+
+    def path(self, node: Term) -> tuple[str, str]:
+        """(SPARQL property path, compact text) of a SHACL path."""
+        g = self.g
+        if isinstance(node, ox.NamedNode):
+            return _sparql_term(node), g.short(node)
+        if g.one(node, f"{RDF}first") is not None:
+            parts = [self.path(item) for item in g.items(node)]
+            return "(" + "/".join(p for p, _ in parts) + ")", "/".join(t for _, t in parts)
+        for predicate, (before, after) in {
+            "inversePath": ("^", ""),
+            "zeroOrMorePath": ("", "*"),
+            "oneOrMorePath": ("", "+"),
+            "zeroOrOnePath": ("", "?"),
+        }.items():
+            inner = g.one(node, f"{SH}{predicate}")
+            if inner is not None:
+                sparql, text = self.path(inner)
+                return f"{before}({sparql}){after}", f"{before}{text}{after}"
+        alternatives = g.one(node, f"{SH}alternativePath")
+        if alternatives is not None:
+            parts = [self.path(item) for item in g.items(alternatives)]
+            return "(" + "|".join(p for p, _ in parts) + ")", "(" + "|".join(t for _, t in parts) + ")"
+        raise OntologyError(f"shapes: unsupported sh:path {node}")
+
+    # ------------------------------------------------------------ targets
+
+    def targets(self, shape: Term) -> str | None:
+        """A group pattern binding ``?this`` to each focus node of ``shape`` (None: no targets)."""
+        g = self.g
+        patterns = [f"?this {INSTANCE_OF} {_sparql_term(c)} ." for c in g.objects(shape, f"{SH}targetClass")]
+        if ox.NamedNode(f"{RDFS}Class") in g.objects(shape, f"{RDF}type"):
+            patterns.append(f"?this {INSTANCE_OF} {_sparql_term(shape)} .")
+        nodes = g.objects(shape, f"{SH}targetNode")
+        if nodes:
+            patterns.append("VALUES ?this { " + " ".join(_sparql_term(n) for n in nodes) + " }")
+        for p in g.objects(shape, f"{SH}targetSubjectsOf"):
+            patterns.append(f"?this {_sparql_term(p)} [] .")
+        for p in g.objects(shape, f"{SH}targetObjectsOf"):
+            patterns.append(f"[] {_sparql_term(p)} ?this .")
+        if not patterns:
+            return None
+        if len(patterns) == 1 and not g.objects(shape, f"{SH}targetSubjectsOf") + g.objects(
+            shape, f"{SH}targetObjectsOf"
+        ):
+            return patterns[0]
+        union = " UNION ".join("{ " + p + " }" for p in patterns)
+        return "{ SELECT DISTINCT ?this WHERE { " + union + " } }"
+
+    # ------------------------------------------------------------ value constraints as expressions
+
+    def conforms(self, shape: Term, var: str, where: str) -> str:
+        """A SPARQL expression true when the node in ``var`` conforms to the value constraints of ``shape``."""
+        terms = []
+        for predicate in self.g.index.get(shape, {}):
+            if predicate in SET_CONSTRAINTS or predicate in (f"{SH}property", f"{SH}sparql"):
+                raise OntologyError(
+                    f"shapes: {where}: {self.g.short(ox.NamedNode(predicate))} inside a nested shape is not supported"
+                )
+            if predicate not in NON_VALIDATING and predicate not in VALUE_CONSTRAINTS:
+                raise self.unsupported(where, predicate)
+        for predicate in self.g.index.get(shape, {}):
+            if predicate in VALUE_CONSTRAINTS:
+                for value in self.g.objects(shape, predicate):
+                    terms.append(self.value_test(predicate, value, var, where))
+        return "(" + " && ".join(terms) + ")" if terms else "true"
+
+    def value_test(self, predicate: str, value: Term, v: str, where: str) -> str:
+        """The expression that holds when ``v`` satisfies ``predicate value`` (never an error)."""
+        name = predicate[len(SH) :]
+        g = self.g
+        if name == "class":
+            return f"EXISTS {{ {v} {INSTANCE_OF} {_sparql_term(value)} }}"
+        if name == "datatype":
+            test = f"isLiteral({v}) && sameTerm(datatype({v}), {_sparql_term(value)})"
+            if value.value in CASTABLE:  # ill-formed literals of a known datatype do not conform
+                test += f" && STRLEN(STR({_sparql_term(value)}(STR({v})))) >= 0"
+            return f"COALESCE({test}, false)"
+        if name == "nodeKind":
+            kinds = {
+                "IRI": f"isIRI({v})",
+                "BlankNode": f"isBlank({v})",
+                "Literal": f"isLiteral({v})",
+                "BlankNodeOrIRI": f"!isLiteral({v})",
+                "BlankNodeOrLiteral": f"!isIRI({v})",
+                "IRIOrLiteral": f"!isBlank({v})",
+            }
+            return kinds[value.value[len(SH) :]]
+        if name in ("minLength", "maxLength"):
+            op = ">=" if name == "minLength" else "<="
+            return f"COALESCE(!isBlank({v}) && STRLEN(STR({v})) {op} {int(value.value)}, false)"
+        if name == "pattern":
+            flags = g.one(self.current, f"{SH}flags")
+            extra = f", {_sparql_term(flags)}" if flags is not None else ""
+            return f"COALESCE(!isBlank({v}) && REGEX(STR({v}), {_sparql_term(value)}{extra}), false)"
+        if name == "in":
+            members = [f"sameTerm({v}, {_sparql_term(m)})" for m in g.items(value)]
+            return "(" + (" || ".join(members) or "false") + ")"
+        comparisons = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
+        if name in comparisons:
+            return f"COALESCE({v} {comparisons[name]} {_sparql_term(value)}, false)"
+        if name in ("or", "and", "xone"):
+            parts = [self.nested(member, v, where) for member in g.items(value)]
+            if name == "xone":
+                return "(" + " + ".join(f"IF({p}, 1, 0)" for p in parts) + " = 1)"
+            return "(" + f" {'||' if name == 'or' else '&&'} ".join(parts) + ")"
+        if name == "not":
+            return f"!{self.nested(value, v, where)}"
+        if name == "node":
+            return self.nested(value, v, where)
+        raise self.unsupported(where, predicate)
+
+    def nested(self, shape: Term, v: str, where: str) -> str:
+        saved, self.current = self.current, shape
+        try:
+            return self.conforms(shape, v, where)
+        finally:
+            self.current = saved
+
+    def unsupported(self, where: str, predicate: str) -> OntologyError:
+        known = ", ".join(sorted(self.g.short(ox.NamedNode(p)) for p in SUPPORTED))
+        return OntologyError(
+            f"shapes: {where}: {self.g.short(ox.NamedNode(predicate))} is not supported by kg's SHACL-to-SPARQL "
+            f"translator (kg.rdf.shacl); supported: {known}"
+        )
+
+    # ------------------------------------------------------------ shapes
+
+    def message(self, *nodes: Term) -> str | None:
+        for node in nodes:
+            found = self.g.objects(node, f"{SH}message")
+            if found:
+                plain = [m for m in found if isinstance(m, ox.Literal) and not m.language]
+                return (plain or found)[0].value
+        return None
+
+    def shape(self, shape: Term, target: str, where: str) -> None:
+        """Add the checks of node or property shape ``shape`` for the focus nodes bound by ``target``."""
+        g = self.g
+        if g.one(shape, f"{SH}deactivated") == ox.Literal("true", datatype=ox.NamedNode(f"{XSD}boolean")):
+            return
+        for predicate in g.index.get(shape, {}):
+            if predicate not in NON_VALIDATING and predicate not in SUPPORTED:
+                raise self.unsupported(where, predicate)
+        self.current = shape
+        path_node = g.one(shape, f"{SH}path")
+        severity = g.one(shape, f"{SH}severity")
+        common = {"shape": where, "severity": severity.value if severity is not None else f"{SH}Violation"}
+        if path_node is None:
+            path, text = None, None
+            values = f"{target} BIND(?this AS ?value)"
+        else:
+            path, text = self.path(path_node)
+            values = f"{target} ?this {path} ?value ."
+        message = self.message(shape)
+
+        def add(component: str, sparql: str, own_message: str | None = None) -> None:
+            label = own_message or message or f"sh:{component}ConstraintComponent"
+            self.checks.append(Check(component=f"sh:{component}", path=text, message=label, sparql=sparql, **common))
+
+        for predicate, objects in g.index[shape].items():
+            name = predicate[len(SH) :] if predicate.startswith(SH) else ""
+            for value in objects:
+                if predicate in VALUE_CONSTRAINTS:
+                    test = self.value_test(predicate, value, "?value", where)
+                    add(name, f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER (!{test}) }}")
+                elif name in ("minCount", "maxCount") or name == "qualifiedValueShape":
+                    self.counted(name, shape, value, target, path, text, add, where)
+                elif name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+                    if path is None:
+                        raise OntologyError(f"shapes: {where}: sh:{name} on a node shape is not supported")
+                    add(name, self.pairwise(name, target, path, _sparql_term(value)))
+                elif name == "hasValue":
+                    there = f"?this {path} {_sparql_term(value)}" if path else f"FILTER (sameTerm(?this, {value}))"
+                    add(name, f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {there} }} }}")
+                elif name == "property":
+                    if path is not None:  # the values of this path are the focus nodes of the inner shape
+                        outer = target.replace("?this", "?outer")
+                        self.shape(
+                            value, f"{{ SELECT DISTINCT ?this WHERE {{ {outer} ?outer {path} ?this . }} }}", where
+                        )
+                    else:
+                        self.shape(value, target, where)
+                    self.current = shape
+                elif name == "sparql":
+                    self.sparql(value, target, path, text, common, where)
+
+    def counted(self, name, shape, value, target, path, text, add, where) -> None:  # noqa: ANN001
+        if path is None:
+            raise OntologyError(f"shapes: {where}: sh:{name} on a node shape is not supported")
+        if name == "qualifiedValueShape":
+            if self.g.one(shape, f"{SH}qualifiedValueShapesDisjoint") == ox.Literal(
+                "true", datatype=ox.NamedNode(f"{XSD}boolean")
+            ):
+                raise OntologyError(f"shapes: {where}: sh:qualifiedValueShapesDisjoint is not supported")
+            test = self.nested(value, "?v", where)
+            for bound, op, component in (
+                ("qualifiedMinCount", "<", "QualifiedMinCount"),
+                ("qualifiedMaxCount", ">", "QualifiedMaxCount"),
+            ):
+                limit = self.g.one(shape, f"{SH}{bound}")
+                if limit is not None:
+                    add(
+                        component[0].lower() + component[1:], self.count_query(target, path, int(limit.value), op, test)
+                    )
+            return
+        op = "<" if name == "minCount" else ">"
+        if name == "minCount" and int(value.value) == 1:
+            add(name, f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} [] }} }}")
+        elif int(value.value) > 0 or name == "maxCount":
+            add(name, self.count_query(target, path, int(value.value), op, None))
+
+    @staticmethod
+    def count_query(target: str, path: str, limit: int, op: str, test: str | None) -> str:
+        filter_ = f" FILTER ({test})" if test else ""
+        pattern = f"?this {path} ?v .{filter_}"
+        if op == "<":  # focus nodes with too few values, none included
+            pattern = f"OPTIONAL {{ {pattern} }}"
+        return f"SELECT ?this WHERE {{ {target} {pattern} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {limit})"
+
+    @staticmethod
+    def pairwise(name: str, target: str, path: str, other: str) -> str:
+        if name == "equals":
+            return (
+                f"SELECT DISTINCT ?this ?value WHERE {{ {target} "
+                f"{{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} UNION "
+                f"{{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}"
+            )
+        if name == "disjoint":
+            return f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value . ?this {other} ?value }}"
+        op = "<" if name == "lessThan" else "<="
+        return (
+            f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value . ?this {other} ?other "
+            f"FILTER (!COALESCE(?value {op} ?other, false)) }}"
+        )
+
+    def sparql(self, node: Term, target: str, path: str | None, text: str | None, common: dict, where: str) -> None:
+        g = self.g
+        select = g.one(node, f"{SH}select")
+        if select is None:
+            raise OntologyError(f"shapes: {where}: an sh:sparql constraint needs sh:select (sh:ask is not supported)")
+        if g.one(node, f"{SH}deactivated") == ox.Literal("true", datatype=ox.NamedNode(f"{XSD}boolean")):
+            return
+        prefixes = []
+        for holder in g.objects(node, f"{SH}prefixes"):
+            for declaration in g.objects(holder, f"{SH}declare"):
+                prefix, namespace = g.one(declaration, f"{SH}prefix"), g.one(declaration, f"{SH}namespace")
+                prefixes.append(f"PREFIX {prefix.value}: <{namespace.value}>")
+        query = select.value.replace("$PATH", path) if path else select.value
+        sparql = "\n".join(prefixes) + f"\nSELECT ?this ?value ?path WHERE {{ {target} {{ {query} }} }}"
+        message = self.message(node) or self.message(self.current) or "sh:SPARQLConstraintComponent"
+        self.checks.append(Check(component="sh:sparql", path=text, message=message, sparql=sparql, **common))
+
+
+def compile_shapes(path: str | Path, prefixes: dict[str, str]) -> list[Check]:
+    """The checks of every targeted shape of the shapes file ``path``; ``prefixes`` shorten IRIs in paths."""
+    try:
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, OSError) as exc:
+        raise OntologyError(f"{path}: cannot read the shapes: {exc}") from None
+    shapes = _Shapes(triples, prefixes)
+    compiler = _Compiler(shapes)
+    targeted = [s for s in shapes.index if compiler.targets(s) is not None]
+    for shape in targeted:
+        where = shapes.short(shape) if isinstance(shape, ox.NamedNode) else "a blank-node shape"
+        compiler.shape(shape, compiler.targets(shape), where)
+    return compiler.checks
+
+
+def run_checks(store: ox.Store, checks: Iterable[Check]) -> Iterator[Violation]:
+    """Run ``checks`` on ``store`` (plain patterns see the union of all graphs); yield each violation."""
+    for check in checks:
+        sparql_based = check.component == "sh:sparql"
+        with_value = "?value" in check.sparql
+        for row in store.query(check.sparql, use_default_graph_as_union=True):
+            path = check.path
+            if sparql_based and row["path"] is not None:
+                path = str(row["path"])
+            yield Violation(row["this"], path, check.message, row["value"] if with_value else None, check.severity)
