@@ -29,7 +29,7 @@ Class membership follows ``rdf:type/rdfs:subClassOf*`` in the data, as SHACL say
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+# (when the data has no rdfs:subClassOf triple, run_checks uses rdf:type alone: same answers, faster)
 INSTANCE_OF = f"<{RDF}type>/<{RDFS}subClassOf>*"
 # datatypes whose well-formedness Oxigraph can test by casting the lexical form
 CASTABLE = frozenset(
@@ -78,7 +79,7 @@ class Check:
     """One constraint as a SPARQL query whose rows (``?this``, ``?value``) are violations."""
 
     shape: str  # the shape's IRI, or the IRI of the node shape that holds it
-    component: str  # e.g. "sh:minCount"
+    components: tuple[str, ...]  # the constraints it checks, e.g. ("sh:minCount", "sh:maxCount")
     path: str | None  # the SHACL path, compact (e.g. "kg:evidence/oa:hasSource"), or None on node shapes
     message: str
     severity: str  # IRI, usually sh:Violation
@@ -281,9 +282,14 @@ class _Compiler:
         return None
 
     def shape(self, shape: Term, target: str, where: str) -> None:
-        """Add the checks of node or property shape ``shape`` for the focus nodes bound by ``target``."""
+        """Add the checks of node or property shape ``shape`` for the focus nodes bound by ``target``.
+
+        The constraints of a shape share its message and path, so they are checked together: one
+        query for the constraints on each value, one for the value counts, one per qualified shape,
+        per pair-wise constraint and per SPARQL constraint.
+        """
         g = self.g
-        if g.one(shape, f"{SH}deactivated") == ox.Literal("true", datatype=ox.NamedNode(f"{XSD}boolean")):
+        if _true(g.one(shape, f"{SH}deactivated")):
             return
         for predicate in g.index.get(shape, {}):
             if predicate not in NON_VALIDATING and predicate not in SUPPORTED:
@@ -291,86 +297,100 @@ class _Compiler:
         self.current = shape
         path_node = g.one(shape, f"{SH}path")
         severity = g.one(shape, f"{SH}severity")
-        common = {"shape": where, "severity": severity.value if severity is not None else f"{SH}Violation"}
-        if path_node is None:
-            path, text = None, None
-            values = f"{target} BIND(?this AS ?value)"
-        else:
-            path, text = self.path(path_node)
-            values = f"{target} ?this {path} ?value ."
+        path, text = self.path(path_node) if path_node is not None else (None, None)
         message = self.message(shape)
 
-        def add(component: str, sparql: str, own_message: str | None = None) -> None:
-            label = own_message or message or f"sh:{component}ConstraintComponent"
-            self.checks.append(Check(component=f"sh:{component}", path=text, message=label, sparql=sparql, **common))
+        def add(components: list[str], sparql: str, own_message: str | None = None) -> None:
+            label = own_message or message or f"sh:{components[0]}ConstraintComponent"
+            self.checks.append(
+                Check(
+                    shape=where,
+                    components=tuple(f"sh:{c}" for c in components),
+                    path=text,
+                    message=label,
+                    severity=severity.value if severity is not None else f"{SH}Violation",
+                    sparql=sparql,
+                )
+            )
 
+        tests, names = [], []
         for predicate, objects in g.index[shape].items():
-            name = predicate[len(SH) :] if predicate.startswith(SH) else ""
-            for value in objects:
-                if predicate in VALUE_CONSTRAINTS:
-                    test = self.value_test(predicate, value, "?value", where)
-                    add(name, f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER (!{test}) }}")
-                elif name in ("minCount", "maxCount") or name == "qualifiedValueShape":
-                    self.counted(name, shape, value, target, path, text, add, where)
-                elif name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
-                    if path is None:
-                        raise OntologyError(f"shapes: {where}: sh:{name} on a node shape is not supported")
-                    add(name, self.pairwise(name, target, path, _sparql_term(value)))
-                elif name == "hasValue":
-                    there = f"?this {path} {_sparql_term(value)}" if path else f"FILTER (sameTerm(?this, {value}))"
-                    add(name, f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {there} }} }}")
-                elif name == "property":
-                    if path is not None:  # the values of this path are the focus nodes of the inner shape
-                        outer = target.replace("?this", "?outer")
-                        self.shape(
-                            value, f"{{ SELECT DISTINCT ?this WHERE {{ {outer} ?outer {path} ?this . }} }}", where
-                        )
-                    else:
-                        self.shape(value, target, where)
-                    self.current = shape
-                elif name == "sparql":
-                    self.sparql(value, target, path, text, common, where)
-
-    def counted(self, name, shape, value, target, path, text, add, where) -> None:  # noqa: ANN001
-        if path is None:
-            raise OntologyError(f"shapes: {where}: sh:{name} on a node shape is not supported")
-        if name == "qualifiedValueShape":
-            if self.g.one(shape, f"{SH}qualifiedValueShapesDisjoint") == ox.Literal(
-                "true", datatype=ox.NamedNode(f"{XSD}boolean")
-            ):
+            if predicate in VALUE_CONSTRAINTS:
+                tests += [self.value_test(predicate, value, "?value", where) for value in objects]
+                names.append(predicate[len(SH) :])
+        if tests:
+            values = f"?this {path} ?value ." if path else "BIND (?this AS ?value)"
+            test = " && ".join(tests)
+            add(names, f"SELECT DISTINCT ?this ?value WHERE {{ {target} {values} FILTER (!({test})) }}")
+        counts = {
+            name: int(g.one(shape, f"{SH}{name}").value)
+            for name in ("minCount", "maxCount")
+            if g.one(shape, f"{SH}{name}")
+        }
+        if counts and (counts.get("minCount", 0) > 0 or "maxCount" in counts):
+            self.need_path(path, "sh:minCount / sh:maxCount", where)
+            add(list(counts), self.count_query(target, path, counts.get("minCount", 0), counts.get("maxCount"), None))
+        for qualified in g.objects(shape, f"{SH}qualifiedValueShape"):
+            self.need_path(path, "sh:qualifiedValueShape", where)
+            if _true(g.one(shape, f"{SH}qualifiedValueShapesDisjoint")):
                 raise OntologyError(f"shapes: {where}: sh:qualifiedValueShapesDisjoint is not supported")
-            test = self.nested(value, "?v", where)
-            for bound, op, component in (
-                ("qualifiedMinCount", "<", "QualifiedMinCount"),
-                ("qualifiedMaxCount", ">", "QualifiedMaxCount"),
-            ):
-                limit = self.g.one(shape, f"{SH}{bound}")
-                if limit is not None:
-                    add(
-                        component[0].lower() + component[1:], self.count_query(target, path, int(limit.value), op, test)
-                    )
-            return
-        op = "<" if name == "minCount" else ">"
-        if name == "minCount" and int(value.value) == 1:
-            add(name, f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} [] }} }}")
-        elif int(value.value) > 0 or name == "maxCount":
-            add(name, self.count_query(target, path, int(value.value), op, None))
+            low, high = (g.one(shape, f"{SH}qualified{x}Count") for x in ("Min", "Max"))
+            low, high = int(low.value) if low else 0, int(high.value) if high else None
+            if low > 0 or high is not None:
+                tests = {v: f"FILTER ({self.nested(qualified, v, where)})" for v in ("?v", "?a", "?b")}
+                add(["qualifiedValueShape"], self.count_query(target, path, low, high, tests.__getitem__))
+        for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+            for other in g.objects(shape, f"{SH}{name}"):
+                self.need_path(path, f"sh:{name}", where)
+                add([name], self.pairwise(name, target, path, _sparql_term(other)))
+        for value in g.objects(shape, f"{SH}hasValue"):
+            there = f"?this {path} {_sparql_term(value)}" if path else f"FILTER (sameTerm(?this, {value}))"
+            add(["hasValue"], f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {there} }} }}")
+        for node in g.objects(shape, f"{SH}sparql"):
+            self.sparql(node, target, path, add, where)
+        for inner in g.objects(shape, f"{SH}property"):
+            if path is not None:  # the values of this path are the focus nodes of the inner shape
+                outer = target.replace("?this", "?outer")
+                self.shape(inner, f"{{ SELECT DISTINCT ?this WHERE {{ {outer} ?outer {path} ?this . }} }}", where)
+            else:
+                self.shape(inner, target, where)
+            self.current = shape
 
     @staticmethod
-    def count_query(target: str, path: str, limit: int, op: str, test: str | None) -> str:
-        filter_ = f" FILTER ({test})" if test else ""
-        pattern = f"?this {path} ?v .{filter_}"
-        if op == "<":  # focus nodes with too few values, none included
+    def need_path(path: str | None, what: str, where: str) -> None:
+        if path is None:
+            raise OntologyError(f"shapes: {where}: {what} on a node shape is not supported")
+
+    @staticmethod
+    def count_query(target: str, path: str, low: int, high: int | None, test: Callable[[str], str] | None) -> str:
+        """Focus nodes with fewer than ``low`` or more than ``high`` distinct values (kept by ``test``: v -> pattern).
+
+        The common bounds (at least one, at most one) avoid a GROUP BY over every focus node: no
+        value is a NOT EXISTS, two values are a join of the path with itself.
+        """
+        keep = test or (lambda v: "")
+        if low <= 1 and high in (None, 1) and (low, high) != (0, None):
+            parts = []
+            if low == 1:
+                parts.append(f"{target} FILTER NOT EXISTS {{ ?this {path} ?v . {keep('?v')} }}")
+            if high == 1:
+                pair = f"?this {path} ?a . {keep('?a')} ?this {path} ?b . {keep('?b')}"
+                parts.append(f"{target} {pair} FILTER (!sameTerm(?a, ?b))")
+            return "SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in parts) + " }"
+        pattern = f"?this {path} ?v . {keep('?v')}"
+        if low > 0:  # focus nodes with no value at all count too
             pattern = f"OPTIONAL {{ {pattern} }}"
-        return f"SELECT ?this WHERE {{ {target} {pattern} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {limit})"
+        having = [f"COUNT(DISTINCT ?v) < {low}"] if low > 0 else []
+        having += [f"COUNT(DISTINCT ?v) > {high}"] if high is not None else []
+        return f"SELECT ?this WHERE {{ {target} {pattern} }} GROUP BY ?this HAVING ({' || '.join(having)})"
 
     @staticmethod
     def pairwise(name: str, target: str, path: str, other: str) -> str:
-        if name == "equals":
+        if name == "equals":  # the values of one path missing from the other, both ways
             return (
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} "
-                f"{{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} UNION "
-                f"{{ ?this {other} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}"
+                f"SELECT DISTINCT ?this ?value WHERE {{ "
+                f"{{ {target} ?this {path} ?value MINUS {{ ?this {other} ?value }} }} UNION "
+                f"{{ {target} ?this {other} ?value MINUS {{ ?this {path} ?value }} }} }}"
             )
         if name == "disjoint":
             return f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value . ?this {other} ?value }}"
@@ -380,12 +400,13 @@ class _Compiler:
             f"FILTER (!COALESCE(?value {op} ?other, false)) }}"
         )
 
-    def sparql(self, node: Term, target: str, path: str | None, text: str | None, common: dict, where: str) -> None:
+    def sparql(self, node: Term, target: str, path: str | None, add, where: str) -> None:  # noqa: ANN001
+        """An sh:sparql constraint: its SELECT joined with the targets on ``$this``."""
         g = self.g
         select = g.one(node, f"{SH}select")
         if select is None:
             raise OntologyError(f"shapes: {where}: an sh:sparql constraint needs sh:select (sh:ask is not supported)")
-        if g.one(node, f"{SH}deactivated") == ox.Literal("true", datatype=ox.NamedNode(f"{XSD}boolean")):
+        if _true(g.one(node, f"{SH}deactivated")):
             return
         prefixes = []
         for holder in g.objects(node, f"{SH}prefixes"):
@@ -394,8 +415,11 @@ class _Compiler:
                 prefixes.append(f"PREFIX {prefix.value}: <{namespace.value}>")
         query = select.value.replace("$PATH", path) if path else select.value
         sparql = "\n".join(prefixes) + f"\nSELECT ?this ?value ?path WHERE {{ {target} {{ {query} }} }}"
-        message = self.message(node) or self.message(self.current) or "sh:SPARQLConstraintComponent"
-        self.checks.append(Check(component="sh:sparql", path=text, message=message, sparql=sparql, **common))
+        add(["sparql"], sparql, self.message(node))
+
+
+def _true(term: Term | None) -> bool:
+    return term == ox.Literal("true", datatype=ox.NamedNode(f"{XSD}boolean"))
 
 
 def compile_shapes(path: str | Path, prefixes: dict[str, str]) -> list[Check]:
@@ -413,13 +437,31 @@ def compile_shapes(path: str | Path, prefixes: dict[str, str]) -> list[Check]:
     return compiler.checks
 
 
-def run_checks(store: ox.Store, checks: Iterable[Check]) -> Iterator[Violation]:
-    """Run ``checks`` on ``store`` (plain patterns see the union of all graphs); yield each violation."""
-    for check in checks:
-        sparql_based = check.component == "sh:sparql"
+def run_checks(store: ox.Store, checks: Iterable[Check], *, threads: int = 1) -> list[Violation]:
+    """Run ``checks`` on ``store`` (plain patterns see the union of all graphs); return the violations.
+
+    ``threads`` > 1 runs that many queries at once (Oxigraph answers them without holding the GIL);
+    the violations come back in the order of ``checks`` either way.
+    """
+    plain_types = not store.query(f"ASK {{ ?a <{RDFS}subClassOf> ?b }}", use_default_graph_as_union=True)
+
+    def run(check: Check) -> list[Violation]:
+        sparql_based = check.components == ("sh:sparql",)
         with_value = "?value" in check.sparql
-        for row in store.query(check.sparql, use_default_graph_as_union=True):
+        query = check.sparql.replace(INSTANCE_OF, f"<{RDF}type>") if plain_types else check.sparql
+        found = []
+        for row in store.query(query, use_default_graph_as_union=True):
             path = check.path
             if sparql_based and row["path"] is not None:
                 path = str(row["path"])
-            yield Violation(row["this"], path, check.message, row["value"] if with_value else None, check.severity)
+            found.append(
+                Violation(row["this"], path, check.message, row["value"] if with_value else None, check.severity)
+            )
+        return found
+
+    if threads > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads, thread_name_prefix="kg-shacl") as pool:
+            return [v for found in pool.map(run, checks) for v in found]
+    return [v for check in checks for v in run(check)]
