@@ -48,11 +48,11 @@ def _prefixes() -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
-def _short(node: object) -> str:
+def _short(node: object, prefixes: dict[str, str] | None = None) -> str:
     """A compact rendering of a term: prefixed name, quoted literal, ``[]`` for a blank node."""
     if isinstance(node, ox.NamedNode):
         text = node.value
-        for prefix, namespace in sorted(_prefixes().items(), key=lambda kv: -len(kv[1])):
+        for prefix, namespace in sorted((prefixes or _prefixes()).items(), key=lambda kv: -len(kv[1])):
             if text.startswith(namespace):
                 return f"{prefix}:{text[len(namespace) :]}"
         return f"<{text}>"
@@ -61,13 +61,13 @@ def _short(node: object) -> str:
     return "[]"
 
 
-def report_lines(violations: Iterable[Violation]) -> list[str]:
-    """One line per distinct result, "focus  path: message (value v)", sorted."""
+def report_lines(violations: Iterable[Violation], prefixes: dict[str, str] | None = None) -> list[str]:
+    """One line per distinct result, "focus  path: message (value v)", sorted (IRIs shortened with ``prefixes``)."""
     lines = set()
     for v in violations:
-        text = f"{_short(v.focus)}  {v.path or '-'}: {v.message}"
+        text = f"{_short(v.focus, prefixes)}  {v.path or '-'}: {v.message}"
         if v.value is not None and not isinstance(v.value, ox.BlankNode):
-            text += f" (value {_short(v.value)})"
+            text += f" (value {_short(v.value, prefixes)})"
         lines.add(text)
     return sorted(lines)
 
@@ -87,8 +87,12 @@ def format_report(results: Iterable[Violation] | Graph) -> tuple[int, str]:
     return len(lines), "\n".join(shown)
 
 
-def violations_from_report(results: Graph) -> list[Violation]:
-    """The results of a SHACL validation report graph (e.g. pyshacl's) as ``Violation``s."""
+def violations_from_report(results: Graph, prefixes: dict[str, str] | None = None) -> list[Violation]:
+    """The results of a SHACL validation report graph (e.g. pyshacl's) as ``Violation``s.
+
+    Only the report's own ``sh:result``s count (not the nested results some validators give as
+    ``sh:detail``); paths are written as ``kg.rdf.shacl`` writes them.
+    """
     from rdflib import RDF, BNode, URIRef
     from rdflib.collection import Collection
     from rdflib.namespace import SH as RSH
@@ -98,12 +102,26 @@ def violations_from_report(results: Graph) -> list[Violation]:
     def path(node: object) -> str | None:
         if node is None:
             return None
+        if isinstance(node, URIRef):
+            return _short(to_oxigraph(node), prefixes)
         if isinstance(node, BNode) and results.value(node, RDF.first) is not None:
             return "/".join(path(n) or "" for n in Collection(results, node))
-        return _short(to_oxigraph(node)) if isinstance(node, URIRef) else "[]"
+        alternatives = results.value(node, RSH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(path(n) or "" for n in Collection(results, alternatives)) + ")"
+        for predicate, before, after in (
+            (RSH.inversePath, "^", ""),
+            (RSH.zeroOrMorePath, "", "*"),
+            (RSH.oneOrMorePath, "", "+"),
+            (RSH.zeroOrOnePath, "", "?"),
+        ):
+            inner = results.value(node, predicate)
+            if inner is not None:
+                return f"{before}{path(inner)}{after}"
+        return "[]"
 
     out = []
-    for result in results.subjects(RDF.type, RSH.ValidationResult):
+    for result in results.objects(None, RSH.result):
         value = results.value(result, RSH.value)
         message = results.value(result, RSH.resultMessage) or results.value(result, RSH.sourceConstraintComponent)
         out.append(
@@ -118,6 +136,11 @@ def violations_from_report(results: Graph) -> list[Violation]:
     return out
 
 
+def find_violations(store: ox.Store) -> list[Violation]:
+    """Every result of the shapes on ``store`` (the union of its graphs), in the order of the shapes."""
+    return run_checks(store, shape_checks(), threads=THREADS)
+
+
 def validate_store(store: ox.Store, *, name: str = "graph") -> dict[str, object]:
     """Validate every quad of ``store`` (the union of its graphs) against shapes.ttl.
 
@@ -128,7 +151,7 @@ def validate_store(store: ox.Store, *, name: str = "graph") -> dict[str, object]
     """
     started = time.perf_counter()
     checks = shape_checks()
-    violations = run_checks(store, checks, threads=THREADS)
+    violations = find_violations(store)
     if any(v.severity == f"{SH}Violation" for v in violations):
         count, report = format_report(violations)
         raise ValidationError(f"{name}: {count} SHACL violation(s); first: {report.splitlines()[0]}", report=report)

@@ -104,7 +104,7 @@ class _Shapes:
         self.index: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         for t in triples:
             self.index[t.subject][t.predicate.value].append(t.object)
-        self.prefixes = prefixes
+        self.prefixes = {"sh": SH, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, **prefixes}
 
     def objects(self, node: Term, predicate: str) -> list[Term]:
         return self.index.get(node, {}).get(predicate, [])
@@ -119,7 +119,7 @@ class _Shapes:
         while head != ox.NamedNode(f"{RDF}nil"):
             first = self.one(head, f"{RDF}first")
             if first is None:
-                raise OntologyError(f"shapes: {head} is not a well-formed RDF list")
+                raise OntologyError(f"{head} is not a well-formed RDF list")
             out.append(first)
             head = self.one(head, f"{RDF}rest")
         return out
@@ -134,7 +134,7 @@ class _Shapes:
 
 def _sparql_term(term: Term) -> str:
     if isinstance(term, ox.BlankNode):
-        raise OntologyError(f"shapes: a blank node ({term}) cannot be a constant of a constraint")
+        raise OntologyError(f"a blank node ({term}) cannot be a constant of a constraint")
     return str(term)  # N-Triples syntax is SPARQL syntax
 
 
@@ -168,7 +168,7 @@ class _Compiler:
         if alternatives is not None:
             parts = [self.path(item) for item in g.items(alternatives)]
             return "(" + "|".join(p for p, _ in parts) + ")", "(" + "|".join(t for _, t in parts) + ")"
-        raise OntologyError(f"shapes: unsupported sh:path {node}")
+        raise OntologyError(f"unsupported sh:path {node}")
 
     # ------------------------------------------------------------ targets
 
@@ -202,7 +202,7 @@ class _Compiler:
         for predicate in self.g.index.get(shape, {}):
             if predicate in SET_CONSTRAINTS or predicate in (f"{SH}property", f"{SH}sparql"):
                 raise OntologyError(
-                    f"shapes: {where}: {self.g.short(ox.NamedNode(predicate))} inside a nested shape is not supported"
+                    f"{where}: {self.g.short(ox.NamedNode(predicate))} inside a nested shape is not supported"
                 )
             if predicate not in NON_VALIDATING and predicate not in VALUE_CONSTRAINTS:
                 raise self.unsupported(where, predicate)
@@ -267,7 +267,7 @@ class _Compiler:
     def unsupported(self, where: str, predicate: str) -> OntologyError:
         known = ", ".join(sorted(self.g.short(ox.NamedNode(p)) for p in SUPPORTED))
         return OntologyError(
-            f"shapes: {where}: {self.g.short(ox.NamedNode(predicate))} is not supported by kg's SHACL-to-SPARQL "
+            f"{where}: {self.g.short(ox.NamedNode(predicate))} is not supported by kg's SHACL-to-SPARQL "
             f"translator (kg.rdf.shacl); supported: {known}"
         )
 
@@ -333,7 +333,7 @@ class _Compiler:
         for qualified in g.objects(shape, f"{SH}qualifiedValueShape"):
             self.need_path(path, "sh:qualifiedValueShape", where)
             if _true(g.one(shape, f"{SH}qualifiedValueShapesDisjoint")):
-                raise OntologyError(f"shapes: {where}: sh:qualifiedValueShapesDisjoint is not supported")
+                raise OntologyError(f"{where}: sh:qualifiedValueShapesDisjoint is not supported")
             low, high = (g.one(shape, f"{SH}qualified{x}Count") for x in ("Min", "Max"))
             low, high = int(low.value) if low else 0, int(high.value) if high else None
             if low > 0 or high is not None:
@@ -359,7 +359,7 @@ class _Compiler:
     @staticmethod
     def need_path(path: str | None, what: str, where: str) -> None:
         if path is None:
-            raise OntologyError(f"shapes: {where}: {what} on a node shape is not supported")
+            raise OntologyError(f"{where}: {what} on a node shape is not supported")
 
     @staticmethod
     def count_query(target: str, path: str, low: int, high: int | None, test: Callable[[str], str] | None) -> str:
@@ -405,7 +405,7 @@ class _Compiler:
         g = self.g
         select = g.one(node, f"{SH}select")
         if select is None:
-            raise OntologyError(f"shapes: {where}: an sh:sparql constraint needs sh:select (sh:ask is not supported)")
+            raise OntologyError(f"{where}: an sh:sparql constraint needs sh:select (sh:ask is not supported)")
         if _true(g.one(node, f"{SH}deactivated")):
             return
         prefixes = []
@@ -430,10 +430,14 @@ def compile_shapes(path: str | Path, prefixes: dict[str, str]) -> list[Check]:
         raise OntologyError(f"{path}: cannot read the shapes: {exc}") from None
     shapes = _Shapes(triples, prefixes)
     compiler = _Compiler(shapes)
-    targeted = [s for s in shapes.index if compiler.targets(s) is not None]
-    for shape in targeted:
-        where = shapes.short(shape) if isinstance(shape, ox.NamedNode) else "a blank-node shape"
-        compiler.shape(shape, compiler.targets(shape), where)
+    try:
+        for shape in list(shapes.index):
+            target = compiler.targets(shape)
+            if target is not None:
+                where = shapes.short(shape) if isinstance(shape, ox.NamedNode) else "a blank-node shape"
+                compiler.shape(shape, target, where)
+    except OntologyError as exc:
+        raise OntologyError(f"{path}: {exc}") from None
     return compiler.checks
 
 
