@@ -1,9 +1,10 @@
 """The last stage of a build: corpus -> Oxigraph store -> validation -> exports, all or nothing.
 
 The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``) into a new store in a
-temporary folder beside its final place; the parts chosen by ``kg.validate_parts.PartValidator`` are
-checked; the exports are rendered from the store (``kg.rdf.dump``: sorted N-Quads, TriG and
-Turtle, in bounded memory) to temporary files; only then are the exports renamed into place and
+temporary folder beside its final place; the whole store is validated against the shapes
+(``kg.validate_parts.validate_build``, unless the mode is ``off``); the exports are rendered
+from the store (``kg.rdf.dump``: sorted N-Quads, TriG and Turtle, in bounded memory) to temporary
+files; only then are the exports renamed into place and
 the new store swapped in for the old one (``kg.store.replace_folder``). A failure or Ctrl-C at any
 point before leaves the previous exports and store as they were. Without a store path the store
 lives in a temporary folder of the output folder and is removed at the end.
@@ -30,14 +31,14 @@ from kg.store import (
     replace_folder,
     temp_folder,
 )
-from kg.validate_parts import PartValidator
+from kg.validate_parts import validate_build
 
 STORE_FOLDER = "store"  # the temporary store's name inside the output folder
 _TERM_CACHE = 200_000
 
 
-def load_parts(store: ox.Store, corpus: Corpus, validator: PartValidator | None = None) -> int:
-    """Map ``corpus`` part by part into ``store`` (offering each part to ``validator``); return quads added."""
+def load_parts(store: ox.Store, corpus: Corpus) -> int:
+    """Map ``corpus`` part by part into ``store``; return quads added."""
     cache: dict[object, object] = {}
 
     def term(node: object) -> object:
@@ -49,18 +50,11 @@ def load_parts(store: ox.Store, corpus: Corpus, validator: PartValidator | None 
         return found
 
     count = 0
-    for kind, quads in corpus_parts(corpus):
+    for _, quads in corpus_parts(corpus):
         store.bulk_extend([ox.Quad(term(s), term(p), term(o), term(g)) for s, p, o, g in quads])
         count += len(quads)
-        if validator is not None:
-            validator.offer(kind, quads)
     store.flush()
     return count
-
-
-def _parts(corpus: Corpus, chunk: int = 2_000) -> int:
-    kinds = ("documents", "places", "people", "organizations", "posts", "meetings", "initiatives")
-    return sum(-(-len(getattr(corpus, kind)) // chunk) for kind in kinds) + -(-len(corpus.facts) // chunk)
 
 
 def write_store_and_exports(
@@ -82,10 +76,8 @@ def write_store_and_exports(
     work = temp_folder(out / "work", temps)
     store = ox.Store(str(folder / "data"))
     try:
-        validator = PartValidator(mode, len(corpus.facts), _parts(corpus))
-        load_parts(store, corpus, validator)
-        validation = validator.validate(store)
-        del validator
+        load_parts(store, corpus)
+        validation = validate_build(store, mode)
         keys = [key for key in EXPORT_NAMES if html or key != "html"]
         targets = {key: out / EXPORT_NAMES[key] for key in keys}
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:

@@ -1,5 +1,5 @@
 """The streaming build: lazy ingest, chunked mapping into an Oxigraph store, exports from the store,
-validation by parts, the store swapped in atomically, progress reports."""
+validation of the whole store, the store swapped in atomically, progress reports."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from kg.ingest import iter_documents, load_documents, scan_documents
 from kg.rdf.dump import external_sort
 from kg.rdf.mapping import PROVENANCE_GRAPH, corpus_parts, corpus_to_dataset
 from kg.store import load_graph
-from kg.validate_parts import PartValidator
+from kg.validate_parts import validate_build
 from tests.fixtures.golden_corpus import golden_corpus
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -127,10 +127,10 @@ def test_a_failed_build_leaves_the_previous_store_and_exports(store_build, tmp_p
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     store_files = sorted(p.name for p in folder.iterdir())
 
-    def invalid(graph, **kwargs):
+    def invalid(store, **kwargs):
         raise ValidationError("graph: 1 SHACL violation(s)", report="x")
 
-    monkeypatch.setattr("kg.validate.validate_graph", invalid)
+    monkeypatch.setattr("kg.validate.validate_store", invalid)
     with pytest.raises(ValidationError):
         build([SEEDS / "002_528626af35be6906.txt"], out, store=f"oxigraph:{folder}")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -171,36 +171,36 @@ def test_two_workers_give_the_same_graph(seeds_build, tmp_path):
     assert summary.outputs["nq"].read_bytes() == (seeds_build[1] / "graph.nq").read_bytes()
 
 
-# ---------------------------------------------------------------- validation by parts
+# ---------------------------------------------------------------- validation of the whole store
 
 
-def test_sample_validation_checks_parts_with_the_entities_they_use(tmp_path, monkeypatch):
-    monkeypatch.setattr("kg.validate_parts.SAMPLE_PARTS", 3)
-    summary = build([SEEDS], tmp_path / "out", validate="sample", html=False)
+def test_full_validation_checks_every_quad_of_the_store(tmp_path):
+    summary = build([SEEDS], tmp_path / "out", validate="full", html=False)
     record = json.loads((tmp_path / "out" / "build.json").read_text(encoding="utf-8"))
     validation = record["validation"]
     assert summary.validation == validation
-    assert validation["mode"] == "sample" and not validation["whole_graph"]
-    assert 0 < validation["parts_validated"] <= 3 < validation["parts"]
+    assert validation["mode"] == "full" and validation["whole_graph"] is True
+    assert validation["triples_validated"] == summary.triples
 
 
-def test_a_violation_in_a_validated_part_fails():
+def test_a_violation_anywhere_in_the_store_fails():
     corpus = golden_corpus()
     broken = type(corpus)(**{**corpus.__dict__, "documents": ()})  # facts cite undescribed documents
     store = ox.Store()
-    validator = PartValidator("sample", len(broken.facts), 4)
     from kg.publish import load_parts
 
-    load_parts(store, broken, validator)
+    load_parts(store, broken)
     with pytest.raises(ValidationError, match=r"SHACL violation.*a schema:NewsArticle"):
-        validator.validate(store)
+        validate_build(store, "auto")
 
 
 def test_validation_off_and_unknown_modes(tmp_path):
     summary = build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", validate=False, html=False)
     assert summary.validation == {"mode": "off"}
-    with pytest.raises(InputError, match="unknown validation mode 'most'"):
+    with pytest.raises(InputError, match="unknown validation mode 'most'; use one of auto, full, off"):
         build([SEEDS], tmp_path / "out", validate="most")
+    with pytest.raises(InputError, match="unknown validation mode 'sample'"):  # sampling is gone
+        build([SEEDS], tmp_path / "out", validate="sample")
 
 
 def test_a_folder_of_other_files_is_never_taken_for_a_store(tmp_path):

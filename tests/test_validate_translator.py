@@ -152,3 +152,9 @@ def test_kg_validate_loads_the_file_into_oxigraph(tmp_path: Path, capsys: pytest
         "1 violation(s)",
     ]
     assert err.strip() == f"kg: error: {broken}: 1 SHACL violation(s); first: {out.splitlines()[0]}"
+
+
+def test_the_sample_mode_is_gone(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["build", str(tmp_path), "-o", str(tmp_path / "out"), "--validate", "sample"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'sample'" in err and "'auto', 'full', 'off'" in err
