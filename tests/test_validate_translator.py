@@ -158,3 +158,12 @@ def test_the_sample_mode_is_gone(tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert main(["build", str(tmp_path), "-o", str(tmp_path / "out"), "--validate", "sample"]) == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'sample'" in err and "'auto', 'full', 'off'" in err
+
+
+def test_the_validation_benchmark_runs_kg_in_a_child_process(capsys: pytest.CaptureFixture) -> None:
+    from kg.bench.validation import main as bench
+
+    golden = Path(__file__).with_name("fixtures") / "golden.trig"
+    assert bench([str(golden), "--validators", "kg"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| kg |")]
+    assert len(rows) == 1 and rows[0].split(" | ")[1:2] == ["920"] and "| True | 0 |" in rows[0]

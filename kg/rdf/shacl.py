@@ -30,27 +30,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import OntologyError
-
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-# (when the data has no rdfs:subClassOf triple, run_checks uses rdf:type alone: same answers, faster)
-INSTANCE_OF = f"<{RDF}type>/<{RDFS}subClassOf>*"
-# datatypes whose well-formedness Oxigraph can test by casting the lexical form
-CASTABLE = frozenset(
-    f"{XSD}{name}"
-    for name in (
-        "boolean integer decimal float double date dateTime time duration gYear gYearMonth gMonth "
-        "gMonthDay gDay yearMonthDuration dayTimeDuration"
-    ).split()
+from kg.rdf.shacl_queries import (
+    CASTABLE,
+    INSTANCE_OF,
+    RDF,
+    RDFS,
+    SH,
+    XSD,
+    Check,
+    Term,
+    Violation,
+    class_query,
+    count_query,
+    pairwise,
+    run_checks,
+    sparql_term,
+    value_query,
 )
+
+__all__ = ["SH", "Check", "Violation", "compile_shapes", "run_checks"]
+
 # terms of a shape that do not constrain anything
 NON_VALIDATING = frozenset(
     [f"{RDF}type", f"{RDFS}label", f"{RDFS}comment", f"{RDFS}seeAlso"]
@@ -70,31 +74,6 @@ SET_CONSTRAINTS = frozenset(
     for name in "minCount maxCount qualifiedValueShape equals disjoint lessThan lessThanOrEquals hasValue".split()
 )
 SUPPORTED = VALUE_CONSTRAINTS | SET_CONSTRAINTS | {f"{SH}property", f"{SH}sparql"}
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-@dataclass(frozen=True)
-class Check:
-    """One constraint as a SPARQL query whose rows (``?this``, ``?value``) are violations."""
-
-    shape: str  # the shape's IRI, or the IRI of the node shape that holds it
-    components: tuple[str, ...]  # the constraints it checks, e.g. ("sh:minCount", "sh:maxCount")
-    path: str | None  # the SHACL path, compact (e.g. "kg:evidence/oa:hasSource"), or None on node shapes
-    message: str
-    severity: str  # IRI, usually sh:Violation
-    sparql: str
-
-
-@dataclass(frozen=True, order=True)
-class Violation:
-    """A validation result: the focus node, the path (text), the message and the value (or None)."""
-
-    focus: Term
-    path: str | None
-    message: str
-    value: Term | None
-    severity: str = f"{SH}Violation"
 
 
 class _Shapes:
@@ -132,12 +111,6 @@ class _Shapes:
         return str(node)
 
 
-def _sparql_term(term: Term) -> str:
-    if isinstance(term, ox.BlankNode):
-        raise OntologyError(f"a blank node ({term}) cannot be a constant of a constraint")
-    return str(term)  # N-Triples syntax is SPARQL syntax
-
-
 class _Compiler:
     def __init__(self, shapes: _Shapes) -> None:
         self.g = shapes
@@ -150,7 +123,7 @@ class _Compiler:
         """(SPARQL property path, compact text) of a SHACL path."""
         g = self.g
         if isinstance(node, ox.NamedNode):
-            return _sparql_term(node), g.short(node)
+            return sparql_term(node), g.short(node)
         if g.one(node, f"{RDF}first") is not None:
             parts = [self.path(item) for item in g.items(node)]
             return "(" + "/".join(p for p, _ in parts) + ")", "/".join(t for _, t in parts)
@@ -175,16 +148,16 @@ class _Compiler:
     def targets(self, shape: Term) -> str | None:
         """A group pattern binding ``?this`` to each focus node of ``shape`` (None: no targets)."""
         g = self.g
-        patterns = [f"?this {INSTANCE_OF} {_sparql_term(c)} ." for c in g.objects(shape, f"{SH}targetClass")]
+        patterns = [f"?this {INSTANCE_OF} {sparql_term(c)} ." for c in g.objects(shape, f"{SH}targetClass")]
         if ox.NamedNode(f"{RDFS}Class") in g.objects(shape, f"{RDF}type"):
-            patterns.append(f"?this {INSTANCE_OF} {_sparql_term(shape)} .")
+            patterns.append(f"?this {INSTANCE_OF} {sparql_term(shape)} .")
         nodes = g.objects(shape, f"{SH}targetNode")
         if nodes:
-            patterns.append("VALUES ?this { " + " ".join(_sparql_term(n) for n in nodes) + " }")
+            patterns.append("VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " }")
         for p in g.objects(shape, f"{SH}targetSubjectsOf"):
-            patterns.append(f"?this {_sparql_term(p)} [] .")
+            patterns.append(f"?this {sparql_term(p)} [] .")
         for p in g.objects(shape, f"{SH}targetObjectsOf"):
-            patterns.append(f"[] {_sparql_term(p)} ?this .")
+            patterns.append(f"[] {sparql_term(p)} ?this .")
         if not patterns:
             return None
         union = patterns[0] if len(patterns) == 1 else " UNION ".join("{ " + p + " }" for p in patterns)
@@ -213,11 +186,11 @@ class _Compiler:
         name = predicate[len(SH) :]
         g = self.g
         if name == "class":
-            return f"EXISTS {{ {v} {INSTANCE_OF} {_sparql_term(value)} }}"
+            return f"EXISTS {{ {v} {INSTANCE_OF} {sparql_term(value)} }}"
         if name == "datatype":
-            test = f"isLiteral({v}) && sameTerm(datatype({v}), {_sparql_term(value)})"
+            test = f"isLiteral({v}) && sameTerm(datatype({v}), {sparql_term(value)})"
             if value.value in CASTABLE:  # ill-formed literals of a known datatype do not conform
-                test += f" && STRLEN(STR({_sparql_term(value)}(STR({v})))) >= 0"
+                test += f" && STRLEN(STR({sparql_term(value)}(STR({v})))) >= 0"
             return f"COALESCE({test}, false)"
         if name == "nodeKind":
             kinds = {
@@ -234,14 +207,14 @@ class _Compiler:
             return f"COALESCE(!isBlank({v}) && STRLEN(STR({v})) {op} {int(value.value)}, false)"
         if name == "pattern":
             flags = g.one(self.current, f"{SH}flags")
-            extra = f", {_sparql_term(flags)}" if flags is not None else ""
-            return f"COALESCE(!isBlank({v}) && REGEX(STR({v}), {_sparql_term(value)}{extra}), false)"
+            extra = f", {sparql_term(flags)}" if flags is not None else ""
+            return f"COALESCE(!isBlank({v}) && REGEX(STR({v}), {sparql_term(value)}{extra}), false)"
         if name == "in":
-            members = [f"sameTerm({v}, {_sparql_term(m)})" for m in g.items(value)]
+            members = [f"sameTerm({v}, {sparql_term(m)})" for m in g.items(value)]
             return "(" + (" || ".join(members) or "false") + ")"
         comparisons = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
         if name in comparisons:
-            return f"COALESCE({v} {comparisons[name]} {_sparql_term(value)}, false)"
+            return f"COALESCE({v} {comparisons[name]} {sparql_term(value)}, false)"
         if name in ("or", "and", "xone"):
             parts = [self.nested(member, v, where) for member in g.items(value)]
             if name == "xone":
@@ -313,12 +286,12 @@ class _Compiler:
         for predicate, objects in g.index[shape].items():
             for value in objects if predicate in VALUE_CONSTRAINTS else ():
                 if predicate == f"{SH}class":  # a join with the instances, not a lookup per value
-                    add(["class"], self.class_query(target, path, _sparql_term(value)))
+                    add(["class"], class_query(target, path, sparql_term(value)))
                 else:
                     tests.append(self.value_test(predicate, value, "?value", where))
                     names.append(predicate[len(SH) :])
         if tests:
-            add(names, self.value_query(target, path, " && ".join(tests)))
+            add(names, value_query(target, path, " && ".join(tests)))
         counts = {
             name: int(g.one(shape, f"{SH}{name}").value)
             for name in ("minCount", "maxCount")
@@ -326,7 +299,7 @@ class _Compiler:
         }
         if counts and (counts.get("minCount", 0) > 0 or "maxCount" in counts):
             self.need_path(path, "sh:minCount / sh:maxCount", where)
-            add(list(counts), self.count_query(target, path, counts.get("minCount", 0), counts.get("maxCount"), ""))
+            add(list(counts), count_query(target, path, counts.get("minCount", 0), counts.get("maxCount"), ""))
         for qualified in g.objects(shape, f"{SH}qualifiedValueShape"):
             self.need_path(path, "sh:qualifiedValueShape", where)
             if _true(g.one(shape, f"{SH}qualifiedValueShapesDisjoint")):
@@ -334,16 +307,16 @@ class _Compiler:
             low, high = (g.one(shape, f"{SH}qualified{x}Count") for x in ("Min", "Max"))
             low, high = int(low.value) if low else 0, int(high.value) if high else None
             if low > 0 or high is not None:
-                add(["qualifiedValueShape"], self.count_query(target, path, low, high, self.keep(qualified, where)))
+                add(["qualifiedValueShape"], count_query(target, path, low, high, self.keep(qualified, where)))
         for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
             for other in g.objects(shape, f"{SH}{name}"):
                 self.need_path(path, f"sh:{name}", where)
-                add([name], self.pairwise(name, target, path, _sparql_term(other)))
+                add([name], pairwise(name, target, path, sparql_term(other)))
         for value in g.objects(shape, f"{SH}hasValue"):
             if path:
-                query = f"SELECT ?this WHERE {{ {target} MINUS {{ ?this {path} {_sparql_term(value)} }} }}"
+                query = f"SELECT ?this WHERE {{ {target} MINUS {{ ?this {path} {sparql_term(value)} }} }}"
             else:
-                query = f"SELECT ?this WHERE {{ {target} FILTER (!sameTerm(?this, {_sparql_term(value)})) }}"
+                query = f"SELECT ?this WHERE {{ {target} FILTER (!sameTerm(?this, {sparql_term(value)})) }}"
             add(["hasValue"], query)
         for node in g.objects(shape, f"{SH}sparql"):
             self.sparql(node, target, path, add, where)
@@ -360,58 +333,12 @@ class _Compiler:
         if path is None:
             raise OntologyError(f"{where}: {what} on a node shape is not supported")
 
-    # The queries below are written so that Oxigraph scans each pattern once and joins the results
-    # by hash (sub-selects are evaluated on their own): on an on-disk store this is 2 to 7 times
-    # faster than looking up each focus node's values one by one (BENCHMARKS.md).
-
-    @staticmethod
-    def values(path: str, extra: str = "") -> str:
-        """A sub-select of (?this, ?value) for every value of ``path`` (of any subject)."""
-        return f"{{ SELECT ?this ?value WHERE {{ ?this {path} ?value . {extra}}} }}"
-
-    def value_query(self, target: str, path: str | None, test: str) -> str:
-        """Focus nodes (and values) for which ``test`` on ``?value`` fails: filtered first, then joined."""
-        if path is None:
-            return f"SELECT ?this ?value WHERE {{ {target} BIND (?this AS ?value) FILTER (!({test})) }}"
-        return f"SELECT DISTINCT ?this ?value WHERE {{ {self.values(path, f'FILTER (!({test})) ')} {target} }}"
-
-    def class_query(self, target: str, path: str | None, cls: str) -> str:
-        """Focus nodes (and values) whose value is not an instance of ``cls`` (literals never are)."""
-        if path is None:
-            return f"SELECT ?this (?this AS ?value) WHERE {{ {target} MINUS {{ ?this {INSTANCE_OF} {cls} }} }}"
-        missing = f"{{ {self.values(path)} MINUS {{ ?value {INSTANCE_OF} {cls} }} }}"
-        return f"SELECT DISTINCT ?this ?value WHERE {{ {missing} {target} }}"
-
     def keep(self, shape: Term, where: str) -> str:
         """A pattern keeping the ``?v`` that conform to ``shape``: a join for class tests, else a filter."""
         constraints = [p for p in self.g.index.get(shape, {}) if p not in NON_VALIDATING]
         if constraints == [f"{SH}class"]:
-            return " ".join(f"?v {INSTANCE_OF} {_sparql_term(c)} ." for c in self.g.objects(shape, f"{SH}class"))
+            return " ".join(f"?v {INSTANCE_OF} {sparql_term(c)} ." for c in self.g.objects(shape, f"{SH}class"))
         return f"FILTER ({self.nested(shape, '?v', where)})"
-
-    @staticmethod
-    def count_query(target: str, path: str, low: int, high: int | None, keep: str) -> str:
-        """Focus nodes with fewer than ``low`` or more than ``high`` distinct values (kept by ``keep``)."""
-        counts = f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ ?this {path} ?v . {keep} }} GROUP BY ?this"
-        bounds = [f"COALESCE(?n, 0) < {low}"] if low > 0 else []
-        bounds += [f"COALESCE(?n, 0) > {high}"] if high is not None else []
-        return f"SELECT ?this WHERE {{ {target} OPTIONAL {{ {counts} }} FILTER ({' || '.join(bounds)}) }}"
-
-    def pairwise(self, name: str, target: str, path: str, other: str) -> str:
-        mine, theirs = self.values(path), self.values(other)
-        if name == "equals":  # the values of one path missing from the other, both ways
-            return (
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} "
-                f"{{ {mine} MINUS {{ ?this {other} ?value }} }} UNION {{ {theirs} MINUS {{ ?this {path} ?value }} }} }}"
-            )
-        if name == "disjoint":
-            return f"SELECT DISTINCT ?this ?value WHERE {{ {mine} {theirs} {target} }}"
-        op = "<" if name == "lessThan" else "<="
-        both = f"{mine} {{ SELECT ?this ?other WHERE {{ ?this {other} ?other }} }}"
-        return (
-            f"SELECT DISTINCT ?this ?value WHERE {{ {{ SELECT ?this ?value WHERE {{ {both} "
-            f"FILTER (!COALESCE(?value {op} ?other, false)) }} }} {target} }}"
-        )
 
     def sparql(self, node: Term, target: str, path: str | None, add, where: str) -> None:  # noqa: ANN001
         """An sh:sparql constraint: its SELECT joined with the targets on ``$this``."""
@@ -452,33 +379,3 @@ def compile_shapes(path: str | Path, prefixes: dict[str, str]) -> list[Check]:
     except OntologyError as exc:
         raise OntologyError(f"{path}: {exc}") from None
     return compiler.checks
-
-
-def run_checks(store: ox.Store, checks: Iterable[Check], *, threads: int = 1) -> list[Violation]:
-    """Run ``checks`` on ``store`` (plain patterns see the union of all graphs); return the violations.
-
-    ``threads`` > 1 runs that many queries at once (Oxigraph answers them without holding the GIL);
-    the violations come back in the order of ``checks`` either way.
-    """
-    plain_types = not store.query(f"ASK {{ ?a <{RDFS}subClassOf> ?b }}", use_default_graph_as_union=True)
-
-    def run(check: Check) -> list[Violation]:
-        sparql_based = check.components == ("sh:sparql",)
-        with_value = "?value" in check.sparql
-        query = check.sparql.replace(INSTANCE_OF, f"<{RDF}type>") if plain_types else check.sparql
-        found = []
-        for row in store.query(query, use_default_graph_as_union=True):
-            path = check.path
-            if sparql_based and row["path"] is not None:
-                path = str(row["path"])
-            found.append(
-                Violation(row["this"], path, check.message, row["value"] if with_value else None, check.severity)
-            )
-        return found
-
-    if threads > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(threads, thread_name_prefix="kg-shacl") as pool:
-            return [v for found in pool.map(run, checks) for v in found]
-    return [v for check in checks for v in run(check)]
