@@ -38,10 +38,10 @@ from kg.ingest import (
 )
 from kg.model import FACT_KINDS, Document, DocumentExtraction
 from kg.store import BUILD_RECORD, remove_folder
+from kg.validate_parts import VALIDATION_MODES, validation_mode
 
-# --validate: "off" checks nothing; every other mode validates the whole graph ("sample" and "full"
-# are kept from the days of validation by parts, and mean the same as "auto").
-VALIDATION_MODES = ("auto", "full", "sample", "off")
+__all__ = ["VALIDATION_MODES", "BuildSummary", "build", "build_documents", "format_summary"]
+
 ENTITY_KINDS = ("people", "organizations", "posts", "meetings", "initiatives", "places")
 
 
@@ -226,9 +226,7 @@ def build_documents(
     """
     started = time.perf_counter() if started is None else started
     started_at = datetime.now(UTC)
-    mode = {True: "auto", False: "off"}.get(validate, validate) if isinstance(validate, bool) else validate
-    if mode not in VALIDATION_MODES:
-        raise InputError(f"unknown validation mode {mode!r}; use one of {', '.join(VALIDATION_MODES)}")
+    mode = validation_mode(validate)
     store_path = parse_store(store)
     if store_path is not None:
         check_store_folder(store_path)

@@ -26,6 +26,7 @@ from kg.model import Corpus
 from kg.rdf.dump import write_exports
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
 from kg.store import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
+from kg.validate_parts import validate_build
 
 STORE_FOLDER = "store"  # the temporary store's name inside the output folder
 MEMORY_STORE_FACTS = 60_000  # up to this many facts (about 1.8 M quads, 700 MB) the store is in memory
@@ -63,15 +64,6 @@ def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, 
     return count + len(batch)
 
 
-def _validate(store: ox.Store, mode: str) -> dict[str, object]:
-    """The whole graph validated (unless ``mode`` is "off"): the mode asked for and the validator's summary."""
-    if mode == "off":
-        return {"mode": "off"}
-    from kg.validate import validate_store  # (looked up at call time: tests replace it)
-
-    return {"mode": mode, **{key: value for key, value in validate_store(store).items() if key != "mode"}}
-
-
 def write_store_and_exports(
     corpus: Corpus,
     out: Path,
@@ -96,7 +88,7 @@ def write_store_and_exports(
         quads = load_corpus(store, corpus, on_disk=on_disk)
         keys = [key for key in EXPORT_NAMES if html or key != "html"]
         targets = {key: out / EXPORT_NAMES[key] for key in keys}
-        validation = _validate(store, mode)
+        validation = validate_build(store, mode)
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:
             triples = write_exports(
                 store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value,

@@ -1,5 +1,5 @@
 """The streaming build: lazy ingest, chunked mapping into an Oxigraph store, exports from the store,
-validation by parts, the store swapped in atomically, progress reports."""
+validation of the whole store, the store swapped in atomically, progress reports."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kg.errors import DocumentError, InputError, ValidationError
 from kg.ingest import iter_documents, load_documents, scan_documents
 from kg.rdf.dump import external_sort, write_exports
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_to_store
+from kg.validate_parts import validate_build
 from tests.fixtures.golden_corpus import golden_corpus
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -204,7 +205,7 @@ def test_two_workers_give_the_same_graph(seeds_build, tmp_path):
 # ---------------------------------------------------------------- validation of the whole graph
 
 
-@pytest.mark.parametrize("mode", ["auto", "full", "sample"])
+@pytest.mark.parametrize("mode", ["auto", "full"])
 def test_every_mode_but_off_validates_the_whole_graph(tmp_path, monkeypatch, mode):
     seen = []
 
@@ -219,12 +220,31 @@ def test_every_mode_but_off_validates_the_whole_graph(tmp_path, monkeypatch, mod
     assert record["validation"] == summary.validation == {"mode": mode, "checked": summary.triples}
 
 
+def test_full_validation_checks_every_quad_of_the_store(tmp_path):
+    summary = build([SEEDS], tmp_path / "out", validate="full", html=False)
+    record = json.loads((tmp_path / "out" / "build.json").read_text(encoding="utf-8"))
+    validation = record["validation"]
+    assert summary.validation == validation
+    assert validation["mode"] == "full" and validation["whole_graph"] is True
+    assert validation["triples_validated"] == summary.triples
+
+
+def test_a_violation_anywhere_in_the_store_fails():
+    corpus = golden_corpus()
+    broken = type(corpus)(**{**corpus.__dict__, "documents": ()})  # facts cite undescribed documents
+    store = corpus_to_store(broken)
+    with pytest.raises(ValidationError, match=r"SHACL violation.*a schema:NewsArticle"):
+        validate_build(store, "auto")
+
+
 def test_validation_off_and_unknown_modes(tmp_path, monkeypatch):
     monkeypatch.setattr("kg.validate.validate_store", lambda store, **kwargs: pytest.fail("validated"))
     summary = build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", validate=False, html=False)
     assert summary.validation == {"mode": "off"}
-    with pytest.raises(InputError, match="unknown validation mode 'most'"):
+    with pytest.raises(InputError, match="unknown validation mode 'most'; use one of auto, full, off"):
         build([SEEDS], tmp_path / "out", validate="most")
+    with pytest.raises(InputError, match="unknown validation mode 'sample'"):  # sampling is gone
+        build([SEEDS], tmp_path / "out", validate="sample")
 
 
 def test_a_folder_of_other_files_is_never_taken_for_a_store(tmp_path):
