@@ -162,8 +162,10 @@ def test_the_sample_mode_is_gone(tmp_path: Path, capsys: pytest.CaptureFixture) 
 
 def test_the_validation_benchmark_runs_kg_in_a_child_process(capsys: pytest.CaptureFixture) -> None:
     from kg.bench.validation import main as bench
+    from kg.oxstore import load_store
 
     golden = Path(__file__).with_name("fixtures") / "golden.trig"
     assert bench([str(golden), "--validators", "kg"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| kg |")]
-    assert len(rows) == 1 and rows[0].split(" | ")[1:2] == ["920"] and "| True | 0 |" in rows[0]
+    quads = str(len(load_store(golden)))  # the benchmark reports the graph's size, conforms and violations
+    assert len(rows) == 1 and rows[0].split(" | ")[1:2] == [quads] and "| True | 0 |" in rows[0]
