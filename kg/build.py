@@ -4,16 +4,19 @@ A build streams: ``kg.ingest.scan_documents`` lists the documents without keepin
 which are read again one at a time in ``doc_id`` order and extracted (``kg.parallel`` with several
 workers or a Dask scheduler, else ``kg.extract`` in this process; ``kg.incremental`` serves cached
 extractions); the resolved corpus goes to ``kg.publish``, which maps it part by part into an
-Oxigraph store, validates (``kg.validate_parts``) and writes the exports from the store.
+Oxigraph store, validates the whole graph (``kg.validate.validate_store``) and writes the exports
+from the store.
 
 The graph depends only on the set of documents: they are extracted in ``doc_id`` order, whatever
 the order of the sources, and nothing in the graph records when or where it was built. That goes
 to ``build.json`` (time, kg version, options, documents, counts, skipped files, notes, what was
-validated, outputs' SHA-256), written atomically with the exports.
+validated, outputs' SHA-256), written atomically with the exports. Its paths (documents, store,
+aliases) are absolute, so ``kg build --add`` and ``kg remove`` work from any folder.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,7 +38,9 @@ from kg.ingest import (
 )
 from kg.model import FACT_KINDS, Document, DocumentExtraction
 from kg.store import BUILD_RECORD, remove_folder
-from kg.validate_parts import VALIDATION_MODES
+from kg.validate_parts import VALIDATION_MODES, validation_mode
+
+__all__ = ["VALIDATION_MODES", "BuildSummary", "build", "build_documents", "format_summary"]
 
 ENTITY_KINDS = ("people", "organizations", "posts", "meetings", "initiatives", "places")
 
@@ -53,7 +58,7 @@ class BuildSummary:
     outputs: dict[str, Path]  # "trig", "ttl", "nq", "html" -> path
     notes: tuple[Note, ...] = ()  # what cleaning did (legacy encodings, HTML, truncation)
     record: Path | None = None  # build.json
-    validation: dict[str, object] | None = None  # what was validated (see kg.validate_parts.PartValidator)
+    validation: dict[str, object] | None = None  # what was validated (``kg.validate.validate_store``'s summary)
 
 
 def _batches(documents: Iterable[Document], max_chars: int) -> Iterator[list[Document]]:
@@ -95,6 +100,12 @@ def parse_store(spec: str | Path | None) -> Path | None:
     if not text.startswith(STORE_SCHEME) or not text[len(STORE_SCHEME) :]:
         raise InputError(f"{text}: unknown store; use oxigraph:PATH (a folder)")
     return Path(text[len(STORE_SCHEME) :])
+
+
+def absolute_path(path: str | Path) -> str:
+    """``path`` made absolute (against the current folder), as build.json records it: a later
+    ``kg build --add`` or ``kg remove`` finds the files from whatever folder it runs in."""
+    return display_path(os.path.abspath(path))
 
 
 def check_store_folder(path: Path) -> None:
@@ -154,9 +165,10 @@ def build(
     Documents are read one at a time in ``doc_id`` order and extracted (``workers`` processes, or
     a Dask ``scheduler``); the resolved corpus is mapped part by part into an Oxigraph store, and
     the exports are written from the store. ``store`` (``"oxigraph:PATH"``) keeps the store in
-    folder PATH (replaced as a whole, atomically); without it a temporary store in ``out_dir`` is
-    removed afterwards. ``validate`` is a mode of ``kg.validate_parts.PartValidator`` ("auto", "full",
-    "sample", "off"; True means "auto", False "off"). ``progress(done, total)`` is called as
+    folder PATH (replaced as a whole, atomically); without it the store lives in memory, or for a
+    large corpus in a temporary folder of ``out_dir``, and is dropped afterwards. ``validate`` is one
+    of ``VALIDATION_MODES``: "off" (or False) checks nothing, any other (True means "auto") the
+    whole graph. ``progress(done, total)`` is called as
     documents are extracted. ``cache`` keeps each document's extraction in ``out_dir/cache`` (see
     ``kg.incremental``), so a later build (or ``--add``) does not extract it again.
 
@@ -214,9 +226,7 @@ def build_documents(
     """
     started = time.perf_counter() if started is None else started
     started_at = datetime.now(UTC)
-    mode = {True: "auto", False: "off"}.get(validate, validate) if isinstance(validate, bool) else validate
-    if mode not in VALIDATION_MODES:
-        raise InputError(f"unknown validation mode {mode!r}; use one of {', '.join(VALIDATION_MODES)}")
+    mode = validation_mode(validate)
     store_path = parse_store(store)
     if store_path is not None:
         check_store_folder(store_path)
@@ -251,8 +261,8 @@ def build_documents(
                 "validate": mode,
                 "html": html,
                 **(options or {}),
-                "aliases": display_path(aliases) if aliases else None,
-                "store": f"{STORE_SCHEME}{display_path(store_path)}" if store_path else None,
+                "aliases": absolute_path(aliases) if aliases else None,
+                "store": f"{STORE_SCHEME}{absolute_path(store_path)}" if store_path else None,
                 "workers": workers,
                 "scheduler": scheduler,
                 "cache": cache,
@@ -260,7 +270,7 @@ def build_documents(
             "documents": [
                 {
                     "doc_id": d.doc_id,
-                    "path": display_path(d.path),
+                    "path": absolute_path(d.path),
                     "sha256": d.sha256,
                     "chars": d.chars,
                     "date": d.date.isoformat() if d.date else None,

@@ -9,7 +9,7 @@
 Shards: ``part-00000.nq`` holds the entity descriptions (``id:graph/entities``) and the extraction
 activity; ``part-00001.nq`` ... hold the assertion graphs and provenance of ``facts_per_shard``
 facts each, in assertion-key order. Lines are sorted, so the same corpus always gives the same
-bytes, and the union of the shards is exactly ``kg.rdf.mapping.corpus_to_dataset(corpus)`` (an
+bytes, and the union of the shards is exactly ``kg.rdf.mapping.corpus_nquads(corpus)`` (an
 ``id:date/...`` instant may appear in several shards; a store keeps it once). Each shard is
 written atomically (temp file + ``os.replace``), and ``part-*.nq`` files of an earlier, larger
 run are removed at the end (an interrupted run can leave complete shards of two runs: run it
@@ -51,17 +51,20 @@ def shard_name(index: int) -> str:
 # ---------------------------------------------------------------- mapping (runs on workers too)
 
 
-def entities_nquads(corpus: Corpus, version: str) -> str:
+def _sorted_nquads(quads: list) -> bytes:
+    """N-Quads of ``quads`` (pyoxigraph), lines sorted and unique."""
+    import pyoxigraph as ox
+
+    lines = sorted(set(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines()))
+    return b"".join(line + b"\n" for line in lines)
+
+
+def entities_nquads(corpus: Corpus, version: str) -> bytes:
     """The entity descriptions and the extraction activity, as sorted N-Quads."""
-    from rdflib import Dataset
+    from kg.rdf.mapping import PROVENANCE, entity_quads
+    from kg.rdf.provenance import ProvenanceWriter
 
-    from kg.rdf.mapping import ENTITIES_GRAPH, PROVENANCE_GRAPH, entities_graph, sorted_nquads
-    from kg.rdf.provenance import add_activity
-
-    ds = Dataset()
-    entities_graph(corpus, ds.graph(ENTITIES_GRAPH))
-    add_activity(ds.graph(PROVENANCE_GRAPH), version)
-    return sorted_nquads(ds)
+    return _sorted_nquads(ProvenanceWriter(version, PROVENANCE).activity_quads() + entity_quads(corpus))
 
 
 def facts_nquads(
@@ -69,29 +72,16 @@ def facts_nquads(
     meetings: dict[str, Meeting],
     documents: dict[str, tuple[str, object]],
     version: str,
-) -> str:
+) -> bytes:
     """Assertion graphs and provenance of ``items`` as sorted N-Quads.
 
     ``meetings`` holds the meetings the ``reports`` facts name; ``documents`` maps doc_id to
     (document key, date) for the documents the facts come from.
     """
-    from rdflib import Dataset, Graph
+    from kg.rdf.mapping import PROVENANCE, fact_quads
+    from kg.rdf.provenance import ProvenanceWriter
 
-    from kg.rdf.mapping import PROVENANCE_GRAPH, fact_triples, iri, sorted_nquads
-    from kg.rdf.provenance import add_activity, add_provenance
-
-    activity = add_activity(Graph(), version)  # only its IRI: the triples live in the entities shard
-    ds = Dataset()
-    prov = ds.graph(PROVENANCE_GRAPH)
-    for key, fact in items:
-        doc_id = fact.evidence.doc_id
-        doc_key, doc_date = documents.get(doc_id, (f"doc/{doc_id}", None))
-        assertion = iri(key)
-        graph = ds.graph(assertion)
-        for triple in fact_triples(fact, meetings):
-            graph.add(triple)
-        add_provenance(prov, assertion, fact, document=iri(doc_key), activity=activity, as_of=fact.as_of or doc_date)
-    return sorted_nquads(ds)
+    return _sorted_nquads(fact_quads(items, meetings, documents, ProvenanceWriter(version, PROVENANCE)))
 
 
 def _fact_tasks(corpus: Corpus, per_shard: int, version: str) -> Iterator[tuple]:
@@ -111,11 +101,11 @@ def _fact_tasks(corpus: Corpus, per_shard: int, version: str) -> Iterator[tuple]
 # ---------------------------------------------------------------- writing
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
@@ -125,13 +115,13 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _texts_local(corpus: Corpus, per_shard: int, version: str) -> Iterator[str]:
+def _texts_local(corpus: Corpus, per_shard: int, version: str) -> Iterator[bytes]:
     yield entities_nquads(corpus, version)
     for task in _fact_tasks(corpus, per_shard, version):
         yield facts_nquads(*task)
 
 
-def _texts_dask(corpus: Corpus, per_shard: int, version: str, scheduler: str) -> Iterator[str]:
+def _texts_dask(corpus: Corpus, per_shard: int, version: str, scheduler: str) -> Iterator[bytes]:
     from kg.parallel import connect
 
     client, cluster = connect(scheduler)
@@ -156,7 +146,7 @@ def _texts_dask(corpus: Corpus, per_shard: int, version: str, scheduler: str) ->
                 cluster.close()
 
 
-def _result(future, scheduler: str) -> str:  # noqa: ANN001
+def _result(future, scheduler: str) -> bytes:  # noqa: ANN001
     try:
         text = future.result()
         future.release()

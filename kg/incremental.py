@@ -176,7 +176,10 @@ def merge_documents(old: Sequence[DocumentRef], new: Sequence[DocumentRef]) -> l
 def _options(record: dict) -> dict:
     """The options of the previous build that a changed build keeps (unless given again)."""
     options = record.get("options", {})
-    return {key: options[key] for key in ("validate", "html", "aliases", "store") if options.get(key) is not None}
+    kept = {key: options[key] for key in ("validate", "html", "aliases", "store") if options.get(key) is not None}
+    if kept.get("validate") == "sample":  # a build of an earlier version: sampling is gone, the whole graph is checked
+        kept["validate"] = "auto"
+    return kept
 
 
 def add_documents(sources: Sequence[str | Path], out_dir: str | Path, **kwargs: object):  # noqa: ANN201
@@ -200,8 +203,10 @@ def add_documents(sources: Sequence[str | Path], out_dir: str | Path, **kwargs: 
 
 
 def _names(wanted: str, ref: DocumentRef) -> bool:
-    """Whether ``wanted`` (a doc_id, file name or path) names the document ``ref``."""
+    """Whether ``wanted`` (a doc_id, file name, or path from the current folder) names the document ``ref``."""
     if wanted in (ref.doc_id, ref.file_name, display_path(ref.path)):
+        return True
+    if os.path.abspath(wanted) == os.path.abspath(ref.path):  # (also a file deleted since)
         return True
     try:
         return os.path.exists(wanted) and Path(wanted).resolve() == Path(ref.path).resolve()

@@ -238,17 +238,14 @@ def load_dataset(store: ox.Store, ds: Dataset) -> int:
 def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, chunk: int = 2_000) -> int:
     """Map a resolved ``Corpus`` into ``store`` a few thousand facts at a time; return the quads written.
 
-    The store ends up with the same quads as ``load_dataset(store, corpus_to_dataset(corpus))``
-    (see ``kg.rdf.mapping.corpus_parts``), but no rdflib Dataset of the whole graph is ever built,
-    so memory stays flat in the size of the corpus. (The count includes the ``id:date/...``
-    instants once per part that uses them; the store keeps each quad once.)
+    The store ends up with the quads of ``kg.rdf.mapping.corpus_parts`` (pyoxigraph terms, no
+    rdflib), so memory stays flat in the size of the corpus.
     """
     from kg.rdf.mapping import corpus_parts
 
     count = 0
     for _, quads in corpus_parts(corpus, version=version or __version__, chunk=chunk):
-        terms = ((to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g)) for s, p, o, g in quads)
-        count += _extend(store, (ox.Quad(*four) for four in terms))
+        count += _extend(store, quads)
     store.flush()
     return count
 

@@ -17,9 +17,11 @@ early does the same.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -186,12 +188,63 @@ def connect(scheduler: str, workers: int = LOCAL_WORKERS, *, timeout: float | No
     Returns ``(client, cluster)``; ``cluster`` is None for a remote scheduler. Raises
     ``ClusterError`` naming the address when the scheduler cannot be reached within ``timeout``.
     """
-    import logging
-
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
     if scheduler == "local":
+        return _local_cluster(workers, timeout)
+    if "://" not in scheduler:
+        raise ClusterError(f"{scheduler}: not a scheduler address; use tcp://HOST:PORT or 'local'")
+    try:
+        return Client(scheduler, timeout=f"{timeout}s"), None
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(
+            f"{scheduler}: cannot reach the Dask scheduler within {timeout:g} s ({type(exc).__name__})"
+        ) from None
+    except ValueError as exc:
+        raise ClusterError(f"{scheduler}: not a scheduler address: {exc}") from None
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[list]:
+    """Hold Ctrl-C back from this thread (and the threads and processes it starts) for a while.
+
+    Yields a list: call ``_release(held)`` to deliver a Ctrl-C pressed meanwhile (it raises
+    KeyboardInterrupt there); leaving the block releases it too.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield []
+        return
+    held = [signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})]
+    try:
+        yield held
+    finally:
+        _release(held)
+
+
+def _release(held: list) -> None:
+    if held:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held.pop())
+
+
+def _local_cluster(workers: int, timeout: float):  # noqa: ANN202
+    """A LocalCluster whose worker processes never see Ctrl-C, and a Client of it.
+
+    Ctrl-C in a terminal reaches every process of the foreground group: Dask's worker processes
+    would die printing tracebacks. They are started with SIGINT blocked (the block is inherited
+    by the event-loop thread that spawns them, and by the processes across exec), so only this
+    process sees Ctrl-C and closes the cluster. A Ctrl-C pressed while the cluster starts is held
+    until it is up, then raised here (after closing it), so no half-started cluster is left.
+    """
+    import logging
+    from multiprocessing import resource_tracker
+
+    from distributed import Client, LocalCluster
+
+    # multiprocessing starts its resource tracker with the first process and then unblocks SIGINT in
+    # the thread that started it: start it first, so the cluster's event-loop thread keeps the block.
+    resource_tracker.ensure_running()
+    with _sigint_blocked() as held:
         try:
             cluster = LocalCluster(
                 n_workers=max(workers, LOCAL_WORKERS),
@@ -203,20 +256,16 @@ def connect(scheduler: str, workers: int = LOCAL_WORKERS, *, timeout: float | No
         except Exception as exc:  # noqa: BLE001 - distributed raises assorted errors
             raise ClusterError(f"cannot start a local Dask cluster: {type(exc).__name__}: {exc}") from None
         try:
-            return Client(cluster, timeout=f"{timeout}s"), cluster
+            client = Client(cluster, timeout=f"{timeout}s")
+            try:
+                _release(held)  # a Ctrl-C pressed meanwhile raises KeyboardInterrupt here
+            except BaseException:
+                client.close()
+                raise
         except BaseException:
             cluster.close()
             raise
-    if "://" not in scheduler:
-        raise ClusterError(f"{scheduler}: not a scheduler address; use tcp://HOST:PORT or 'local'")
-    try:
-        return Client(scheduler, timeout=f"{timeout}s"), None
-    except (OSError, TimeoutError) as exc:
-        raise ClusterError(
-            f"{scheduler}: cannot reach the Dask scheduler within {timeout:g} s ({type(exc).__name__})"
-        ) from None
-    except ValueError as exc:
-        raise ClusterError(f"{scheduler}: not a scheduler address: {exc}") from None
+    return client, cluster
 
 
 def _extract_dask(

@@ -1,12 +1,14 @@
 """The last stage of a build: corpus -> Oxigraph store -> validation -> exports, all or nothing.
 
-The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``) into a new store in a
-temporary folder beside its final place; the parts chosen by ``kg.validate_parts.PartValidator`` are
-checked; the exports are rendered from the store (``kg.rdf.dump``: sorted N-Quads, TriG and
-Turtle, in bounded memory) to temporary files; only then are the exports renamed into place and
-the new store swapped in for the old one (``kg.store.replace_folder``). A failure or Ctrl-C at any
-point before leaves the previous exports and store as they were. Without a store path the store
-lives in a temporary folder of the output folder and is removed at the end.
+The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``, pyoxigraph quads) and
+bulk-loaded into a new store: in memory for a corpus of up to ``MEMORY_STORE_FACTS`` facts without
+``--store``, else on disk in a temporary folder beside its final place. The whole graph is
+validated (``kg.validate.validate_store``); the exports are written from the store (``kg.rdf.dump``:
+sorted N-Quads, TriG and Turtle) and graph.html drawn from it, to temporary files; only then are
+the exports renamed into place and the new store swapped in for the old one
+(``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous
+exports and store as they were. (Writing the exports in a thread beside validation and graph.html
+was tried: Python's lock made it slower, not faster.)
 """
 
 from __future__ import annotations
@@ -14,53 +16,52 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import ExportError
 from kg.model import Corpus
-from kg.oxstore import to_oxigraph
-from kg.rdf.dump import write_sorted_nquads, write_trig_and_turtle
-from kg.rdf.mapping import PROVENANCE_GRAPH, corpus_parts
-from kg.store import (
-    BUILD_RECORD,
-    EXPORT_NAMES,
-    _file_info,
-    atomic_outputs,
-    replace_folder,
-    temp_folder,
-)
-from kg.validate_parts import PartValidator
+from kg.rdf.dump import write_exports
+from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
+from kg.store import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
+from kg.validate_parts import validate_build
 
 STORE_FOLDER = "store"  # the temporary store's name inside the output folder
-_TERM_CACHE = 200_000
+MEMORY_STORE_FACTS = 60_000  # up to this many facts (about 1.8 M quads, 700 MB) the store is in memory
+LOAD_BATCH = 200_000  # quads handed to Oxigraph's bulk loader at once
 
 
-def load_parts(store: ox.Store, corpus: Corpus, validator: PartValidator | None = None) -> int:
-    """Map ``corpus`` part by part into ``store`` (offering each part to ``validator``); return quads added."""
-    cache: dict[object, object] = {}
+def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, on_disk: bool = False) -> int:
+    """Map ``corpus`` part by part into ``store``; return the quads added.
 
-    def term(node: object) -> object:
-        found = cache.get(node)
-        if found is None:
-            found = to_oxigraph(node)
-            if len(cache) < _TERM_CACHE:
-                cache[node] = found
-        return found
-
+    An in-memory store takes each part as it comes; a store ``on_disk`` gets bulk loads of about
+    ``LOAD_BATCH`` quads. Python's cyclic garbage collector is paused meanwhile: the mapping makes
+    millions of objects and no cycles, and each collection would walk the whole heap (the corpus).
+    """
     count = 0
-    for kind, quads in corpus_parts(corpus):
-        store.bulk_extend([ox.Quad(term(s), term(p), term(o), term(g)) for s, p, o, g in quads])
-        count += len(quads)
-        if validator is not None:
-            validator.offer(kind, quads)
+    batch: list[ox.Quad] = []
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _, quads in corpus_parts(corpus, version=version):
+            if not on_disk:
+                store.extend(quads)
+                count += len(quads)
+                continue
+            batch += quads
+            if len(batch) >= LOAD_BATCH:
+                store.bulk_extend(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            store.bulk_extend(batch)
+    finally:
+        if enabled:
+            gc.enable()
     store.flush()
-    return count
-
-
-def _parts(corpus: Corpus, chunk: int = 2_000) -> int:
-    kinds = ("documents", "places", "people", "organizations", "posts", "meetings", "initiatives")
-    return sum(-(-len(getattr(corpus, kind)) // chunk) for kind in kinds) + -(-len(corpus.facts) // chunk)
+    return count + len(batch)
 
 
 def write_store_and_exports(
@@ -76,40 +77,37 @@ def write_store_and_exports(
 
     Temporary folders are appended to ``temps`` as they are created; the caller removes them.
     """
-    from datetime import UTC, datetime
-
-    folder = temp_folder(store_path if store_path is not None else out / STORE_FOLDER, temps)
-    work = temp_folder(out / "work", temps)
-    store = ox.Store(str(folder / "data"))
     try:
-        validator = PartValidator(mode, len(corpus.facts), _parts(corpus))
-        load_parts(store, corpus, validator)
-        validation = validator.validate(store)
-        del validator
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+    on_disk = store_path is not None or len(corpus.facts) > MEMORY_STORE_FACTS
+    folder = temp_folder(store_path if store_path is not None else out / STORE_FOLDER, temps) if on_disk else None
+    store = ox.Store(str(folder / "data")) if folder is not None else ox.Store()
+    try:
+        quads = load_corpus(store, corpus, on_disk=on_disk)
         keys = [key for key in EXPORT_NAMES if html or key != "html"]
         targets = {key: out / EXPORT_NAMES[key] for key in keys}
+        validation = validate_build(store, mode)
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:
-            triples = write_sorted_nquads(store, files["nq"], work)
-            write_trig_and_turtle(files["nq"], files["trig"], files["ttl"], work, str(PROVENANCE_GRAPH))
+            triples = write_exports(
+                store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value,
+                work=temp_folder(out / "work", temps), quads=quads, large_graphs=(ENTITIES.value,),
+            )  # fmt: skip
             if html:
                 from kg.viz.fromstore import render_store
 
                 render_store(store, files["html"])
             outputs = {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
-            full = {
-                **record,
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-                "triples": triples,
-                "validation": validation,
-                "outputs": outputs,
-            }
+            finished = datetime.now(UTC).isoformat(timespec="seconds")
+            full = {**record, "finished": finished, "triples": triples, "validation": validation, "outputs": outputs}
             text = json.dumps(full, indent=2, ensure_ascii=False, default=str)
             files["build"].write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
-            store = None
-            gc.collect()  # closes the store's files before its folder is moved
+            store = None  # closes the store's files before its folder is moved
     finally:
         store = None  # (a traceback keeps this frame: drop the store so its folder can be removed)
-        gc.collect()
-    if store_path is not None:
+        if on_disk:
+            gc.collect()
+    if store_path is not None and folder is not None:
         replace_folder(folder / "data", store_path)
     return targets, triples, validation

@@ -15,6 +15,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,6 +39,7 @@ from kg.model import (
 CONFIDENCE = {"mentions": 0.9, "reports": 0.85, "promotes": 0.7}
 
 
+@lru_cache(maxsize=1 << 16)  # (the same names come back in every document)
 def slug(text: str, limit: int = 80) -> str:
     """Lowercase ASCII words joined by "-" ("Qin Haoran" -> "qin-haoran")."""
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()

@@ -26,15 +26,12 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-
-from rdflib import Dataset, Graph
-from rdflib.exceptions import ParserError
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.plugins.serializers.trig import TrigSerializer
+from typing import TYPE_CHECKING
 
 from kg.errors import ExportError, GraphError, GraphParseError
-from kg.rdf.namespace import bind_prefixes
+
+if TYPE_CHECKING:  # rdflib is imported by the functions that read or write rdflib Datasets, not by a build
+    from rdflib import Dataset, Graph
 
 GRAPH_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
 EXPORT_NAMES = {"trig": "graph.trig", "ttl": "graph.ttl", "nq": "graph.nq", "html": "graph.html"}
@@ -261,24 +258,25 @@ def sorted_nquads(ds: Dataset) -> bytes:
 
 def _facts_graph(ds: Dataset) -> Graph:
     from kg.rdf.mapping import facts_graph
+    from kg.rdf.namespace import bind_prefixes
 
     graph = facts_graph(ds)
     bind_prefixes(graph)
     return graph
 
 
-class _SortedTrigSerializer(TrigSerializer):
-    """TriG with the graphs in IRI order (rdflib's order depends on string hashing), so it is byte-stable."""
-
-    def __init__(self, store: Graph) -> None:
-        super().__init__(store)
-        self.contexts.sort(key=lambda g: (g.identifier != DATASET_DEFAULT_GRAPH_ID, str(g.identifier)))
-
-
 def serialize_trig(ds: Dataset) -> bytes:
     """TriG of ``ds``: byte-identical for identical datasets, whatever the hash seed."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+    from rdflib.plugins.serializers.trig import TrigSerializer
+
+    class SortedTrigSerializer(TrigSerializer):  # graphs in IRI order (rdflib's depends on string hashing)
+        def __init__(self, store: Graph) -> None:
+            super().__init__(store)
+            self.contexts.sort(key=lambda g: (g.identifier != DATASET_DEFAULT_GRAPH_ID, str(g.identifier)))
+
     stream = io.BytesIO()
-    _SortedTrigSerializer(ds).serialize(stream, encoding="utf-8")
+    SortedTrigSerializer(ds).serialize(stream, encoding="utf-8")
     return stream.getvalue()
 
 
@@ -323,6 +321,8 @@ def write_exports(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
+    from kg.rdf.namespace import bind_prefixes
+
     bind_prefixes(ds)
     renderers = _renderers(ds)
     keys = [key for key in EXPORT_NAMES if html or key != "html"]
@@ -342,6 +342,8 @@ def write_exports(
 
 def _bad_line(path: Path, fmt: str) -> int | None:
     """For line-based formats: the number of the first line that does not parse alone."""
+    from rdflib import Dataset
+
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -361,6 +363,12 @@ def load_graph(path: str | Path) -> Dataset:
     Raises ``GraphError`` when the file is missing or of unknown type, ``GraphParseError``
     (with the line number when known) when it does not parse.
     """
+    from rdflib import Dataset
+    from rdflib.exceptions import ParserError
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    from kg.rdf.namespace import bind_prefixes
+
     path = Path(path)
     if not path.exists():
         raise GraphError(f"{path}: no such file")

@@ -11,7 +11,7 @@ from kg import distributed, parallel
 from kg.distributed import load_shards, oxigraph_server, shard_name, write_shards
 from kg.errors import ClusterError, EndpointError, GraphError, KgError
 from kg.extract import extract_documents
-from kg.rdf.mapping import corpus_to_dataset, sorted_nquads
+from kg.rdf.mapping import corpus_nquads
 from kg.resolve import resolve
 from kg.synthetic import generate
 
@@ -68,7 +68,7 @@ def test_unreachable_scheduler_names_the_address(documents, monkeypatch) -> None
         list(parallel.extract_parallel(documents, scheduler="somewhere"))
 
 
-def test_shards_are_the_corpus_dataset_and_deterministic(corpus, tmp_path) -> None:
+def test_shards_are_the_corpus_graph_and_deterministic(corpus, tmp_path) -> None:
     shards = write_shards(corpus, tmp_path / "a", facts_per_shard=25)
     assert [p.name for p in shards] == [shard_name(i) for i in range(len(shards))]
     assert len(shards) == 1 + -(-len({f for f in _assertions(corpus)}) // 25)
@@ -78,7 +78,7 @@ def test_shards_are_the_corpus_dataset_and_deterministic(corpus, tmp_path) -> No
         text = path.read_text(encoding="utf-8")
         assert text.splitlines() == sorted(text.splitlines())
         lines |= set(text.splitlines())
-    assert lines == set(sorted_nquads(corpus_to_dataset(corpus)).splitlines())
+    assert lines == set(corpus_nquads(corpus).decode("utf-8").splitlines())
     again = write_shards(corpus, tmp_path / "b", facts_per_shard=25)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in shards]
     fewer = write_shards(corpus, tmp_path / "a", facts_per_shard=10_000)  # stale shards go
@@ -118,7 +118,7 @@ def test_load_shards_and_serve(corpus, tmp_path) -> None:
 
     with oxigraph_server(tmp_path / "store") as url:
         result = query_endpoint(url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        assert int(result.rows[0][0]) == len(set(sorted_nquads(corpus_to_dataset(corpus)).splitlines()))
+        assert int(result.rows[0][0]) == len(set(corpus_nquads(corpus).decode("utf-8").splitlines()))
         with pytest.raises(EndpointError, match="oxigraph serve stopped"):  # the store is locked by the server
             with oxigraph_server(tmp_path / "store"):
                 pass

@@ -133,3 +133,28 @@ def test_cli_add_and_remove_update_the_store(tmp_path, capsys):
     assert main(["remove", "missing-doc", "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("kg: error: missing-doc: no such document in ") and "known: " in err
+
+
+def test_add_and_remove_work_from_another_folder_than_the_first_build(tmp_path, scratch, monkeypatch, extracted):
+    first_home, second_home = tmp_path / "a", tmp_path / "b"
+    first_home.mkdir()
+    second_home.mkdir()
+    folder(first_home, "first", NAMES[:3])
+    folder(second_home, "second", NAMES[3:])
+    store = second_home / "st"
+    monkeypatch.chdir(first_home)  # the first build, with paths relative to a/
+    assert main(["build", "first", "-o", "out", "--store", "oxigraph:../b/st", "--no-validate"]) == 0
+    for entry in (first_home / "out" / CACHE_FOLDER).glob("*.pickle"):
+        entry.unlink()  # the old documents must be read again: from their files
+    monkeypatch.chdir(second_home)  # --add from b/, DOCS and -o relative to b/
+    extracted.clear()
+    assert main(["build", "--add", "second", "-o", "../a/out"]) == 0
+    assert sorted(extracted) == sorted(Path(n).stem for n in NAMES)
+    assert (first_home / "out" / "graph.nq").read_bytes() == scratch["all"]
+    assert len(oxstore.open_store(store, read_only=True)) == len(scratch["all"].splitlines())  # the recorded store
+    record = json.loads((first_home / "out" / "build.json").read_text(encoding="utf-8"))
+    assert all(Path(d["path"]).is_absolute() and Path(d["path"]).is_file() for d in record["documents"])
+    assert record["options"]["store"] == f"oxigraph:{store}"
+    monkeypatch.chdir(tmp_path)  # remove by a path relative to yet another folder
+    assert main(["remove", f"a/first/{NAMES[0]}", "-o", "a/out"]) == 0
+    assert (first_home / "out" / "graph.nq").read_bytes() == scratch["rest"]

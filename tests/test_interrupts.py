@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -138,3 +139,42 @@ def test_interrupt_exits_cleanly_without_partial_files(corpus, previous, signum,
     assert temps(out) == []
     if not complete_new_exports(out, before):  # (an interrupt after the exports were published keeps them)
         assert_previous_intact(out, before)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("moment", [1.0, 4.0, "shards"], ids=["cluster-starting", "extracting", "mapping-shards"])
+def test_ctrl_c_on_a_dask_build_ends_with_one_line(corpus, tmp_path, moment):
+    """Ctrl-C in a terminal reaches the whole foreground process group: kg, and Dask's worker processes."""
+    out = tmp_path / "out"
+    command = [str(KG_SCRIPT), "build", str(corpus), "--out", str(out), "--scheduler", "local", "--no-cache"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        if moment == "shards":  # extraction done, the shards are being mapped on a second cluster
+            deadline = time.monotonic() + 300
+            while not (out / "shards").exists() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+        else:
+            time.sleep(moment)
+        assert process.poll() is None, "the build finished before it could be stopped: use a bigger corpus"
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert stdout == "" and len(stderr.splitlines()) == 1, stderr
+    assert stderr.startswith("kg: interrupted: ")
+    deadline = time.monotonic() + 30
+    while _group_alive(process.pid) and time.monotonic() < deadline:  # the cluster's processes are gone too
+        time.sleep(0.1)
+    assert not _group_alive(process.pid)
+    assert not (out / "graph.nq").exists() and (not out.exists() or temps(out) == [])

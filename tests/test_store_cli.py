@@ -23,7 +23,7 @@ def built(tmp_path_factory) -> tuple[Path, str]:
     """The seeds built through the CLI with a store: (output folder, store option)."""
     root = tmp_path_factory.mktemp("cli-store")
     store = f"oxigraph:{root / 'st'}"
-    assert main(["build", str(SEEDS), "-o", str(root / "out"), "--store", store, "--validate", "sample"]) == 0
+    assert main(["build", str(SEEDS), "-o", str(root / "out"), "--store", store, "--validate", "full"]) == 0
     return root / "out", store
 
 
@@ -31,7 +31,7 @@ def test_build_records_the_options(built):
     out, store = built
     record = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert record["options"]["store"] == store and record["options"]["workers"] == 1
-    assert record["validation"]["mode"] == "sample"
+    assert record["validation"]["mode"] == "full" and record["validation"]["whole_graph"] is True
     assert sorted(p.name for p in out.iterdir()) == [
         "build.json",
         "cache",

@@ -1,5 +1,5 @@
 """The streaming build: lazy ingest, chunked mapping into an Oxigraph store, exports from the store,
-validation by parts, the store swapped in atomically, progress reports."""
+validation of the whole store, the store swapped in atomically, progress reports."""
 
 from __future__ import annotations
 
@@ -10,29 +10,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import XSD, Dataset, Literal
 
 from kg import oxstore
 from kg.build import build
 from kg.errors import DocumentError, InputError, ValidationError
 from kg.ingest import iter_documents, load_documents, scan_documents
-from kg.rdf.dump import external_sort
-from kg.rdf.mapping import PROVENANCE_GRAPH, corpus_parts, corpus_to_dataset
-from kg.store import load_graph
-from kg.validate_parts import PartValidator
+from kg.rdf.dump import external_sort, write_exports
+from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_to_store
+from kg.validate_parts import validate_build
 from tests.fixtures.golden_corpus import golden_corpus
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 
 
-def _canonical(term):  # Oxigraph keeps xsd:integer for the integer types derived from it
-    if isinstance(term, Literal) and term.datatype == XSD.nonNegativeInteger:
-        return Literal(str(term), datatype=XSD.integer)
-    return term
-
-
-def quads(ds: Dataset) -> set[tuple]:
-    return {(s, p, _canonical(o), g) for s, p, o, g in ds.quads((None, None, None, None))}
+def quads(path: Path) -> set[ox.Quad]:
+    """The quads of a graph file, read by Oxigraph (.ttl triples land in the default graph)."""
+    return set(oxstore.load_store(path))
 
 
 @pytest.fixture(scope="module")
@@ -68,15 +61,6 @@ def test_a_file_changed_after_the_scan_is_a_clear_error(tmp_path):
 # ---------------------------------------------------------------- mapping and sorting
 
 
-def test_corpus_parts_hold_exactly_the_quads_of_corpus_to_dataset():
-    corpus = golden_corpus()
-    whole = quads(corpus_to_dataset(corpus, version="test"))
-    parts = list(corpus_parts(corpus, version="test", chunk=3))
-    assert len(parts) > 10 and parts[0][0] == "head"
-    assert {kind for kind, _ in parts} == {"head", "entities", "facts"}
-    assert {(s, p, _canonical(o), g) for _, part in parts for s, p, o, g in part} == whole
-
-
 def test_external_sort_merges_runs_into_sorted_unique_lines(tmp_path):
     rng = random.Random(3)
     lines = [f'<s{rng.randrange(500)}> <p> "{rng.randrange(50)}" .\n'.encode() for _ in range(3000)]
@@ -87,6 +71,31 @@ def test_external_sort_merges_runs_into_sorted_unique_lines(tmp_path):
     assert list((tmp_path / "runs").iterdir()) == []
 
 
+def test_exports_sorted_in_memory_or_on_disk_are_byte_identical(tmp_path):
+    store = corpus_to_store(golden_corpus(), version="test")
+    written = {}
+    cases = (("memory", 1 << 30, ()), ("disk", 4096, ()), ("disk, a large graph", 4096, (ENTITIES.value,)))
+    for label, memory, large in cases:  # 4 kB: many runs on disk, merged
+        folder = tmp_path / label
+        folder.mkdir()
+        files = {ext: folder / f"graph.{ext}" for ext in ("nq", "trig", "ttl")}
+        count = write_exports(
+            store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value, work=folder / "work",
+            memory=memory, large_graphs=large,
+        )  # fmt: skip
+        assert count == len(store)
+        written[label] = {ext: path.read_bytes() for ext, path in files.items()}
+        assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == ["graph.nq", "graph.trig", "graph.ttl"]
+    assert written["memory"] == written["disk"] == written["disk, a large graph"]
+    nq = written["memory"]["nq"].splitlines()
+    assert nq == sorted(set(nq)) and len(nq) == len(store)
+    trig = ox.Store()
+    trig.load(written["memory"]["trig"], ox.RdfFormat.TRIG)
+    assert set(trig) == set(store)
+    ttl = {q.triple for q in ox.parse(written["memory"]["ttl"], ox.RdfFormat.TURTLE)}
+    assert ttl == {q.triple for q in store if q.graph_name != PROVENANCE}
+
+
 # ---------------------------------------------------------------- builds
 
 
@@ -94,22 +103,23 @@ def test_exports_from_the_store_hold_the_mapped_graph(store_build):
     summary, out, _ = store_build
     nq = (out / "graph.nq").read_bytes().splitlines(keepends=True)
     assert nq == sorted(set(nq)) and len(nq) == summary.triples
-    expected = quads(load_graph(out / "graph.nq"))
-    assert quads(load_graph(out / "graph.trig")) == expected
-    facts = {(s, p, o) for s, p, o, g in expected if g != PROVENANCE_GRAPH}
-    assert {(s, p, o) for s, p, o, _ in quads(load_graph(out / "graph.ttl"))} == facts
+    expected = quads(out / "graph.nq")
+    assert quads(out / "graph.trig") == expected
+    facts = {q.triple for q in expected if q.graph_name != PROVENANCE}
+    assert {q.triple for q in quads(out / "graph.ttl")} == facts
     assert sorted(p.name for p in out.iterdir()) == ["build.json", "graph.html", "graph.nq", "graph.trig", "graph.ttl"]
 
 
-def test_the_store_answers_the_named_queries_like_the_files(store_build):
-    from kg.query import resolve_query, run_query
-
+def test_the_store_holds_the_graph_of_the_files(store_build):
     _, out, folder = store_build
     store = oxstore.open_store(folder, read_only=True)
-    assert len(store) == len((out / "graph.nq").read_bytes().splitlines())
-    for name in ("people", "presided_meetings", "posts"):
-        _, rows = oxstore.query_store(store, name)
-        assert set(rows) == set(run_query(load_graph(out / "graph.trig"), resolve_query(name)).rows)
+    assert set(store) == quads(out / "graph.nq")
+    people = (
+        "SELECT DISTINCT ?n WHERE { GRAPH ?a { ?d <https://schema.org/mentions> ?p } ?p <https://schema.org/name> ?n }"
+    )
+    assert {row[0] for row in store.query(people)} == {
+        row[0] for row in oxstore.load_store(out / "graph.trig").query(people)
+    }
 
 
 def test_store_or_not_the_exports_are_byte_identical(store_build, seeds_build):
@@ -118,8 +128,32 @@ def test_store_or_not_the_exports_are_byte_identical(store_build, seeds_build):
         assert (out / name).read_bytes() == (seeds_build[1] / name).read_bytes(), name
     record = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert record["options"]["store"].startswith("oxigraph:")
-    assert record["validation"]["mode"] == "full" and record["validation"]["whole_graph"] is True
+    def checked(validation: dict) -> dict:  # what was validated; not how long it took
+        return {key: value for key, value in validation.items() if key != "seconds"}
+
+    assert checked(record["validation"]) == checked(seeds_build[0].validation) != {"mode": "off"}
     assert [d["doc_id"] for d in record["documents"]] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+def test_a_store_on_disk_gives_the_exports_of_one_in_memory(seeds_build, tmp_path, monkeypatch):
+    import kg.publish
+
+    monkeypatch.setattr("kg.publish.MEMORY_STORE_FACTS", 0)  # a large corpus' store lives on disk
+    monkeypatch.setattr("kg.rdf.dump.MEMORY_BYTES", 64 << 10)  # and its exports are sorted on disk
+    folders = []
+
+    def temp_folder(target, registry=None):
+        folders.append(Path(target).name)
+        return original(target, registry)
+
+    original = kg.publish.temp_folder
+    monkeypatch.setattr("kg.publish.temp_folder", temp_folder)
+    out = tmp_path / "out"
+    build([SEEDS], out, html=False, validate="off")
+    assert folders == ["store", "work"]
+    for name in ("graph.nq", "graph.trig", "graph.ttl"):
+        assert (out / name).read_bytes() == (seeds_build[1] / name).read_bytes(), name
+    assert sorted(p.name for p in out.iterdir()) == ["build.json", "graph.nq", "graph.trig", "graph.ttl"]
 
 
 def test_a_failed_build_leaves_the_previous_store_and_exports(store_build, tmp_path, monkeypatch):
@@ -127,10 +161,10 @@ def test_a_failed_build_leaves_the_previous_store_and_exports(store_build, tmp_p
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     store_files = sorted(p.name for p in folder.iterdir())
 
-    def invalid(graph, **kwargs):
+    def invalid(store, **kwargs):
         raise ValidationError("graph: 1 SHACL violation(s)", report="x")
 
-    monkeypatch.setattr("kg.validate.validate_graph", invalid)
+    monkeypatch.setattr("kg.validate.validate_store", invalid)
     with pytest.raises(ValidationError):
         build([SEEDS / "002_528626af35be6906.txt"], out, store=f"oxigraph:{folder}")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -171,36 +205,49 @@ def test_two_workers_give_the_same_graph(seeds_build, tmp_path):
     assert summary.outputs["nq"].read_bytes() == (seeds_build[1] / "graph.nq").read_bytes()
 
 
-# ---------------------------------------------------------------- validation by parts
+# ---------------------------------------------------------------- validation of the whole graph
 
 
-def test_sample_validation_checks_parts_with_the_entities_they_use(tmp_path, monkeypatch):
-    monkeypatch.setattr("kg.validate_parts.SAMPLE_PARTS", 3)
-    summary = build([SEEDS], tmp_path / "out", validate="sample", html=False)
+@pytest.mark.parametrize("mode", ["auto", "full"])
+def test_every_mode_but_off_validates_the_whole_graph(tmp_path, monkeypatch, mode):
+    seen = []
+
+    def validate_store(store, **kwargs):
+        seen.append(len(store))
+        return {"checked": len(store)}
+
+    monkeypatch.setattr("kg.validate.validate_store", validate_store)
+    summary = build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", validate=mode, html=False)
+    assert seen == [summary.triples]  # once, on the whole graph
+    record = json.loads((tmp_path / "out" / "build.json").read_text(encoding="utf-8"))
+    assert record["validation"] == summary.validation == {"mode": mode, "checked": summary.triples}
+
+
+def test_full_validation_checks_every_quad_of_the_store(tmp_path):
+    summary = build([SEEDS], tmp_path / "out", validate="full", html=False)
     record = json.loads((tmp_path / "out" / "build.json").read_text(encoding="utf-8"))
     validation = record["validation"]
     assert summary.validation == validation
-    assert validation["mode"] == "sample" and not validation["whole_graph"]
-    assert 0 < validation["parts_validated"] <= 3 < validation["parts"]
+    assert validation["mode"] == "full" and validation["whole_graph"] is True
+    assert validation["triples_validated"] == summary.triples
 
 
-def test_a_violation_in_a_validated_part_fails():
+def test_a_violation_anywhere_in_the_store_fails():
     corpus = golden_corpus()
     broken = type(corpus)(**{**corpus.__dict__, "documents": ()})  # facts cite undescribed documents
-    store = ox.Store()
-    validator = PartValidator("sample", len(broken.facts), 4)
-    from kg.publish import load_parts
-
-    load_parts(store, broken, validator)
+    store = corpus_to_store(broken)
     with pytest.raises(ValidationError, match=r"SHACL violation.*a schema:NewsArticle"):
-        validator.validate(store)
+        validate_build(store, "auto")
 
 
-def test_validation_off_and_unknown_modes(tmp_path):
+def test_validation_off_and_unknown_modes(tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.validate.validate_store", lambda store, **kwargs: pytest.fail("validated"))
     summary = build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", validate=False, html=False)
     assert summary.validation == {"mode": "off"}
-    with pytest.raises(InputError, match="unknown validation mode 'most'"):
+    with pytest.raises(InputError, match="unknown validation mode 'most'; use one of auto, full, off"):
         build([SEEDS], tmp_path / "out", validate="most")
+    with pytest.raises(InputError, match="unknown validation mode 'sample'"):  # sampling is gone
+        build([SEEDS], tmp_path / "out", validate="sample")
 
 
 def test_a_folder_of_other_files_is_never_taken_for_a_store(tmp_path):

@@ -1,15 +1,17 @@
-"""Byte-stable exports of an Oxigraph store, in bounded memory (N-Quads, TriG, Turtle).
+"""Byte-stable exports of an Oxigraph store: sorted N-Quads, TriG and Turtle, in bounded memory.
 
 Oxigraph dumps quads in its own index order, so the exports are built from sorted lines:
 
-* ``graph.nq``: every quad, the lines sorted (bytewise) and unique, as ``kg.store.sorted_nquads``;
+* ``graph.nq``: every quad, the lines sorted bytewise (a store holds each quad once);
 * ``graph.trig``: the same quads grouped by graph (graphs in IRI order, lines sorted within each),
   written by Oxigraph's TriG serializer with kg's prefixes;
 * ``graph.ttl``: the triples of every graph except ``id:graph/provenance``, unique and sorted,
   written by Oxigraph's Turtle serializer with kg's prefixes.
 
-Sorting is an external merge sort (runs of a bounded number of bytes on disk, then a merge), so
-millions of quads never sit in memory at once.
+A dump of up to ``MEMORY_BYTES`` is sorted in memory; a larger one is sorted on disk (runs of
+``RUN_BYTES`` sorted in memory, then merged), so millions of quads never sit in memory at once.
+The TriG groups the lines by graph: the few large graphs (provenance, entities) are picked out
+by their line endings, already sorted; only the small ones are sorted by graph.
 """
 
 from __future__ import annotations
@@ -23,23 +25,20 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.errors import ExportError
-from kg.rdf.namespace import PREFIXES
+from kg.rdf.vocab import NAMESPACES
 
-RUN_BYTES = 64 << 20  # bytes of lines sorted in memory at once
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+MEMORY_BYTES = 512 << 20  # up to this many bytes of N-Quads are sorted in memory at once
+RUN_BYTES = 256 << 20  # above, runs of this many bytes are sorted and spilled to disk, then merged
+_LINE_BYTES = 200  # a kg quad's N-Quads line is about this long
 
 
-def _write_run(lines: list[bytes], folder: Path, number: int) -> Path:
-    lines.sort()
-    path = folder / f"run-{number:05d}"
-    with open(path, "wb") as handle:
-        previous = None
-        for line in lines:
-            if line != previous:
-                handle.write(line)
-            previous = line
-    return path
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """``lines`` without repeats of the line just before (sorted input gives unique lines)."""
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+        previous = line
 
 
 def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_bytes: int = RUN_BYTES) -> int:
@@ -55,94 +54,201 @@ def external_sort(lines: Iterable[bytes], out: BinaryIO, work: Path, *, run_byte
         batch.append(line)
         size += len(line) + 64
         if size >= run_bytes:
-            runs.append(_write_run(batch, work, len(runs)))
+            batch.sort()
+            runs.append(work / f"run-{len(runs):05d}")
+            with open(runs[-1], "wb", buffering=1 << 20) as run:
+                run.writelines(_unique(batch))
             batch, size = [], 0
     count = 0
-    previous = None
-    if not runs:  # everything fits in memory
+    if not runs:  # everything fit in memory
         batch.sort()
-        for line in batch:
-            if line != previous:
-                out.write(line)
-                count += 1
-            previous = line
+        for line in _unique(batch):
+            out.write(line)
+            count += 1
         return count
     if batch:
-        runs.append(_write_run(batch, work, len(runs)))
+        batch.sort()
+        runs.append(work / f"run-{len(runs):05d}")
+        with open(runs[-1], "wb", buffering=1 << 20) as run:
+            run.writelines(_unique(batch))
     del batch
     with ExitStack() as stack:
         files = [stack.enter_context(open(run, "rb", buffering=1 << 20)) for run in runs]
-        for line in heapq.merge(*files):
-            if line != previous:
-                out.write(line)
-                count += 1
-            previous = line
+        for line in _unique(heapq.merge(*files)):
+            out.write(line)
+            count += 1
     for run in runs:
         run.unlink()
     return count
 
 
-def _lines(path: Path) -> Iterator[bytes]:
+def _graph_of(line: bytes) -> bytes:
+    """The graph term (``b"<iri>"``) of an N-Quads line of a named graph (kg puts every quad in one)."""
+    line = line.rstrip(b"\n")
+    return line[line.rindex(b" <", 0, len(line) - 3) + 1 : line.rindex(b">") + 1]
+
+
+def _without_graph(line: bytes) -> bytes:
+    """An N-Quads line of a named graph as an N-Triples line (both ending in a newline)."""
+    return line[: line.rindex(b" <", 0, len(line) - 4)] + b" .\n"
+
+
+def _ending(graph: bytes) -> bytes:
+    return b" " + graph + b" .\n"
+
+
+def _serialize(data: bytes | Path, fmt_in: ox.RdfFormat, target: Path, fmt_out: ox.RdfFormat) -> None:
+    source = ox.parse(path=os.fspath(data), format=fmt_in) if isinstance(data, Path) else ox.parse(data, fmt_in)
+    ox.serialize(source, os.fspath(target), fmt_out, prefixes=NAMESPACES)
+
+
+def sorted_lines(store: ox.Store, work: Path | None = None) -> list[bytes]:
+    """Every quad of ``store`` as an N-Quads line (ending in a newline), sorted bytewise.
+
+    With ``work`` (a folder) the store is dumped to a file there first, which needs less memory.
+    """
+    if work is None:
+        lines = store.dump(format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    else:
+        raw = work / "raw.nq"
+        store.dump(os.fspath(raw), format=ox.RdfFormat.N_QUADS)
+        with open(raw, "rb") as handle:
+            lines = handle.readlines()
+        raw.unlink()
+    lines.sort()
+    return lines
+
+
+def sorted_nquads(store: ox.Store) -> bytes:
+    """The whole of ``store`` as sorted N-Quads (in memory: for small stores and tests)."""
+    return b"".join(sorted_lines(store))
+
+
+def _by_graph(lines: list[bytes], large: Iterable[bytes]) -> dict[bytes, list[bytes]]:
+    """``lines`` (sorted N-Quads lines of named graphs) by graph term, each graph's lines sorted.
+
+    ``large`` are the graph terms known to hold most lines: their lines are picked out by their
+    ending, which is much cheaper than finding the graph of every line.
+    """
+    groups: dict[bytes, list[bytes]] = {}
+    rest = lines
+    for graph in large:
+        ending = _ending(graph)
+        found = [line for line in rest if line.endswith(ending)]
+        if found:
+            groups[graph] = found
+            rest = [line for line in rest if not line.endswith(ending)]
+    for line in rest:
+        groups.setdefault(_graph_of(line), []).append(line)
+    return groups
+
+
+def _exports_in_memory(
+    store: ox.Store, nq: Path, trig: Path | None, ttl: Path | None, skip: bytes, large: list[bytes], work: Path
+) -> int:
+    lines = sorted_lines(store, work)
+    with open(nq, "wb", buffering=1 << 20) as out:
+        out.writelines(lines)
+    count = len(lines)
+    groups = _by_graph(lines, [skip, *large])
+    del lines
+    if trig is not None:
+        grouped = b"".join(line for graph in sorted(groups) for line in groups[graph])
+        _serialize(grouped, ox.RdfFormat.N_QUADS, trig, ox.RdfFormat.TRIG)
+        del grouped
+    if ttl is not None:
+        triples = sorted({_without_graph(line) for graph, part in groups.items() if graph != skip for line in part})
+        _serialize(b"".join(triples), ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
+    return count
+
+
+def _file_lines(path: Path, ending: bytes | None = None) -> Iterator[bytes]:
+    """The lines of file ``path`` (each ending in a newline), or only those with ``ending``."""
     with open(path, "rb", buffering=1 << 20) as handle:
+        if ending is not None:
+            yield from (line for line in handle if line.endswith(ending))
+            return
         for line in handle:
             if line.strip():
                 yield line if line.endswith(b"\n") else line + b"\n"
 
 
-def _graph_of(line: bytes) -> bytes:
-    """The graph IRI of an N-Quads line of a named graph (kg puts every quad in one)."""
-    head, graph, dot = line.rstrip(b"\n").rsplit(b" ", 2)
-    if dot != b"." or not graph.startswith(b"<") or not graph.endswith(b">"):
-        raise ExportError(f"unexpected N-Quads line from the store: {line[:200]!r}")
-    return graph
+def _write_grouped(nq: Path, target: Path, large: list[bytes], work: Path, memory: int) -> None:
+    """The lines of the sorted N-Quads file ``nq`` grouped by graph (graphs in IRI order) into ``target``.
+
+    The lines of the ``large`` graphs are streamed from ``nq`` (already sorted); the others are
+    sorted by graph on disk.
+    """
+    endings = tuple(_ending(graph) for graph in large)
+    small = work / "small.keyed"
+    with open(small, "wb", buffering=1 << 20) as out:
+        lines = (_graph_of(line) + b"\t" + line for line in _file_lines(nq) if not line.endswith(endings))
+        external_sort(lines, out, work / "runs", run_bytes=memory)
+    with open(target, "wb", buffering=1 << 20) as out, open(small, "rb", buffering=1 << 20) as keyed:
+        pending = [(graph, None) for graph in large]  # big graphs, streamed when their turn comes
+        merged = heapq.merge(((line.split(b"\t", 1)[0], line) for line in keyed), pending, key=lambda item: item[0])
+        for graph, line in merged:
+            if line is not None:
+                out.write(line.split(b"\t", 1)[1])
+            else:
+                out.writelines(_file_lines(nq, _ending(graph)))
+    small.unlink()
 
 
-def _keyed_by_graph(path: Path) -> Iterator[bytes]:
-    for line in _lines(path):
-        yield _graph_of(line) + b"\t" + line
-
-
-def _triples_without(path: Path, skip_graph: bytes) -> Iterator[bytes]:
-    for line in _lines(path):
-        graph = _graph_of(line)
-        if graph != skip_graph:
-            yield line[: -(len(graph) + 4)] + b" .\n"  # drop " <g> .\n"
-
-
-def _strip_key(path: Path, out: Path) -> None:
-    with open(path, "rb", buffering=1 << 20) as src, open(out, "wb", buffering=1 << 20) as dst:
-        for line in src:
-            dst.write(line.split(b"\t", 1)[1])
-
-
-def write_sorted_nquads(store: ox.Store, target: Path, work: Path) -> int:
-    """Dump ``store`` to ``target`` as sorted, unique N-Quads; return the number of quads."""
+def _exports_on_disk(
+    store: ox.Store,
+    nq: Path,
+    trig: Path | None,
+    ttl: Path | None,
+    skip: bytes,
+    large: list[bytes],
+    work: Path,
+    memory: int,
+) -> int:
     raw = work / "raw.nq"
     store.dump(os.fspath(raw), format=ox.RdfFormat.N_QUADS)
-    with open(target, "wb", buffering=1 << 20) as out:
-        count = external_sort(_lines(raw), out, work / "runs")
+    with open(nq, "wb", buffering=1 << 20) as out:
+        count = external_sort(_file_lines(raw), out, work / "runs", run_bytes=memory)
     raw.unlink()
-    return count
-
-
-def _serialize(source: Path, fmt_in: ox.RdfFormat, target: Path, fmt_out: ox.RdfFormat) -> None:
-    ox.serialize(ox.parse(path=os.fspath(source), format=fmt_in), os.fspath(target), fmt_out, prefixes=_PREFIXES)
-
-
-def write_trig_and_turtle(nquads: Path, trig: Path | None, ttl: Path | None, work: Path, provenance_graph: str) -> None:
-    """From the sorted N-Quads file ``nquads``: TriG of every graph and Turtle without provenance."""
     if trig is not None:
-        keyed = work / "by-graph.keyed"
-        with open(keyed, "wb", buffering=1 << 20) as out:
-            external_sort(_keyed_by_graph(nquads), out, work / "runs")
         grouped = work / "by-graph.nq"
-        _strip_key(keyed, grouped)
-        keyed.unlink()
+        _write_grouped(nq, grouped, sorted({skip, *large}), work, memory)
         _serialize(grouped, ox.RdfFormat.N_QUADS, trig, ox.RdfFormat.TRIG)
         grouped.unlink()
     if ttl is not None:
         triples = work / "facts.nt"
+        ending = _ending(skip)
         with open(triples, "wb", buffering=1 << 20) as out:
-            external_sort(_triples_without(nquads, f"<{provenance_graph}>".encode()), out, work / "runs")
+            lines = (_without_graph(line) for line in _file_lines(nq) if not line.endswith(ending))
+            external_sort(lines, out, work / "runs", run_bytes=memory)
         _serialize(triples, ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
         triples.unlink()
+    return count
+
+
+def write_exports(
+    store: ox.Store,
+    nq: Path,
+    trig: Path | None,
+    ttl: Path | None,
+    *,
+    skip_graph: str,
+    work: Path,
+    quads: int | None = None,
+    memory: int | None = None,
+    large_graphs: Iterable[str] = (),
+) -> int:
+    """Write the sorted N-Quads of ``store`` to ``nq``, its TriG to ``trig`` and, without graph
+    ``skip_graph``, its Turtle to ``ttl``; return the number of quads.
+
+    ``quads`` (default: ``len(store)``) decides whether the lines are sorted in memory (up to
+    ``memory`` bytes, default ``MEMORY_BYTES``) or on disk in folder ``work`` (in runs of ``memory``
+    bytes, default ``RUN_BYTES``). ``large_graphs`` name
+    the graphs that hold most quads (a hint that makes grouping the TriG faster).
+    """
+    skip = f"<{skip_graph}>".encode()
+    large = [f"<{graph}>".encode() for graph in large_graphs]
+    work.mkdir(parents=True, exist_ok=True)
+    if (len(store) if quads is None else quads) * _LINE_BYTES <= (MEMORY_BYTES if memory is None else memory):
+        return _exports_in_memory(store, nq, trig, ttl, skip, large, work)
+    return _exports_on_disk(store, nq, trig, ttl, skip, large, work, RUN_BYTES if memory is None else memory)

@@ -1,6 +1,7 @@
 """Namespaces of the kg graph, the ``kg:`` terms the code uses, and where the ontology files live.
 
-Plain ``rdflib.Namespace`` objects are used (not rdflib's closed ``DefinedNamespace`` classes),
+The IRIs come from ``kg.rdf.vocab`` (which gives the same terms as pyoxigraph NamedNodes, for the
+build). Plain ``rdflib.Namespace`` objects are used (not rdflib's closed ``DefinedNamespace`` classes),
 so any term can be written; ``tests/test_ontology.py`` checks that every ``kg:`` term used in
 ``kg/rdf`` and ``kg/queries`` is defined in ``ontology/kg.ttl``. Write ``KG["title"]`` rather
 than ``KG.title``: a Namespace is a ``str`` and ``.title`` is a string method.
@@ -11,36 +12,24 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, Namespace, URIRef
 
 from kg.errors import OntologyError
+from kg.rdf.vocab import DCTERMS_IRI, ID_IRI, KG_IRI, NAMESPACES, OA_IRI, ORG_IRI, PROV_IRI, SDO_IRI, TIME_IRI
 
-KG = Namespace("https://w3id.org/kg/ontology#")
-ID = Namespace("https://w3id.org/kg/id/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SDO = Namespace("https://schema.org/")
+KG = Namespace(KG_IRI)
+ID = Namespace(ID_IRI)
+ORG = Namespace(ORG_IRI)
+SDO = Namespace(SDO_IRI)
 SCHEMA = SDO
-PROV = Namespace("http://www.w3.org/ns/prov#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-TIME = Namespace("http://www.w3.org/2006/time#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
+PROV = Namespace(PROV_IRI)
+OA = Namespace(OA_IRI)
+TIME = Namespace(TIME_IRI)
+DCTERMS = Namespace(DCTERMS_IRI)
 
 KG_ONTOLOGY = URIRef("https://w3id.org/kg/ontology")
 
-PREFIXES: dict[str, Namespace] = {
-    "kg": KG,
-    "id": ID,
-    "org": ORG,
-    "schema": SDO,
-    "prov": PROV,
-    "oa": OA,
-    "time": TIME,
-    "dcterms": DCTERMS,
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "xsd": Namespace(str(XSD)),
-    "owl": Namespace(str(OWL)),
-}
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in NAMESPACES.items()}
 
 # The kg: local names the code (mapping and queries) uses; all are defined in ontology/kg.ttl.
 KG_TERMS: frozenset[str] = frozenset(
