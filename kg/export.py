@@ -22,7 +22,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import ExportError
-from kg.rdf.dump import external_sort, write_sorted_nquads
+from kg.rdf.dump import external_sort, sorted_lines
 from kg.rdf.namespace import PREFIXES
 from kg.store import atomic_output, remove_folder, temp_folder
 
@@ -98,7 +98,8 @@ def _write_gexf(store: ox.Store, path: Path, _work: Path) -> None:
 
 
 def _write_nquads(store: ox.Store, path: Path, work: Path) -> None:
-    write_sorted_nquads(store, path, work)
+    with open(path, "wb") as out:
+        out.writelines(sorted_lines(store, work))
 
 
 def _keyed_by_graph(store: ox.Store) -> Iterator[bytes]:

@@ -128,6 +128,7 @@ def test_store_or_not_the_exports_are_byte_identical(store_build, seeds_build):
         assert (out / name).read_bytes() == (seeds_build[1] / name).read_bytes(), name
     record = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert record["options"]["store"].startswith("oxigraph:")
+
     def checked(validation: dict) -> dict:  # what was validated; not how long it took
         return {key: value for key, value in validation.items() if key != "seconds"}
 
