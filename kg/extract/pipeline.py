@@ -151,10 +151,10 @@ def pipe_documents(
     from kg.extract.records import build_extraction
 
     nlp = load_pipeline()
-    docs = (_unwrapped(_without_surrogates(d)) for d in documents)
-    pairs = ((_make_doc(nlp, d.text), d) for d in docs)
-    for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield document, sdoc, build_extraction(sdoc, document)
+    sources = (_without_surrogates(d) for d in documents)
+    pairs = ((_make_doc(nlp, read.text), (read, source.text)) for source in sources for read in [_unwrapped(source)])
+    for sdoc, (document, source_text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield document, sdoc, build_extraction(sdoc, document, evidence_text=source_text)
 
 
 def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentExtraction]:

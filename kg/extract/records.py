@@ -51,9 +51,14 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
-    """All records of one document, each with its evidence."""
+def build_extraction(doc: Doc, document: Document, evidence_text: str | None = None) -> DocumentExtraction:
+    """All records of one document, each with its evidence.
+
+    The rules read ``document.text`` (soft line breaks unwrapped to spaces, one for one); evidence
+    quotes ``evidence_text`` (default: the same), the stored text every offset points into.
+    """
     text = document.text
+    quoted = text if evidence_text is None else evidence_text
     ctx = doc._.kg_context
     orgs: list[OrgHit] = doc._.kg_orgs
     sentences = sentence_spans(doc)
@@ -69,7 +74,7 @@ def build_extraction(doc: Doc, document: Document) -> DocumentExtraction:
         if end > s[1]:  # a phrase across a (mis)split sentence: the evidence runs to the end of its last sentence
             last = sentence_at(end - 1)
             s = (s[0], max(end, last[1] if last else end))
-        return Evidence(document.doc_id, s[0], s[1], text[s[0] : s[1]], start, end, text[start:end])
+        return Evidence(document.doc_id, s[0], s[1], quoted[s[0] : s[1]], start, end, quoted[start:end])
 
     def sent_of(pos: int) -> tuple[int, int]:
         return sentence_at(pos) or (pos, pos)
