@@ -201,7 +201,7 @@ def test_the_build_part_pairs_kg_build_with_the_bare_model(tmp_path, tiny_build)
     assert [row[0] for row in summary] == ["bare model", "kg build"]
     assert [row[-1] for row in summary] == ["2", "2"]  # both sides read the two documents
     assert re.search(r"Throughput ratio kg / bare = \d+\.\d\d x", _text(section))
-    assert "validation full, whole graph: yes" in _text(section)
+    assert "validation auto, whole graph: yes" in _text(section)  # the default mode checks the whole graph
     assert (tmp_path / "build-w1" / "graph.trig").is_file()
     assert assert_well_formed(out.read_text(encoding="utf-8")) == 2
 
@@ -313,48 +313,26 @@ def test_the_serve_part_loads_both_servers_in_turn(tmp_path, tiny_build) -> None
 # ---------------------------------------------------------------- the store part and its probe
 
 
-class FakeResult:
-    def __init__(self, variables: list[str], rows: list[tuple]) -> None:
-        self.vars, self.rows = tuple(variables), tuple(rows)
-
-    def serialize(self, fmt: str) -> bytes:
-        assert fmt == "csv"
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([self.vars, *self.rows])
-        return buffer.getvalue().encode()
-
-
 def fake_api(monkeypatch, graph: Path) -> list:
-    """kg.query as issue 13 describes it (open_source, run_query with limit=), on pyoxigraph; the calls made."""
-    import pyoxigraph as ox
-
+    """kg.query's real engine over ``graph`` (loaded into memory), standing in for a store folder "STORE";
+    the calls made to run_query are recorded."""
     import kg.query
 
-    store = ox.Store()
-    store.bulk_load(path=str(graph), format=ox.RdfFormat.TRIG)
+    source = kg.query.open_source(graph=graph)
+    real_run = kg.query.run_query
     calls: list = []
 
-    def run_query(source, sparql, params=None, *, timeout=None, max_rows=None, limit=None, offset=None):  # noqa: ANN001, ANN202
-        assert source is store
+    def run_query(given, sparql, params=None, *, timeout=None, max_rows=None, limit=None, offset=None):  # noqa: ANN001, ANN202
+        assert given is source
         calls.append((sparql, params, limit))
-        for name, value in (params or {}).items():  # the VALUES line of each parameter, as kg's queries hold them
-            term = json.dumps(value)
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-                term += "^^<http://www.w3.org/2001/XMLSchema#date>"
-            values = re.compile(rf"(VALUES\s+\?{name}\s*\{{)[^}}]*(\}})")
-            sparql = values.sub(lambda m, t=term: f"{m.group(1)} {t} {m.group(2)}", sparql)
-        solutions = source.query(sparql, use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]
-        rows = [tuple(None if s[n] is None else s[n].value for n in names) for s in solutions]
-        return FakeResult(names, rows[:limit] if limit else rows)
-
-    monkeypatch.setattr(kg.query, "open_source", lambda *, store: store_of(store), raising=False)
-    monkeypatch.setattr(kg.query, "run_query", run_query)
+        return real_run(given, sparql, params, timeout=timeout, max_rows=max_rows, limit=limit, offset=offset)
 
     def store_of(folder: str):  # noqa: ANN202
         assert folder == "STORE"
-        return store
+        return source
 
+    monkeypatch.setattr(kg.query, "open_source", lambda *, store: store_of(store))
+    monkeypatch.setattr(kg.query, "run_query", run_query)
     return calls
 
 
