@@ -111,7 +111,7 @@ def pipeline():
     from kg.extract import extract_document, load_pipeline
     from kg.rdf.mapping import corpus_to_dataset
     from kg.resolve import resolve
-    from kg.validate import validate_graph
+    from kg.store.validate import validate_graph
 
     load_pipeline()
 

@@ -27,7 +27,7 @@ from kg.rdf.namespace import (
     load_ontology_terms,
     ontology_path,
 )
-from kg.validate import format_report, validate_file, validate_graph
+from kg.store.validate import format_report, validate_file, validate_graph
 from tests.fixtures.golden_corpus import GOLDEN_TRIG, MEETING_A, VERSION, golden_corpus
 
 # rdflib's own SPARQL engine and parsers call its deprecated ConjunctiveGraph API; not our concern here

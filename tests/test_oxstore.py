@@ -1,4 +1,4 @@
-"""kg.oxstore: an Oxigraph store on disk answers kg's named queries as the graph file loaded in memory does."""
+"""kg.store.oxstore: an Oxigraph store on disk answers kg's named queries as the graph file loaded in memory does."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from kg import oxstore
 from kg.errors import UpdateRefused
 from kg.query import format_result, list_queries, run_query
+from kg.store import oxstore
 from tests.fixtures.lookup_keys import add_keys
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

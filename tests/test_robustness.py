@@ -23,7 +23,7 @@ import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-import kg.ingest
+import kg.ingest.documents
 from kg.build import build, format_summary
 from kg.cli import main
 from kg.errors import (
@@ -238,7 +238,7 @@ def test_five_megabyte_article_is_truncated_at_a_paragraph_with_a_note(tmp_path)
 
 
 def test_file_larger_than_the_read_limit_is_read_partially(tmp_path, monkeypatch):
-    monkeypatch.setattr(kg.ingest, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(kg.ingest.documents, "MAX_FILE_BYTES", 1000)
     raw = ("Zhōu Bō spoke. " * 200).encode()  # multi-byte characters straddle the cut
     doc = load_document(write(tmp_path / "huge.txt", raw), notes=(notes := []))
     assert "\ufffd" not in doc.text and raw.decode().startswith(doc.text)
@@ -335,7 +335,7 @@ def test_unreadable_file_is_skipped(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(kg.ingest, "open", deny, raising=False)
+    monkeypatch.setattr(kg.ingest.documents, "open", deny, raising=False)
     (skipped,) = load_documents([tmp_path]).skipped
     assert skipped.reason == "unreadable"
     assert skipped.message == f"{locked}: cannot read: Permission denied"
@@ -493,7 +493,7 @@ def test_record_is_written_last_and_matches_the_exports(tmp_path, make_ds, monke
 def test_failing_export_leaves_record_and_exports_untouched(tmp_path, make_ds, monkeypatch):
     write_exports(make_ds(), tmp_path, record={"kg_version": "first"})
     before = snapshot(tmp_path)
-    monkeypatch.setattr("kg.store.sorted_nquads", lambda ds: (_ for _ in ()).throw(OSError(28, "No space left")))
+    monkeypatch.setattr("kg.store.files.sorted_nquads", lambda ds: (_ for _ in ()).throw(OSError(28, "No space left")))
     with pytest.raises(ExportError, match="No space left"):
         write_exports(make_ds(person_name="Someone Else"), tmp_path, record={"kg_version": "second"})
     assert snapshot(tmp_path) == before

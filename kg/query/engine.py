@@ -34,7 +34,7 @@ def as_store(store_or_source: object) -> tuple[ox.Store, Path | None, dict | Non
     if isinstance(store_or_source, ox.Store):
         return store_or_source, None, None
     if hasattr(store_or_source, "quads") and hasattr(store_or_source, "graphs"):  # an rdflib Dataset
-        from kg.oxstore import load_dataset
+        from kg.store.oxstore import load_dataset
 
         store = ox.Store()
         load_dataset(store, store_or_source)
@@ -108,7 +108,7 @@ def execute(
 
 def _execute_at(folder: str, prepared: PreparedQuery, options: dict) -> QueryResult:
     """In a child process: open the on-disk store read-only and run the query."""
-    from kg.oxstore import open_store
+    from kg.store.oxstore import open_store
 
     return execute(open_store(folder, read_only=True), prepared, **options)
 

@@ -25,8 +25,8 @@ def iri(key: str) -> URIRef:
 
 def corpus_to_dataset(corpus: Corpus, *, version: str | None = None) -> Dataset:
     """The graph of ``corpus`` (``kg.rdf.mapping.corpus_parts``) as an rdflib Dataset with ``default_union``."""
-    from kg.oxstore import to_rdflib
     from kg.rdf.mapping import corpus_quads
+    from kg.store.oxstore import to_rdflib
 
     ds = Dataset(default_union=True)
     bind_prefixes(ds)

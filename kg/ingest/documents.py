@@ -21,7 +21,7 @@ it. Cleaning, in this order:
    paragraph, line or sentence break before the limit. At most :data:`MAX_FILE_BYTES` of a file
    are read.
 
-Steps 1, 2 and 4 live in ``kg.textclean`` (re-exported here). Steps 1 (other than UTF-8), 2
+Steps 1, 2 and 4 live in ``kg.ingest.textclean`` (re-exported here). Steps 1 (other than UTF-8), 2
 (control characters), 4 and 5 are reported as ``Note`` entries.
 Unusable files do not stop the run: they are reported as ``Skipped`` entries with a short
 ``reason``: "empty", "binary", "bad-date", "bad-header", "duplicate", "duplicate-name",
@@ -49,8 +49,7 @@ from datetime import date
 from pathlib import Path
 
 from kg.errors import DocumentError, InputError, NoDocuments, SourceNotFound
-from kg.model import Document
-from kg.textclean import (
+from kg.ingest.textclean import (
     check_not_binary,
     clean_text,
     decode_bytes,
@@ -59,6 +58,7 @@ from kg.textclean import (
     html_to_text,
     looks_like_html,
 )
+from kg.model import Document
 
 MAX_DOCUMENT_CHARS = 100_000
 """Longest stored text (characters). Extraction takes about 14 s and 450 MB for 100,000 characters of

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 
 from kg import __version__
-from kg.build import VALIDATION_MODES
+from kg.build.runner import VALIDATION_MODES
 from kg.errors import BuildInterrupted, InputError, KgError, QueryError, ValidationError
 from kg.ingest import MAX_DOCUMENT_CHARS
 
@@ -47,12 +47,12 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build, format_notes, format_skipped, format_summary
+    from kg.build.runner import build, format_notes, format_skipped, format_summary
 
     added = [path for group in args.add or [] for path in group]
     with _progress_bar() as progress:
         if added:
-            from kg.incremental import add_documents
+            from kg.build.incremental import add_documents
 
             if args.sources:
                 raise InputError("give the documents to add after --add, not as SOURCES")
@@ -80,8 +80,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from kg.build import format_summary
-    from kg.incremental import remove_documents
+    from kg.build.incremental import remove_documents
+    from kg.build.runner import format_summary
 
     with _progress_bar() as progress:
         summary = remove_documents(
@@ -136,7 +136,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise QueryError("a query is required: a name (see 'kg query --list'), a .rq file or SPARQL text")
     params = dict(args.param or [])
     if args.endpoint is not None:
-        from kg.remote import query_remote
+        from kg.query.remote import query_remote
 
         text = query_remote(
             args.query, args.endpoint, params=params, fmt=args.format, timeout=args.timeout, limit=args.limit,
@@ -145,7 +145,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(text)
         return 0
     if args.store is not None:
-        from kg.build import parse_store
+        from kg.build.runner import parse_store
 
         source = {"store": parse_store(args.store)}
     else:
@@ -160,7 +160,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kg.validate import validate_file
+    from kg.store.validate import validate_file
 
     print(f"OK: {validate_file(args.graph)} triples conform")
     return 0
@@ -176,7 +176,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from kg.audit import audit_sources
     from kg.audit.report import format_json, format_text, parse_classes
-    from kg.build import format_notes, format_skipped
+    from kg.build.runner import format_notes, format_skipped
 
     classes = parse_classes(args.classes)
     report = audit_sources(args.sources, max_chars=args.max_chars)
@@ -202,7 +202,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
     store = None
     if args.store is not None:
-        from kg.build import parse_store
+        from kg.build.runner import parse_store
 
         store = parse_store(args.store)
     path = write_view(
@@ -223,7 +223,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kg.build import parse_store
+    from kg.build.runner import parse_store
     from kg.serve import serve
 
     store = parse_store(args.store) if args.store else None
@@ -241,7 +241,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import export
+    from kg.build.export import export
 
     print(f"Wrote {export(args.graph, args.format, args.out)}")
     return 0
@@ -473,7 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KgError as exc:
         skipped, notes = getattr(exc, "skipped", ()), getattr(exc, "notes", ())
         if skipped or notes:  # why each file was not used (NoDocuments, StrictFailure)
-            from kg.build import format_notes, format_skipped
+            from kg.build.runner import format_notes, format_skipped
 
             for line in [*format_skipped(skipped), *format_notes(notes)]:
                 print(f"kg: {line}", file=sys.stderr)

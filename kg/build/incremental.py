@@ -31,7 +31,7 @@ from kg import __version__
 from kg.errors import InputError
 from kg.ingest import DocumentRef, ScanResult, display_path, read_document, scan_documents
 from kg.model import Document, DocumentExtraction
-from kg.store import BUILD_RECORD, remove_stale_temps
+from kg.store.files import BUILD_RECORD, remove_stale_temps
 
 CACHE_FOLDER = "cache"
 _LIST_LIMIT = 20  # an unknown document id lists the known ones up to this many, else counts them
@@ -40,7 +40,7 @@ _LIST_LIMIT = 20  # an unknown document id lists the known ones up to this many,
 @lru_cache(maxsize=1)
 def extractor_fingerprint() -> str:
     """SHA-256 of kg's extraction code and data (kg/extract, kg/data, kg/model.py): edited rules miss the cache."""
-    root = Path(__file__).parent
+    root = Path(__file__).parents[1]  # the kg package
     digest = hashlib.sha256()
     files = [root / "model.py", *sorted((root / "extract").glob("*.py")), *sorted((root / "data").iterdir())]
     for path in files:
@@ -188,7 +188,7 @@ def add_documents(sources: Sequence[str | Path], out_dir: str | Path, **kwargs: 
     ``kwargs`` go to ``kg.build.build_documents`` (store, workers, progress ...); options of the
     previous build (validation mode, html, aliases) are kept unless given. Returns a BuildSummary.
     """
-    from kg.build import build_documents
+    from kg.build.runner import build_documents
 
     record = read_record(out_dir)
     old = recorded_documents(record, out_dir)
@@ -219,7 +219,7 @@ def remove_documents(documents: Sequence[str], out_dir: str | Path, **kwargs: ob
 
     Raises ``InputError`` naming an unknown document (and listing the known ids, or counting them).
     """
-    from kg.build import build_documents
+    from kg.build.runner import build_documents
 
     record = read_record(out_dir)
     old = recorded_documents(record, out_dir)
