@@ -104,7 +104,7 @@ def test_bad_and_stale_cache_entries_are_extracted_again(tmp_path, extracted, mo
     extracted.clear()
     build([docs], tmp_path / "out", html=False, cache=True)
     assert extracted == []  # the entries were rewritten
-    monkeypatch.setattr("kg.build.incremental.__version__", "999.0")  # a new kg version misses the cache
+    monkeypatch.setattr("kg.build.cache.__version__", "999.0")  # a new kg version misses the cache
     build([docs], tmp_path / "out", html=False, cache=True)
     assert len(extracted) == 2
 

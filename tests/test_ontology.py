@@ -13,7 +13,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.errors import GraphError, GraphParseError, OntologyError, ValidationError
-from kg.rdf.mapping import ENTITIES_GRAPH, PROVENANCE_GRAPH, corpus_to_dataset, facts_graph, iri
+from kg.rdf.dataset import ENTITIES_GRAPH, PROVENANCE_GRAPH, corpus_to_dataset, facts_graph, iri
 from kg.rdf.namespace import (
     ID,
     KG,

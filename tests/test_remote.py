@@ -17,7 +17,7 @@ from kg.errors import EndpointError, QueryError, QueryTimeout, UnknownQuery, Upd
 from kg.extract import extract_documents
 from kg.query import format_result, list_queries, resolve_query, run_query
 from kg.query.remote import prepare_remote, query_endpoint, query_remote
-from kg.rdf.mapping import corpus_to_dataset
+from kg.rdf.dataset import corpus_to_dataset
 from kg.resolve import resolve
 from kg.store.oxstore import load_dataset, open_store
 from kg.synthetic import generate

@@ -15,6 +15,7 @@ from kg.build import build
 from kg.build.validation import validate_build
 from kg.errors import DocumentError, InputError, ValidationError
 from kg.ingest import iter_documents, load_documents, scan_documents
+from kg.query import query_store
 from kg.rdf.dump import external_sort, write_exports
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_to_store
 from kg.store import oxstore
@@ -182,7 +183,7 @@ def test_a_new_build_replaces_the_store(tmp_path):
     summary = build([SEEDS / "003_6641e13d47637e34.txt"], tmp_path / "two", store=f"oxigraph:{folder}", html=False)
     store = oxstore.open_store(folder, read_only=True)
     assert len(store) == summary.triples != first
-    _, rows = oxstore.query_store(store, "SELECT DISTINCT ?d WHERE { ?d a schema:NewsArticle }")
+    _, rows = query_store(store, "SELECT DISTINCT ?d WHERE { ?d a schema:NewsArticle }")
     assert rows == (("https://w3id.org/kg/id/doc/003_6641e13d47637e34",),)
 
 

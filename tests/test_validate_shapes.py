@@ -24,7 +24,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import ValidationError
-from kg.rdf.mapping import corpus_to_dataset
+from kg.rdf.dataset import corpus_to_dataset
 from kg.rdf.namespace import ID, KG, OA, load_ontology_graph
 from kg.store.oxstore import to_oxigraph
 from kg.store.validate import (

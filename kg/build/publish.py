@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.build.validation import validate_build
 from kg.errors import ExportError
 from kg.model import Corpus
 from kg.rdf.dump import write_exports
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
 from kg.store.files import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
-from kg.build.validation import validate_build
 
 STORE_FOLDER = "store"  # the temporary store's name inside the output folder
 MEMORY_STORE_FACTS = 60_000  # up to this many facts (about 1.8 M quads, 700 MB) the store is in memory

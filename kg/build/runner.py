@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kg import __version__
+from kg.build.validation import VALIDATION_MODES, validation_mode
 from kg.errors import BuildInterrupted, InputError, StrictFailure
 from kg.ingest import (
     MAX_DOCUMENT_CHARS,
@@ -38,7 +39,6 @@ from kg.ingest import (
 )
 from kg.model import FACT_KINDS, Document, DocumentExtraction
 from kg.store.files import BUILD_RECORD, remove_folder
-from kg.build.validation import VALIDATION_MODES, validation_mode
 
 __all__ = ["VALIDATION_MODES", "BuildSummary", "build", "build_documents", "format_summary"]
 
@@ -239,7 +239,7 @@ def build_documents(
         alias_table = load_aliases(aliases)
         max_chars = max((ref.max_chars for ref in refs), default=MAX_DOCUMENT_CHARS)
         if cache:
-            from kg.build.incremental import ExtractionCache, cached_extractions
+            from kg.build.cache import ExtractionCache, cached_extractions
 
             extracted = cached_extractions(
                 refs, ExtractionCache(out), lambda docs: _extractor(docs, workers, scheduler, max_chars)
