@@ -296,7 +296,7 @@ def format_scores(tallies: dict[str, Tally], show_errors: bool = False) -> str:
 
 def evaluate_graph(graph_path: str | Path, gold_dir: str | Path) -> dict[str, Tally]:
     """Score an exported graph file against a gold folder."""
-    from kg.oxstore import load_store
+    from kg.store.oxstore import load_store
 
     return score(query_rows(load_store(Path(graph_path))), load_gold(gold_dir))
 
@@ -305,7 +305,7 @@ def evaluate(sources: list[str], gold_dir: str | Path, out_dir: str | Path | Non
     """Build ``sources`` (into ``out_dir`` or a temporary folder) and score the graph against ``gold_dir``."""
     import tempfile
 
-    from kg.build import build
+    from kg.build.runner import build
 
     load_gold(gold_dir)  # fail early on a bad gold folder
     with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:

@@ -175,7 +175,7 @@ def test_names_with_markup_render_as_text(open_page, tmp_path, make_ds):
 
 
 def test_timeline_renders_and_shows_evidence(open_page, seeds_build, tmp_path, screenshots):
-    from kg.oxstore import load_store
+    from kg.store.oxstore import load_store
 
     _summary, out = seeds_build
     path = render_timeline(load_store(out / "graph.trig"), tmp_path / "timeline.html", heading="kg timeline: seeds")

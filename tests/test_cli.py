@@ -83,7 +83,7 @@ def pipeline(monkeypatch):
     for name, attrs in {
         "kg.extract": {"extract_documents": extract_documents},
         "kg.resolve": {"resolve": resolve, "load_aliases": lambda path: {}},
-        "kg.validate": {
+        "kg.store.validate": {
             "validate_graph": validate_graph,
             "validate_file": validate_file,
             "validate_store": validate_store,

@@ -1,4 +1,4 @@
-"""kg.parallel on Dask and kg.distributed: a cluster extracts and maps exactly what one process does."""
+"""kg.build.parallel on Dask and kg.build.distributed: a cluster extracts and maps exactly what one process does."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import logging
 import psutil
 import pytest
 
-from kg import distributed, parallel
-from kg.distributed import load_shards, oxigraph_server, shard_name, write_shards
+from kg.build import distributed, parallel
+from kg.build.distributed import load_shards, oxigraph_server, shard_name, write_shards
 from kg.errors import ClusterError, EndpointError, GraphError, KgError
 from kg.extract import extract_documents
 from kg.rdf.mapping import corpus_nquads
@@ -114,7 +114,7 @@ def test_a_local_cluster_is_started_and_closed(corpus, tmp_path) -> None:
 def test_load_shards_and_serve(corpus, tmp_path) -> None:
     shards = write_shards(corpus, tmp_path / "shards", facts_per_shard=40)
     load_shards(tmp_path / "store", shards)
-    from kg.remote import query_endpoint
+    from kg.query.remote import query_endpoint
 
     with oxigraph_server(tmp_path / "store") as url:
         result = query_endpoint(url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")

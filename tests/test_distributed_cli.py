@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.build.distributed import load_shards, oxigraph_server
 from kg.cli import main
-from kg.distributed import load_shards, oxigraph_server
 from kg.synthetic import write_corpus
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -51,7 +51,7 @@ def test_endpoint_answers_like_the_graph_file(dask_build, tmp_path, capsys, name
 
 
 def test_endpoint_errors_are_one_line(dask_build, capsys):
-    from kg.distributed import free_port
+    from kg.build.distributed import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
     assert main(["query", "--endpoint", url, "people"]) == 1

@@ -33,7 +33,7 @@ def test_exports_exist(built):
 
 
 def test_built_graph_validates(built):
-    from kg.validate import validate_file
+    from kg.store.validate import validate_file
 
     validate_file(built[1] / "graph.trig")
 

@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
 
+from kg.build.export import FORMATS, default_out, export, export_store, flat_graph
 from kg.cli import main
 from kg.errors import ExportError, GraphError
-from kg.export import FORMATS, default_out, export, export_store, flat_graph
-from kg.oxstore import load_dataset
+from kg.store.oxstore import load_dataset
 from kg.viz import build_nx_graph
 
 EVIL = '<script>alert("1")</script> & co'

@@ -109,9 +109,9 @@ def document(text: str, day: date | None, doc_id: str = "fuzz") -> Document:
 def pipeline():
     """Extraction, resolution, mapping and validation, with the spaCy model loaded once."""
     from kg.extract import extract_document, load_pipeline
-    from kg.rdf.mapping import corpus_to_dataset
+    from kg.rdf.dataset import corpus_to_dataset
     from kg.resolve import resolve
-    from kg.validate import validate_graph
+    from kg.store.validate import validate_graph
 
     load_pipeline()
 

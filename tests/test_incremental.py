@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import kg.extract
-from kg import oxstore
 from kg.build import build
+from kg.build.incremental import CACHE_FOLDER, add_documents, remove_documents
 from kg.cli import main
 from kg.errors import InputError
-from kg.incremental import CACHE_FOLDER, add_documents, remove_documents
+from kg.store import oxstore
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
@@ -104,7 +104,7 @@ def test_bad_and_stale_cache_entries_are_extracted_again(tmp_path, extracted, mo
     extracted.clear()
     build([docs], tmp_path / "out", html=False, cache=True)
     assert extracted == []  # the entries were rewritten
-    monkeypatch.setattr("kg.incremental.__version__", "999.0")  # a new kg version misses the cache
+    monkeypatch.setattr("kg.build.cache.__version__", "999.0")  # a new kg version misses the cache
     build([docs], tmp_path / "out", html=False, cache=True)
     assert len(extracted) == 2
 

@@ -13,7 +13,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.errors import GraphError, GraphParseError, OntologyError, ValidationError
-from kg.rdf.mapping import ENTITIES_GRAPH, PROVENANCE_GRAPH, corpus_to_dataset, facts_graph, iri
+from kg.rdf.dataset import ENTITIES_GRAPH, PROVENANCE_GRAPH, corpus_to_dataset, facts_graph, iri
 from kg.rdf.namespace import (
     ID,
     KG,
@@ -27,7 +27,7 @@ from kg.rdf.namespace import (
     load_ontology_terms,
     ontology_path,
 )
-from kg.validate import format_report, validate_file, validate_graph
+from kg.store.validate import format_report, validate_file, validate_graph
 from tests.fixtures.golden_corpus import GOLDEN_TRIG, MEETING_A, VERSION, golden_corpus
 
 # rdflib's own SPARQL engine and parsers call its deprecated ConjunctiveGraph API; not our concern here

@@ -1,4 +1,4 @@
-"""kg.oxstore: an Oxigraph store on disk answers kg's named queries as the graph file loaded in memory does."""
+"""kg.store.oxstore: an Oxigraph store on disk answers kg's named queries as the graph file loaded in memory does."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from kg import oxstore
 from kg.errors import UpdateRefused
-from kg.query import format_result, list_queries, run_query
+from kg.query import format_result, list_queries, query_store, run_query
+from kg.store import oxstore
 from tests.fixtures.lookup_keys import add_keys
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -66,7 +66,7 @@ def graphs(seeds_graph, tmp_path_factory):
 @pytest.mark.parametrize("name", NAMES)
 def test_named_queries_agree_with_the_file_in_memory(graphs, expected, name: str) -> None:
     _, store = graphs
-    names, rows = oxstore.query_store(store, name)
+    names, rows = query_store(store, name)
     expected_vars, expected_rows = expected[(name, "None")]
     assert names == expected_vars
     assert set(rows) == set(expected_rows)
@@ -76,48 +76,48 @@ def test_named_queries_agree_with_the_file_in_memory(graphs, expected, name: str
 @pytest.mark.parametrize(("name", "params"), PARAMS)
 def test_parameters_agree_with_the_file_in_memory(graphs, expected, name: str, params: dict[str, str]) -> None:
     _, store = graphs
-    rows = oxstore.query_store(store, name, params)[1]
+    rows = query_store(store, name, params)[1]
     assert rows and set(rows) == set(expected[(name, repr(params))][1])
 
 
 def test_some_queries_have_answers(graphs) -> None:
     _, store = graphs
-    assert len(oxstore.query_store(store, "people")[1]) == 4  # two people in each of two articles
-    assert len(oxstore.query_store(store, "person_meetings", {"person_name": "Gao Mingyuan"})[1]) == 3
+    assert len(query_store(store, "people")[1]) == 4  # two people in each of two articles
+    assert len(query_store(store, "person_meetings", {"person_name": "Gao Mingyuan"})[1]) == 3
 
 
 def test_run_query_gives_a_query_result(graphs, expected) -> None:
     _, store = graphs
-    result = oxstore.run_query(store, "participants")
+    result = run_query(store, "participants")
     assert result.kind == "select" and set(result.rows) == set(expected[("participants", "None")][1])
     rendered = json.loads(format_result(result, "json"))
     assert rendered["head"]["vars"] == list(result.vars) and len(rendered["results"]["bindings"]) == len(result.rows)
-    assert oxstore.run_query(store, "ASK { ?s a schema:Person }").boolean is True
-    graph = oxstore.run_query(store, "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }")
+    assert run_query(store, "ASK { ?s a schema:Person }").boolean is True
+    graph = run_query(store, "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }")
     assert graph.kind == "graph" and len(graph.triples) >= 2
 
 
 def test_updates_are_refused(graphs) -> None:
     _, store = graphs
     with pytest.raises(UpdateRefused):
-        oxstore.query_store(store, "DELETE WHERE { ?s ?p ?o }")
+        query_store(store, "DELETE WHERE { ?s ?p ?o }")
 
 
 def test_the_store_persists(seeds_graph, tmp_path) -> None:
     store = oxstore.open_store(tmp_path / "store")
     oxstore.load_nquads(store, seeds_graph.read_bytes())
-    before = oxstore.query_store(store, "people")[1]
+    before = query_store(store, "people")[1]
     assert before
     del store
     gc.collect()
     again = oxstore.open_store(tmp_path / "store", read_only=True)
-    assert set(oxstore.query_store(again, "people")[1]) == set(before)
+    assert set(query_store(again, "people")[1]) == set(before)
 
 
 def test_load_corpus_gives_the_dataset_quads() -> None:
     import pyoxigraph as ox
 
-    from kg.rdf.mapping import corpus_to_dataset
+    from kg.rdf.dataset import corpus_to_dataset
     from tests.fixtures.golden_corpus import VERSION, golden_corpus
 
     corpus = golden_corpus()

@@ -1,4 +1,4 @@
-"""kg.parallel: a process pool extracts the same records, in the same order, as one process."""
+"""kg.build.parallel: a process pool extracts the same records, in the same order, as one process."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import psutil
 import pytest
 
+from kg.build.parallel import batched, extract_parallel, pipe_parallel
 from kg.errors import ExtractionError
 from kg.extract import extract_documents
 from kg.ingest import load_documents
 from kg.model import Document
-from kg.parallel import batched, extract_parallel, pipe_parallel
 from kg.synthetic import generate
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -85,7 +85,7 @@ def test_a_failing_document_raises_extraction_error_and_stops_the_workers(docume
 SCRIPT = """
 import sys
 import psutil
-from kg.parallel import extract_parallel
+from kg.build.parallel import extract_parallel
 from kg.synthetic import iter_documents
 
 def main():

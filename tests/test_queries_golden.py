@@ -9,10 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.oxstore import load_dataset, load_store
 from kg.query import prepare, run_query
-from kg.rdf.mapping import corpus_to_dataset
+from kg.rdf.dataset import corpus_to_dataset
 from kg.rdf.namespace import ID
+from kg.store.oxstore import load_dataset, load_store
 from tests.fixtures.golden_corpus import (
     DOC_A,
     DOC_B,

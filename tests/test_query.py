@@ -21,8 +21,8 @@ from kg.errors import (
     UnknownQuery,
     UpdateRefused,
 )
-from kg.oxstore import load_dataset, load_store
 from kg.query import format_result, list_queries, query, resolve_query, run_query
+from kg.store.oxstore import load_dataset, load_store
 
 load_graph = load_store  # graph files load into an in-memory Oxigraph store
 

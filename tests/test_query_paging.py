@@ -15,9 +15,9 @@ import pytest
 
 from kg.cli import main
 from kg.errors import GraphError, QueryError, QueryTimeout
-from kg.oxstore import load_store, open_store
 from kg.query import list_queries, open_source, query, read_header, run_query
 from kg.query.sources import recorded_store
+from kg.store.oxstore import load_store, open_store
 from tests.fixtures.lookup_keys import add_keys
 
 KG = "https://w3id.org/kg/ontology#"

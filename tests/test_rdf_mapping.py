@@ -13,18 +13,17 @@ import pytest
 from rdflib import Literal
 
 from kg.model import Corpus, Evidence, Fact, Initiative, Meeting, Organization, Person, Place, Post
+from kg.rdf.dataset import corpus_to_dataset, facts_graph
 from kg.rdf.keys import name_key
 from kg.rdf.mapping import (
     ENTITIES,
     PROVENANCE,
     corpus_nquads,
     corpus_parts,
-    corpus_to_dataset,
     corpus_to_store,
     date_literal,
     entity_quads,
     fact_triples,
-    facts_graph,
     key_of,
     resource,
 )
@@ -84,7 +83,7 @@ def test_golden_trig_is_isomorphic_to_the_rdflib_view() -> None:
 def test_assert_isomorphic_reports_a_readable_diff() -> None:
     ds = corpus_to_dataset(golden_corpus(), version=VERSION)
     changed = corpus_to_dataset(golden_corpus(), version=VERSION)
-    from kg.rdf.mapping import ENTITIES_GRAPH, iri
+    from kg.rdf.dataset import ENTITIES_GRAPH, iri
     from kg.rdf.namespace import SDO as RDFLIB_SDO
 
     changed.graph(ENTITIES_GRAPH).set((iri("person/tian-yu"), RDFLIB_SDO.name, Literal("Tian Yu X")))
@@ -359,7 +358,7 @@ def test_evidence_quotes_and_offsets_match_the_fixture(store: ox.Store) -> None:
 def test_facts_graph_has_entities_and_facts_but_no_provenance() -> None:
     from rdflib import Dataset, Graph
 
-    from kg.rdf.mapping import ENTITIES_GRAPH, iri
+    from kg.rdf.dataset import ENTITIES_GRAPH, iri
     from kg.rdf.namespace import KG as K
     from kg.rdf.namespace import OA as O
     from kg.rdf.namespace import ORG as G
@@ -376,7 +375,7 @@ def test_facts_graph_has_entities_and_facts_but_no_provenance() -> None:
 
 
 def test_facts_graph_of_a_parsed_trig_file() -> None:
-    from kg.rdf.mapping import iri
+    from kg.rdf.dataset import iri
     from kg.rdf.namespace import KG as K
     from kg.rdf.namespace import PROV as P
 
@@ -399,7 +398,7 @@ def test_unsafe_key_characters_are_percent_encoded() -> None:
 
 
 def test_resource_examples_and_errors() -> None:
-    from kg.rdf.mapping import iri
+    from kg.rdf.dataset import iri
 
     assert resource("place/liaoning") == ox.NamedNode("https://w3id.org/kg/id/place/liaoning")
     assert str(iri("place/liaoning")) == "https://w3id.org/kg/id/place/liaoning"  # (the rdflib URIRef)

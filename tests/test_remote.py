@@ -1,4 +1,4 @@
-"""kg.remote: kg's queries on a real ``oxigraph serve`` give the rows kg's own engine gives on the same graph."""
+"""kg.query.remote: kg's queries on a real ``oxigraph serve`` give the rows kg's own engine gives on the same graph."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 import pytest
 
-from kg.distributed import free_port, load_shards, oxigraph_server, write_shards
+from kg.build.distributed import free_port, load_shards, oxigraph_server, write_shards
 from kg.errors import EndpointError, QueryError, QueryTimeout, UnknownQuery, UpdateRefused
 from kg.extract import extract_documents
-from kg.oxstore import load_dataset, open_store
 from kg.query import format_result, list_queries, resolve_query, run_query
-from kg.rdf.mapping import corpus_to_dataset
-from kg.remote import prepare_remote, query_endpoint, query_remote
+from kg.query.remote import prepare_remote, query_endpoint, query_remote
+from kg.rdf.dataset import corpus_to_dataset
 from kg.resolve import resolve
+from kg.store.oxstore import load_dataset, open_store
 from kg.synthetic import generate
 from tests.fixtures.lookup_keys import add_keys
 

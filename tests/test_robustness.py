@@ -23,8 +23,9 @@ import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic
 
-import kg.ingest
+import kg.ingest.documents
 from kg.build import build, format_summary
+from kg.build.dataset_exports import write_exports
 from kg.cli import main
 from kg.errors import (
     ExportError,
@@ -48,7 +49,7 @@ from kg.ingest import (
     truncate,
 )
 from kg.query import query, run_query
-from kg.store import BUILD_RECORD, load_graph, remove_stale_temps, sorted_nquads, write_exports
+from kg.store import BUILD_RECORD, load_graph, remove_stale_temps, sorted_nquads
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 KG_SCRIPT = Path(sys.executable).parent / "kg"
@@ -238,7 +239,7 @@ def test_five_megabyte_article_is_truncated_at_a_paragraph_with_a_note(tmp_path)
 
 
 def test_file_larger_than_the_read_limit_is_read_partially(tmp_path, monkeypatch):
-    monkeypatch.setattr(kg.ingest, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(kg.ingest.documents, "MAX_FILE_BYTES", 1000)
     raw = ("Zhōu Bō spoke. " * 200).encode()  # multi-byte characters straddle the cut
     doc = load_document(write(tmp_path / "huge.txt", raw), notes=(notes := []))
     assert "\ufffd" not in doc.text and raw.decode().startswith(doc.text)
@@ -335,7 +336,7 @@ def test_unreadable_file_is_skipped(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(kg.ingest, "open", deny, raising=False)
+    monkeypatch.setattr(kg.ingest.documents, "open", deny, raising=False)
     (skipped,) = load_documents([tmp_path]).skipped
     assert skipped.reason == "unreadable"
     assert skipped.message == f"{locked}: cannot read: Permission denied"
@@ -357,7 +358,7 @@ def test_broken_symlink_and_fifo_are_reported_not_ignored_or_hung_on(tmp_path):
 
 
 def test_undecodable_and_odd_file_names_give_valid_identifiers(tmp_path, extract):
-    from kg.rdf.mapping import corpus_to_dataset
+    from kg.rdf.dataset import corpus_to_dataset
     from kg.resolve import resolve
 
     folder = tmp_path / "in"
@@ -493,7 +494,9 @@ def test_record_is_written_last_and_matches_the_exports(tmp_path, make_ds, monke
 def test_failing_export_leaves_record_and_exports_untouched(tmp_path, make_ds, monkeypatch):
     write_exports(make_ds(), tmp_path, record={"kg_version": "first"})
     before = snapshot(tmp_path)
-    monkeypatch.setattr("kg.store.sorted_nquads", lambda ds: (_ for _ in ()).throw(OSError(28, "No space left")))
+    monkeypatch.setattr(
+        "kg.build.dataset_exports.sorted_nquads", lambda ds: (_ for _ in ()).throw(OSError(28, "No space left"))
+    )
     with pytest.raises(ExportError, match="No space left"):
         write_exports(make_ds(person_name="Someone Else"), tmp_path, record={"kg_version": "second"})
     assert snapshot(tmp_path) == before

@@ -30,11 +30,11 @@ from rdflib import Graph, Literal, URIRef
 from SPARQLWrapper import JSON, JSONLD, POST, TURTLE, XML, SPARQLWrapper
 
 from kg.errors import KgError
-from kg.oxstore import load_store, open_store
 from kg.serve import create_app, serve
 from kg.serve.backend import Backend, graph_backend, store_backend
 from kg.serve.load import run as load_run
 from kg.serve.server import background_server
+from kg.store.oxstore import load_store, open_store
 from tests.fixtures.golden_corpus import GOLDEN_TRIG
 from tests.fixtures.lookup_keys import add_keys
 

@@ -8,8 +8,9 @@ import pytest
 from rdflib import Dataset
 
 import kg.viz
+from kg.build.dataset_exports import write_exports
 from kg.errors import ExportError
-from kg.store import atomic_output, atomic_write_bytes, atomic_write_text, sorted_nquads, write_exports
+from kg.store import atomic_output, atomic_write_bytes, atomic_write_text, sorted_nquads
 
 
 def listing(folder) -> list[str]:
@@ -115,7 +116,7 @@ def test_interrupt_during_exports_leaves_previous_exports_untouched(tmp_path, mo
     def interrupted(ds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kg.rdf.mapping.facts_graph", interrupted)
+    monkeypatch.setattr("kg.rdf.dataset.facts_graph", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_exports(make_ds(person_name="Someone Else"), tmp_path)
     assert snapshot(tmp_path) == before

@@ -11,13 +11,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import oxstore
 from kg.build import build
+from kg.build.validation import validate_build
 from kg.errors import DocumentError, InputError, ValidationError
 from kg.ingest import iter_documents, load_documents, scan_documents
+from kg.query import query_store
 from kg.rdf.dump import external_sort, write_exports
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_to_store
-from kg.validate_parts import validate_build
+from kg.store import oxstore
 from tests.fixtures.golden_corpus import golden_corpus
 
 SEEDS = Path(__file__).parents[1] / "seeds"
@@ -137,9 +138,9 @@ def test_store_or_not_the_exports_are_byte_identical(store_build, seeds_build):
 
 
 def test_a_store_on_disk_gives_the_exports_of_one_in_memory(seeds_build, tmp_path, monkeypatch):
-    import kg.publish
+    import kg.build.publish
 
-    monkeypatch.setattr("kg.publish.MEMORY_STORE_FACTS", 0)  # a large corpus' store lives on disk
+    monkeypatch.setattr("kg.build.publish.MEMORY_STORE_FACTS", 0)  # a large corpus' store lives on disk
     monkeypatch.setattr("kg.rdf.dump.MEMORY_BYTES", 64 << 10)  # and its exports are sorted on disk
     folders = []
 
@@ -147,8 +148,8 @@ def test_a_store_on_disk_gives_the_exports_of_one_in_memory(seeds_build, tmp_pat
         folders.append(Path(target).name)
         return original(target, registry)
 
-    original = kg.publish.temp_folder
-    monkeypatch.setattr("kg.publish.temp_folder", temp_folder)
+    original = kg.build.publish.temp_folder
+    monkeypatch.setattr("kg.build.publish.temp_folder", temp_folder)
     out = tmp_path / "out"
     build([SEEDS], out, html=False, validate="off")
     assert folders == ["store", "work"]
@@ -165,7 +166,7 @@ def test_a_failed_build_leaves_the_previous_store_and_exports(store_build, tmp_p
     def invalid(store, **kwargs):
         raise ValidationError("graph: 1 SHACL violation(s)", report="x")
 
-    monkeypatch.setattr("kg.validate.validate_store", invalid)
+    monkeypatch.setattr("kg.store.validate.validate_store", invalid)
     with pytest.raises(ValidationError):
         build([SEEDS / "002_528626af35be6906.txt"], out, store=f"oxigraph:{folder}")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -182,7 +183,7 @@ def test_a_new_build_replaces_the_store(tmp_path):
     summary = build([SEEDS / "003_6641e13d47637e34.txt"], tmp_path / "two", store=f"oxigraph:{folder}", html=False)
     store = oxstore.open_store(folder, read_only=True)
     assert len(store) == summary.triples != first
-    _, rows = oxstore.query_store(store, "SELECT DISTINCT ?d WHERE { ?d a schema:NewsArticle }")
+    _, rows = query_store(store, "SELECT DISTINCT ?d WHERE { ?d a schema:NewsArticle }")
     assert rows == (("https://w3id.org/kg/id/doc/003_6641e13d47637e34",),)
 
 
@@ -217,7 +218,7 @@ def test_every_mode_but_off_validates_the_whole_graph(tmp_path, monkeypatch, mod
         seen.append(len(store))
         return {"checked": len(store)}
 
-    monkeypatch.setattr("kg.validate.validate_store", validate_store)
+    monkeypatch.setattr("kg.store.validate.validate_store", validate_store)
     summary = build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", validate=mode, html=False)
     assert seen == [summary.triples]  # once, on the whole graph
     record = json.loads((tmp_path / "out" / "build.json").read_text(encoding="utf-8"))
@@ -242,7 +243,7 @@ def test_a_violation_anywhere_in_the_store_fails():
 
 
 def test_validation_off_and_unknown_modes(tmp_path, monkeypatch):
-    monkeypatch.setattr("kg.validate.validate_store", lambda store, **kwargs: pytest.fail("validated"))
+    monkeypatch.setattr("kg.store.validate.validate_store", lambda store, **kwargs: pytest.fail("validated"))
     summary = build([SEEDS / "002_528626af35be6906.txt"], tmp_path / "out", validate=False, html=False)
     assert summary.validation == {"mode": "off"}
     with pytest.raises(InputError, match="unknown validation mode 'most'; use one of auto, full, off"):

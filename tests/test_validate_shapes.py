@@ -24,10 +24,10 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import ValidationError
-from kg.oxstore import to_oxigraph
-from kg.rdf.mapping import corpus_to_dataset
+from kg.rdf.dataset import corpus_to_dataset
 from kg.rdf.namespace import ID, KG, OA, load_ontology_graph
-from kg.validate import (
+from kg.store.oxstore import to_oxigraph
+from kg.store.validate import (
     MAX_REPORT_LINES,
     _short,
     find_violations,

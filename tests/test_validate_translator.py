@@ -14,7 +14,7 @@ from rdflib import Graph
 from kg.cli import main
 from kg.errors import OntologyError, ValidationError
 from kg.rdf.shacl import compile_shapes, run_checks
-from kg.validate import _prefixes, report_lines, validate_file, validate_store, violations_from_report
+from kg.store.validate import _prefixes, report_lines, validate_file, validate_store, violations_from_report
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -162,7 +162,7 @@ def test_the_sample_mode_is_gone(tmp_path: Path, capsys: pytest.CaptureFixture) 
 
 def test_the_validation_benchmark_runs_kg_in_a_child_process(capsys: pytest.CaptureFixture) -> None:
     from kg.bench.validation import main as bench
-    from kg.oxstore import load_store
+    from kg.store.oxstore import load_store
 
     golden = Path(__file__).with_name("fixtures") / "golden.trig"
     assert bench([str(golden), "--validators", "kg"]) == 0

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal
 from rdflib import namespace as ns
 
-from kg.oxstore import load_dataset
+from kg.store.oxstore import load_dataset
 from tests.conftest import ID, KG, OA, ORG, PROV, SDO, make_dataset
 
 

@@ -13,15 +13,12 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg.bench.measure import kg_command, machine, run_command
+from kg.bench.measure import BenchError, kg_command, machine, run_command, write_articles  # noqa: F401 - re-exported
 from kg.bench.report import Report, render, write_report
 
+DESCRIPTION = "Benchmarks of issue 13's targets, measured as ratios in one run, through kg's public commands."
 PARTS = ("build", "queries", "store", "serve")
 DEFAULT_PARTS = ("build", "queries", "serve")  # the store part builds 10,000 articles (~1 hour): ask for it
-
-
-class BenchError(Exception):
-    """A part cannot start (a missing corpus or graph, a failed preparatory build): its reason."""
 
 
 @dataclass
@@ -112,19 +109,6 @@ class Bench:
         return {"N": self.options.n, "seed": self.options.seed}
 
 
-def write_articles(folder: Path, n: int, seed: int, log: Log) -> Path:
-    """``kg.synthetic.write_corpus(folder, n, seed)`` unless the folder already holds its n files."""
-    from kg.synthetic import write_corpus
-
-    if folder.is_dir() and len(list(folder.glob("*.txt"))) == n and (folder / ".complete").exists():
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    log(f"writing {n:,} synthetic articles (seed {seed}) to {folder}")
-    write_corpus(folder, n, seed)
-    (folder / ".complete").write_text("written by kg.bench\n", encoding="utf-8")
-    return folder
-
-
 def run(
     options: Options | None = None,
     out: str | Path | None = "BENCHMARKS.md",
@@ -183,12 +167,10 @@ def _ints(text: str) -> tuple[int, ...]:
 
 
 def parser() -> argparse.ArgumentParser:
-    from kg.bench import __doc__ as doc
-
     d = Options()
     p = argparse.ArgumentParser(
         prog="python -m kg.bench",
-        description=(doc or "").split("\n\n")[0],
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(

@@ -14,8 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.bench.driver import BenchError
-from kg.bench.measure import free_port, kg_command, kill_tree, median, oxigraph_binary, run_command
+from kg.bench.measure import BenchError, free_port, kg_command, kill_tree, median, oxigraph_binary, run_command
 from kg.bench.report import NA, Section, num, verdict
 
 SERVE_TARGET = 0.8  # kg serve --graph >= 0.8 x oxigraph serve's queries/s

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,3 +248,20 @@ def run_command(
 def folder_bytes(path: Path) -> int:
     """Total size of the files below ``path`` (0 when it does not exist)."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
+
+
+class BenchError(Exception):
+    """A part cannot start (a missing corpus or graph, a failed preparatory build): its reason."""
+
+
+def write_articles(folder: Path, n: int, seed: int, log: Callable[[str], None]) -> Path:
+    """``kg.synthetic.write_corpus(folder, n, seed)`` unless the folder already holds its n files."""
+    from kg.synthetic import write_corpus
+
+    if folder.is_dir() and len(list(folder.glob("*.txt"))) == n and (folder / ".complete").exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    log(f"writing {n:,} synthetic articles (seed {seed}) to {folder}")
+    write_corpus(folder, n, seed)
+    (folder / ".complete").write_text("written by kg.bench\n", encoding="utf-8")
+    return folder

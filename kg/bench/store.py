@@ -8,8 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg.bench.driver import BenchError, write_articles
-from kg.bench.measure import ChildRun, folder_bytes, kg_command, median, run_command
+from kg.bench.measure import BenchError, ChildRun, folder_bytes, kg_command, median, run_command, write_articles
 from kg.bench.parts import bare_command, bare_documents, build_command, build_record, count, validation_text
 from kg.bench.probe import collect
 from kg.bench.report import MB, NA, Section, mb, ms, num, verdict

@@ -7,8 +7,8 @@ same graph file, with ontology/shapes.ttl: the time to read the graph, the time 
 (wall and CPU seconds), whether it conforms and how many results it reports, and the peak RSS
 of the child. Validators:
 
-- ``kg``: ``kg.oxstore.load_store`` (bulk load into memory) + ``kg.validate.validate_store``;
-- ``kg-disk``: ``kg.validate.validate_store`` on the on-disk store ``--store`` (opened read-only);
+- ``kg``: ``kg.store.oxstore.load_store`` (bulk load into memory) + ``kg.store.validate.validate_store``;
+- ``kg-disk``: ``kg.store.validate.validate_store`` on the on-disk store ``--store`` (opened read-only);
 - ``pyshacl``: rdflib parses the file, the union of its graphs goes to ``pyshacl.validate``;
 - ``pyshacl-turbo``: ``pyshacl_turbo.validate`` on the N-Quads text (its pyoxigraph-store input
   reports every ``sh:in`` value as a violation in 0.6.5, so the text is given instead);
@@ -48,8 +48,8 @@ def run_one(validator: str, graph: Path, store: Path | None) -> dict[str, object
     shapes = ontology_path("shapes.ttl")
     start = _clock()
     if validator in ("kg", "kg-disk"):
-        from kg.oxstore import load_store, open_store
-        from kg.validate import find_violations
+        from kg.store.oxstore import load_store, open_store
+        from kg.store.validate import find_violations
 
         data = open_store(store, read_only=True) if validator == "kg-disk" else load_store(graph)
         read = _since(start)

@@ -23,7 +23,7 @@ from kg.extract.meeting_events import FullSentences, visit_sentence
 from kg.extract.meeting_places import dateline_city, meeting_place, visit_place
 
 if TYPE_CHECKING:
-    from kg.extract.meetings import MeetingSpan
+    from kg.extract.meeting_span import MeetingSpan
 
 LIST_GAP = re.compile(r"[^.;:]{0,60}?(?:,|\band|\s&)\s*(?:the\s+)?")
 SUBHEADLINE = re.compile(r"\n\s*\n[ \t]*(?:[^\n.?!]|[.?!](?!\s)){0,199}[^\s.:?!。\"”](?=[ \t]*\n[ \t]*\n)")

@@ -12,7 +12,7 @@ part, or an event told as before or after another, takes the date of the event i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -22,6 +22,7 @@ from kg.extract.lexicon import load_lexicon, words_pattern
 from kg.extract.meeting_dating import LIST_GAP  # noqa: F401 - re-exported for roles
 from kg.extract.meeting_events import FullSentences, dated_visit, find_talks, visit_sentence
 from kg.extract.meeting_places import place_at, venue_at, visit_place
+from kg.extract.meeting_span import MeetingSpan
 from kg.extract.orgs import OrgHit
 
 ANAPHORA_DETS = {"the", "this", "that", "said", "this year's"}
@@ -37,27 +38,6 @@ DETERMINER = re.compile(
     r"(?:the|this|that|a|an|its|their|his|her)\s+(?:(?:event|meeting|session|conference|forum|summit|expo|year)['’]s\s+)?",
     re.I,
 )
-
-
-@dataclass
-class MeetingSpan:
-    """A meeting as found in the text, before it becomes a ``MeetingMention``."""
-
-    key: str
-    start: int
-    end: int
-    label: str
-    kind: str
-    head: str
-    anaphoric: bool = False
-    part: bool = False
-    reported: bool = True
-    date: str | None = None
-    place: str | None = None
-    organizer: str | None = None
-    part_of: str | None = None
-    definite: bool = False  # "the preparatory meeting": may name an event told before
-    refs: list[int] = field(default_factory=list)  # offsets where "the meeting" refers to it
 
 
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})  # the tags spaCy's attribute ruler maps to NOUN or PROPN

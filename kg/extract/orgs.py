@@ -19,8 +19,8 @@ from kg.extract.bodies import (
     body_hits,
     canonical_name,
     delegations,
-    departments,
 )
+from kg.extract.departments import departments
 from kg.extract.lexicon import PROVINCE_LEVELS, Lexicon, load_lexicon, words_pattern
 
 __all__ = ["DocContext", "OrgHit", "canonical_name", "find_orgs", "infer_context"]

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import KgError
+from kg.extract.doctext import doc_text
 from kg.extract.initiatives import find_initiatives
 from kg.extract.orgs import find_orgs, infer_context
 from kg.extract.people import find_candidates
@@ -33,14 +34,6 @@ UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
 for _name in ("kg_context", "kg_orgs", "kg_people", "kg_initiatives"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per document: spaCy joins every token's text on each access."""
-    text = doc.user_data.get("kg_text")
-    if text is None:
-        text = doc.user_data["kg_text"] = doc.text
-    return text
 
 
 @Language.component("kg_context", assigns=["doc._.kg_context"])

@@ -37,7 +37,7 @@ from kg.model import (
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """spaCy's sentences, also split at line breaks (headlines have no full stop)."""
-    from kg.extract.pipeline import doc_text
+    from kg.extract.doctext import doc_text
 
     out = []
     text = doc_text(doc)

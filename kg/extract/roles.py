@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from kg.extract.lexicon import alternation, load_lexicon, words_pattern
+from kg.extract.lexicon import load_lexicon, words_pattern
 from kg.extract.meetings import LIST_GAP, MeetingSpan
+from kg.extract.role_verbs import _Patterns, _role_of, _verbs
 
 ADVERBS = (
     r"(?:also|then|later|subsequently|respectively|further|each|both|all|successively|separately|jointly|"
@@ -27,9 +28,6 @@ TIME_ADVERBIAL = (
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?)"
 )
 SKIP_BACK = re.compile(rf"(?:[\s,]|\b{ADVERBS}\b|\b{TIME_ADVERBIAL}\b)*$", re.I)
-INVERTED = re.compile(
-    r"(?:(?:also\s+)?present(?:\s+at\s+the\s+\w+)?|attending(?:\s+the\s+\w+(?:\s+\w+)?)?)\s+(?:was|were)\s+$", re.I
-)
 SPEECH_BY = re.compile(r"(?:speech|speeches|remarks|report|address)\s+(?:delivered|made|given)\s+by\s+$", re.I)
 MET_BEFORE = re.compile(r"(?<![\w-])met\s+(?:(?:in|at|on)\s+[^,.;]{1,40}?\s+)?(?:with\s+)?$", re.I)
 PRONOUN = re.compile(rf"(?<![\w-])(?:he|she)(?:\s+(?:{ADVERBS}|\w+ly))*\s*$", re.I)
@@ -56,65 +54,6 @@ class RoleHit:
     meeting: str | None  # MeetingSpan key
     verb_start: int
     verb_end: int
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    active: re.Pattern[str]  # active role verbs and speech phrases
-    active_role: dict[str, str]
-    passive: re.Pattern[str]
-    passive_role: dict[str, str]
-    lead: re.Pattern[str]
-    speech: re.Pattern[str]  # "X's speech at"
-    list_sep: re.Pattern[str]  # what separates the people of a list of subjects
-    inverted: re.Pattern[str]  # "Also present were", "Those in attendance included" (before a list)
-    list_tail: re.Pattern[str]  # "etc", "and other officials" between a list of subjects and its verb
-
-
-@cache
-def _verbs() -> _Patterns:
-    r = load_lexicon().roles
-    active = {f: role for role in ("presided", "spoke", "attended") for f in r[role]["active"]}
-    passive = {f: role for role in ("presided", "spoke", "attended") for f in r[role].get("passive", [])}
-    lead = re.compile(words_pattern(r["spoke"]["lead_ins"]) + r"\s+$", re.I)
-    speech = re.compile(
-        r"['’]s?\s+(?:\w+\s+){0,2}?(?:"
-        + "|".join(r["spoke"]["speech_nouns"])
-        + r")\s+(?:"
-        + "|".join(r["spoke"]["speech_links"])
-        + r")\s+",
-        re.I,
-    )
-    made_speech = (
-        words_pattern(r["spoke"].get("speech_verbs", ["delivered"]))
-        + r"\s+(?:(?:a|an|the|his|her|their|its)\s+)?(?:[a-z][\w-]*\s+){0,3}?"
-        + words_pattern(r["spoke"].get("speech_objects", ["speech"]))
-    )
-    companions = alternation(r["attended"].get("companions", []), ignore_case=True)
-    list_sep = re.compile(
-        rf"\s*(?:[,;]?\s*(?:together|along)?\s*(?:{companions})\s*|[,;]\s*and\s*,?|and\s*,?|,|;)\s*$", re.I
-    )
-    inverted = alternation(r["attended"].get("inverted", []), ignore_case=True)
-    tails = alternation(r["attended"].get("list_tails", []), ignore_case=True)
-    return _Patterns(
-        re.compile(f"(?:{words_pattern(list(active))}|{made_speech})", re.I),
-        active,
-        re.compile(words_pattern(list(passive)) + r"\s+$", re.I),
-        passive,
-        lead,
-        speech,
-        list_sep,
-        re.compile(rf"(?:{INVERTED.pattern}|(?<![\w-]){inverted}\s+(?:[^,.;:]{{0,60}}?\s)?)$", re.I),
-        re.compile(
-            rf"[\s,]*(?<![\w-]){tails}(?:\s+[^,.;:]{{0,60}}?(?:comrades|officials|leaders|people|persons|"
-            rf"heads|representatives|members|cadres|guests))?[\s,.]*$",
-            re.I,
-        ),
-    )
-
-
-def _role_of(verb: str, pats: _Patterns) -> str:
-    return pats.active_role.get(re.sub(r"\s+", " ", verb.lower()), "spoke")  # a speech phrase: spoke
 
 
 def find_roles(

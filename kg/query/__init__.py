@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from kg.query.engine import execute, run_prepared, run_query
 from kg.query.named import PageKey, QueryInfo, QueryParam, list_queries, parse_header, read_header, resolve_query
-from kg.query.output import query, write_query
+from kg.query.output import query, query_store, write_query
 from kg.query.prepare import PreparedQuery, prepare
 from kg.query.results import FORMATS, QueryResult, format_result, json_term, render
 from kg.query.sources import GraphSource, open_source
@@ -45,6 +45,7 @@ __all__ = [
     "parse_header",
     "prepare",
     "query",
+    "query_store",
     "read_header",
     "render",
     "resolve_query",
@@ -55,9 +56,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """``load_graph`` and ``GRAPH_FORMATS`` (rdflib, kg.store) are still importable from here."""
+    """``load_graph`` and ``GRAPH_FORMATS`` (rdflib, kg.store.graphfile) are still importable from here."""
     if name in ("load_graph", "GRAPH_FORMATS"):
-        import kg.store
+        import kg.store.graphfile
 
-        return getattr(kg.store, name)
+        return getattr(kg.store.graphfile, name)
     raise AttributeError(f"module 'kg.query' has no attribute {name!r}")

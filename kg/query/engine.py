@@ -16,10 +16,11 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, QuerySyntaxError
+from kg.errors import QueryError
+from kg.query.answer import evaluate
 from kg.query.child import check_timeout, run_in_child
 from kg.query.named import resolve_query
-from kg.query.prepare import NAMESPACES, PreparedQuery, prepare
+from kg.query.prepare import PreparedQuery, prepare
 from kg.query.results import RESULT_FORMATS, QueryResult, tsv_bytes
 from kg.query.sources import GraphSource
 
@@ -34,30 +35,12 @@ def as_store(store_or_source: object) -> tuple[ox.Store, Path | None, dict | Non
     if isinstance(store_or_source, ox.Store):
         return store_or_source, None, None
     if hasattr(store_or_source, "quads") and hasattr(store_or_source, "graphs"):  # an rdflib Dataset
-        from kg.oxstore import load_dataset
+        from kg.store.oxstore import load_dataset
 
         store = ox.Store()
         load_dataset(store, store_or_source)
         return store, None, None
     raise QueryError(f"cannot query {type(store_or_source).__name__}: give a pyoxigraph Store or a GraphSource")
-
-
-def evaluate(store: ox.Store, prepared: PreparedQuery, text: str | None = None):  # noqa: ANN201
-    """Oxigraph's lazy answer to ``prepared`` (or to ``text`` with its substitutions)."""
-    dataset: dict = {"use_default_graph_as_union": True}
-    if prepared.dataset is not None:
-        dataset = {"default_graph": [ox.NamedNode(iri) for iri in prepared.dataset[0]],
-                   "named_graphs": [ox.NamedNode(iri) for iri in prepared.dataset[1]]}  # fmt: skip
-    elif prepared.own_dataset:
-        dataset = {}  # Oxigraph ignores FROM / FROM NAMED when told to use the union
-    try:
-        return store.query(
-            text or prepared.text, prefixes=NAMESPACES, substitutions=prepared.ox_substitutions(), **dataset
-        )
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"malformed SPARQL: {' '.join(str(exc).split())}") from None
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
 
 
 def _failed(exc: Exception) -> QueryError:
@@ -108,7 +91,7 @@ def execute(
 
 def _execute_at(folder: str, prepared: PreparedQuery, options: dict) -> QueryResult:
     """In a child process: open the on-disk store read-only and run the query."""
-    from kg.oxstore import open_store
+    from kg.store.oxstore import open_store
 
     return execute(open_store(folder, read_only=True), prepared, **options)
 

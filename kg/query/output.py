@@ -10,15 +10,18 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from kg.errors import ExportError
+from kg.errors import ExportError, QueryError
 from kg.query.child import check_timeout
-from kg.query.engine import run_prepared, stream
+from kg.query.engine import run_prepared, run_query, stream
 from kg.query.named import resolve_query
 from kg.query.prepare import prepare
 from kg.query.results import FORMATS, render
 from kg.query.sources import open_source
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 
 def write_query(
@@ -66,3 +69,16 @@ def query(
         spec, buffer, graph=graph, store=store, params=params, fmt=fmt, timeout=timeout, limit=limit, offset=offset
     )
     return buffer.getvalue().decode("utf-8").rstrip("\r\n")
+
+
+def query_store(
+    store: ox.Store, sparql: str, params: Mapping[str, str] | None = None
+) -> tuple[tuple[str, ...], tuple[tuple[str | None, ...], ...]]:
+    """A SELECT query's (variable names, rows of strings or None): ``kg.query.run_query`` in short.
+
+    ``sparql`` is inline SPARQL, a ``.rq`` file or the name of a query in ``kg/queries``.
+    """
+    result = run_query(store, sparql, params)
+    if result.kind != "select":
+        raise QueryError("query_store runs SELECT queries; use kg.query.run_query for ASK, CONSTRUCT and DESCRIBE")
+    return result.vars, result.rows

@@ -18,7 +18,7 @@ import math
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.query.engine import evaluate
+from kg.query.answer import evaluate
 from kg.query.prepare import PreparedQuery, declared_prefixes, where_brace
 from kg.query.results import QueryResult, tsv_bytes
 from kg.query.terms import XSD_STRING, Term

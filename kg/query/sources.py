@@ -70,7 +70,7 @@ def open_source(graph: str | Path | None = None, *, store: str | Path | None = N
     Raises ``GraphError`` when the file or store cannot be used, ``GraphParseError`` when the file
     does not parse.
     """
-    from kg.oxstore import load_store, open_store
+    from kg.store.oxstore import load_store, open_store
 
     if (graph is None) == (store is None):
         raise QueryError("give one source: a graph file or an Oxigraph store folder")

@@ -2,7 +2,7 @@
 
 pyshacl validates rdflib graphs, and the golden tests compare graphs with rdflib's ``compare``;
 everything else (the build, the exports, the queries) uses the pyoxigraph quads of
-``kg.rdf.mapping``. The names here are also importable from ``kg.rdf.mapping``.
+``kg.rdf.mapping``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def iri(key: str) -> URIRef:
 
 def corpus_to_dataset(corpus: Corpus, *, version: str | None = None) -> Dataset:
     """The graph of ``corpus`` (``kg.rdf.mapping.corpus_parts``) as an rdflib Dataset with ``default_union``."""
-    from kg.oxstore import to_rdflib
+    from kg.rdf.convert import to_rdflib
     from kg.rdf.mapping import corpus_quads
 
     ds = Dataset(default_union=True)

@@ -13,7 +13,7 @@ Literals are written in the canonical form Oxigraph keeps (``"0.9"^^xsd:decimal`
 ``"1.0"``), so the quads read back from a store equal the quads mapped. This module needs neither
 spaCy nor rdflib; ``iri``, ``corpus_to_dataset``, ``facts_graph``, ``ENTITIES_GRAPH`` and
 ``PROVENANCE_GRAPH`` (rdflib terms, for pyshacl and rdflib's ``compare``) come from
-``kg.rdf.dataset`` on first use.
+``kg.rdf.dataset`` (import them from there).
 """
 
 from __future__ import annotations
@@ -317,15 +317,3 @@ def corpus_nquads(corpus: Corpus, *, version: str | None = None) -> bytes:
     from kg.rdf.dump import sorted_nquads
 
     return sorted_nquads(corpus_to_store(corpus, version=version))
-
-
-_RDFLIB_NAMES = ("iri", "corpus_to_dataset", "facts_graph", "ENTITIES_GRAPH", "PROVENANCE_GRAPH")
-
-
-def __getattr__(name: str) -> object:
-    """The rdflib view of the mapping (``kg.rdf.dataset``), imported only when asked for."""
-    if name in _RDFLIB_NAMES:
-        from kg.rdf import dataset
-
-        return getattr(dataset, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,7 @@
 One design for both sources, on kg's one engine (``kg.query``):
 
 * ``graph=FILE``: a fork server (``kg.serve.workers.ForkServer``) bulk-loads the file into an
-  in-memory pyoxigraph store (``kg.oxstore.load_store``) and forks the workers from it, so they
+  in-memory pyoxigraph store (``kg.store.oxstore.load_store``) and forks the workers from it, so they
   share the loaded store and start in milliseconds (also when one is replaced after a time-out).
   When the build that wrote FILE kept an Oxigraph store that still matches it
   (``kg.query.sources.recorded_store``), that store is opened instead, as below.
@@ -81,8 +81,8 @@ class WorkerBackend(Backend):
 
 def _load_in_memory(path: str) -> tuple[int, Callable[[socket.socket], None]]:
     """In the fork server: load the graph file; the quad count and what each worker runs (answer jobs)."""
-    from kg.oxstore import load_store
     from kg.serve.jobs import WorkerState
+    from kg.store.oxstore import load_store
 
     store = load_store(path)
     import kg.serve.entity  # noqa: F401 - imported once here rather than in every worker
@@ -95,9 +95,9 @@ def _load_in_memory(path: str) -> tuple[int, Callable[[socket.socket], None]]:
 def _store_worker(sock, folder: str) -> None:  # noqa: ANN001
     """A spawned worker: open the store read-only, then answer jobs."""
     from kg.errors import KgError
-    from kg.oxstore import open_store
     from kg.serve.jobs import WorkerState
     from kg.serve.workers import send_message
+    from kg.store.oxstore import open_store
 
     try:
         store = open_store(folder, read_only=True)

@@ -116,8 +116,8 @@ def _in_memory(graph: Path, listen: socket.socket, options: ServeOptions):  # no
     """The fork server's work for a graph file: load it once; each worker uses the loaded store."""
 
     def prepare() -> tuple[object, Callable[[socket.socket], None]]:
-        from kg.oxstore import load_store
         from kg.serve.jobs import WorkerState
+        from kg.store.oxstore import load_store
 
         store = load_store(graph)
         import kg.serve.app  # noqa: F401 - imported once here rather than in every worker
@@ -139,8 +139,8 @@ def _on_disk(folder: Path, description: str, listen: socket.socket, options: Ser
         import kg.serve.app  # noqa: F401
 
         def open_state() -> object:
-            from kg.oxstore import open_store
             from kg.serve.jobs import WorkerState
+            from kg.store.oxstore import open_store
 
             return WorkerState(open_store(folder, read_only=True))
 

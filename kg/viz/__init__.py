@@ -1,7 +1,7 @@
 """Interactive views of a kg graph: self-contained HTML pages that work offline.
 
 Every view reads an Oxigraph store (``pyoxigraph.Store``): a graph file loaded in memory
-(``kg.oxstore.load_store``) or a build's store on disk, opened read-only.
+(``kg.store.oxstore.load_store``) or a build's store on disk, opened read-only.
 
 * ``render_store(store, path)`` / ``render_file(graph_path, out_path)``: the whole graph, drawn
   with vis-network: nodes coloured and shaped by kind and sized by degree, edges labelled by
@@ -166,7 +166,7 @@ def write_view(
     if params and query is None:
         raise QueryError("--param goes with --query")
     if store is not None:
-        from kg.oxstore import open_store
+        from kg.store.oxstore import open_store
 
         where = Path(store)
         source: Source = open_store(where, read_only=True)

@@ -56,7 +56,7 @@ def open_index(source: ox.Store | GraphIndex | str | Path) -> GraphIndex:
     if isinstance(source, GraphIndex):
         return source
     if isinstance(source, str | Path):
-        from kg.oxstore import load_store
+        from kg.store.oxstore import load_store
 
         source = load_store(source)
     return GraphIndex(source)

@@ -317,7 +317,7 @@ class GraphIndex:
 def _store_from_dataset(ds: object) -> ox.Store:
     """TEMPORARY: an rdflib Dataset copied into an in-memory store, for ``kg.store.write_exports`` (graph.html)
     until the build hands the views an Oxigraph store (kg serve no longer needs this)."""
-    from kg.oxstore import load_dataset
+    from kg.store.oxstore import load_dataset
 
     store = ox.Store()
     load_dataset(store, ds)  # type: ignore[arg-type]

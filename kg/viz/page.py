@@ -25,7 +25,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import ExportError
-from kg.store import atomic_write_bytes
+from kg.store.files import atomic_write_bytes
 from kg.viz.index import KIND_STYLE
 
 # Above this many nodes a page shows only the most connected ones (see docs/viz.md).

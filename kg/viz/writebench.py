@@ -30,7 +30,7 @@ from kg.viz.page import DEFAULT_MAX_NODES
 
 
 def _open(path: Path):  # noqa: ANN202
-    from kg.oxstore import load_store, open_store
+    from kg.store.oxstore import load_store, open_store
 
     return open_store(path, read_only=True) if path.is_dir() else load_store(path)
 

@@ -98,7 +98,7 @@ def violations_from_report(results: Graph, prefixes: dict[str, str] | None = Non
     from rdflib.collection import Collection
     from rdflib.namespace import SH as RSH
 
-    from kg.oxstore import to_oxigraph
+    from kg.rdf.convert import to_oxigraph
 
     def path(node: object) -> str | None:
         if node is None:
@@ -175,7 +175,8 @@ def validate_graph(graph_or_dataset: Graph, *, name: str = "graph") -> dict[str,
     """Validate an rdflib Graph or Dataset (the union of its graphs), copied into an in-memory store."""
     from rdflib import Dataset
 
-    from kg.oxstore import load_dataset, to_oxigraph
+    from kg.rdf.convert import to_oxigraph
+    from kg.store.oxstore import load_dataset
 
     store = ox.Store()
     if isinstance(graph_or_dataset, Dataset):
@@ -190,7 +191,7 @@ def validate_file(path: str | Path) -> int:
 
     Raises GraphError / GraphParseError when it cannot be read, ValidationError when it does not conform.
     """
-    from kg.oxstore import load_store
+    from kg.store.oxstore import load_store
 
     store = load_store(path)
     return validate_store(store, name=str(path))["triples_validated"]

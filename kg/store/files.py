@@ -1,9 +1,9 @@
-"""Graph files: atomic writes, the exports of a build, and reading graph files back.
+"""Atomic files and folders: every output kg writes, all or nothing.
 
 Every output kg writes goes to a temporary file in the target's folder first, is fsync'ed, and
 then ``os.replace``d onto the target, so readers see either the old file or the new one, never
-half of one. ``write_exports`` renders all exports to temporary files before renaming any of
-them, so a failed, interrupted (Ctrl-C, SIGTERM) or killed (SIGKILL) build leaves the previous
+half of one. ``atomic_outputs`` (a build's exports) renders all files to temporary files before
+renaming any of them, so a failed, interrupted (Ctrl-C, SIGTERM) or killed (SIGKILL) build leaves the previous
 exports as they were. The renames themselves take microseconds and run with SIGINT/SIGTERM held;
 ``build.json`` (the build record, with the SHA-256 of every export) is renamed last, so a record
 that matches the files proves they come from one build.
@@ -16,24 +16,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
-import json
 import os
 import re
 import secrets
 import shutil
 import signal
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import ExportError, GraphError, GraphParseError
+from kg.errors import ExportError
 
 if TYPE_CHECKING:  # rdflib is imported by the functions that read or write rdflib Datasets, not by a build
-    from rdflib import Dataset, Graph
+    pass
 
-GRAPH_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
 EXPORT_NAMES = {"trig": "graph.trig", "ttl": "graph.ttl", "nq": "graph.nq", "html": "graph.html"}
 BUILD_RECORD = "build.json"
 _TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
@@ -249,153 +246,9 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def sorted_nquads(ds: Dataset) -> bytes:
-    """N-Quads of every graph in ``ds``, lines sorted: byte-identical for identical graphs."""
-    data = ds.serialize(format="nquads", encoding="utf-8")
-    lines = sorted({line for line in data.split(b"\n") if line.strip()})
-    return b"".join(line + b"\n" for line in lines)
-
-
-def _facts_graph(ds: Dataset) -> Graph:
-    from kg.rdf.mapping import facts_graph
-    from kg.rdf.namespace import bind_prefixes
-
-    graph = facts_graph(ds)
-    bind_prefixes(graph)
-    return graph
-
-
-def serialize_trig(ds: Dataset) -> bytes:
-    """TriG of ``ds``: byte-identical for identical datasets, whatever the hash seed."""
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-    from rdflib.plugins.serializers.trig import TrigSerializer
-
-    class SortedTrigSerializer(TrigSerializer):  # graphs in IRI order (rdflib's depends on string hashing)
-        def __init__(self, store: Graph) -> None:
-            super().__init__(store)
-            self.contexts.sort(key=lambda g: (g.identifier != DATASET_DEFAULT_GRAPH_ID, str(g.identifier)))
-
-    stream = io.BytesIO()
-    SortedTrigSerializer(ds).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
-
-
-def _renderers(ds: Dataset) -> dict[str, Callable[[Path], None]]:
-    def trig(path: Path) -> None:
-        path.write_bytes(serialize_trig(ds))
-
-    def ttl(path: Path) -> None:
-        path.write_bytes(_facts_graph(ds).serialize(format="turtle", encoding="utf-8"))
-
-    def nq(path: Path) -> None:
-        path.write_bytes(sorted_nquads(ds))
-
-    def html(path: Path) -> None:
-        from kg import viz
-
-        viz.render_html(ds, path)
-
-    return {"trig": trig, "ttl": ttl, "nq": nq, "html": html}
-
-
 def _file_info(path: Path, name: str) -> dict[str, object]:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return {"file": name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
-
-
-def write_exports(
-    ds: Dataset, out_dir: str | Path, *, html: bool = True, record: Mapping[str, object] | None = None
-) -> dict[str, Path]:
-    """Write graph.trig, graph.ttl, graph.nq (and graph.html) into ``out_dir``, all or nothing.
-
-    With ``record``, also write ``build.json``: ``record`` plus ``"outputs"`` (file name, size and
-    SHA-256 of each export), renamed into place after the exports. Returns the written export
-    paths by key ("trig", "ttl", "nq", "html"; not the record). If any export fails, no file in
-    ``out_dir`` is changed and the error propagates (``ExportError`` for I/O problems).
-    """
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from None
-    from kg.rdf.namespace import bind_prefixes
-
-    bind_prefixes(ds)
-    renderers = _renderers(ds)
-    keys = [key for key in EXPORT_NAMES if html or key != "html"]
-    targets = {key: out / EXPORT_NAMES[key] for key in keys}
-    with atomic_outputs({**targets, **({"build": out / BUILD_RECORD} if record is not None else {})}) as temps:
-        for key in keys:
-            renderers[key](temps[key])
-        if record is not None:
-            outputs = {key: _file_info(temps[key], EXPORT_NAMES[key]) for key in keys}
-            text = json.dumps({**record, "outputs": outputs}, indent=2, ensure_ascii=False, default=str)
-            temps["build"].write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
-    return targets
-
-
-# ---------------------------------------------------------------- reading graph files
-
-
-def _bad_line(path: Path, fmt: str) -> int | None:
-    """For line-based formats: the number of the first line that does not parse alone."""
-    from rdflib import Dataset
-
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    for number, line in enumerate(lines, start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            try:
-                Dataset().parse(data=line, format=fmt)
-            except Exception:  # noqa: BLE001 - any failure marks the line
-                return number
-    return None
-
-
-def load_graph(path: str | Path) -> Dataset:
-    """Load a graph file (.trig, .ttl, .nq, .nt, .jsonld) into a Dataset with ``default_union``.
-
-    Raises ``GraphError`` when the file is missing or of unknown type, ``GraphParseError``
-    (with the line number when known) when it does not parse.
-    """
-    from rdflib import Dataset
-    from rdflib.exceptions import ParserError
-    from rdflib.plugins.parsers.notation3 import BadSyntax
-
-    from kg.rdf.namespace import bind_prefixes
-
-    path = Path(path)
-    if not path.exists():
-        raise GraphError(f"{path}: no such file")
-    if path.is_dir():
-        raise GraphError(f"{path}: is a folder, not a graph file")
-    fmt = GRAPH_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        valid = ", ".join(GRAPH_FORMATS)
-        raise GraphError(f"{path}: unknown graph format '{path.suffix}'; use one of {valid}")
-    ds = Dataset(default_union=True)
-    try:
-        ds.parse(source=str(path), format=fmt)
-    except BadSyntax as exc:
-        why = getattr(exc, "_why", None) or str(exc).splitlines()[-1]
-        text, index = getattr(exc, "_str", None), getattr(exc, "_i", None)
-        line = text[:index].count(b"\n") + 1 if isinstance(text, bytes) and index else exc.lines + 1
-        raise GraphParseError(f"{path}: line {line}: bad syntax ({why})") from None
-    except json.JSONDecodeError as exc:
-        raise GraphParseError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except ParserError as exc:
-        line = _bad_line(path, fmt)
-        where = f"line {line}: " if line else ""
-        raise GraphParseError(f"{path}: {where}invalid {fmt} ({str(exc).splitlines()[0]})") from None
-    except UnicodeDecodeError:
-        raise GraphParseError(f"{path}: not valid UTF-8") from None
-    except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many kinds of errors
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise GraphParseError(f"{path}: cannot parse as {fmt}: {first}") from None
-    bind_prefixes(ds)
-    return ds

@@ -15,44 +15,30 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 
 from kg import __version__
-from kg.build import VALIDATION_MODES
-from kg.errors import BuildInterrupted, InputError, KgError, QueryError, ValidationError
+from kg.build.runner import VALIDATION_MODES
+from kg.cli.graph import cmd_export, cmd_query, cmd_serve, cmd_validate, cmd_viz
+from kg.cli.measure import cmd_audit, cmd_eval
+from kg.cli.options import (
+    DEFAULT_GRAPH,
+    DEFAULT_OUT,
+    DEFAULT_SOURCES,
+    EXPORT_FORMATS,
+    FORMATS,
+    _count,
+    _param,
+    _positive,
+)
+from kg.errors import BuildInterrupted, InputError, KgError, ValidationError
 from kg.ingest import MAX_DOCUMENT_CHARS
-
-DEFAULT_SOURCES = ["seeds/"]
-DEFAULT_OUT = "exports/"
-DEFAULT_GRAPH = "exports/graph.trig"
-FORMATS = ("table", "csv", "tsv", "json", "xml")  # kg query: kg.query.FORMATS (not imported: `kg --help` stays fast)
-EXPORT_FORMATS = ("graphml", "gexf", "jsonld", "nquads")
-
-
-def _param(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name.strip(), value
-
-
-def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
-    def read(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if not value > 0 or value != value or value == float("inf"):
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-        return value
-
-    return read
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build, format_notes, format_skipped, format_summary
+    from kg.build.runner import build, format_notes, format_skipped, format_summary
 
     added = [path for group in args.add or [] for path in group]
     with _progress_bar() as progress:
         if added:
-            from kg.incremental import add_documents
+            from kg.build.incremental import add_documents
 
             if args.sources:
                 raise InputError("give the documents to add after --add, not as SOURCES")
@@ -80,8 +66,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from kg.build import format_summary
-    from kg.incremental import remove_documents
+    from kg.build.incremental import remove_documents
+    from kg.build.runner import format_summary
 
     with _progress_bar() as progress:
         summary = remove_documents(
@@ -120,131 +106,6 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
             bar.update(task, completed=done, total=total, rate=rate)
 
         yield update
-
-
-def cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import list_queries, write_query
-
-    if args.list:
-        infos = list_queries()
-        width = max((len(info.name) for info in infos), default=0)
-        for info in infos:
-            params = "".join(f" [{p.name}={p.default or ''}]" for p in info.params)
-            print(f"{info.name.ljust(width)}  {info.description}{params}")
-        return 0
-    if args.query is None:
-        raise QueryError("a query is required: a name (see 'kg query --list'), a .rq file or SPARQL text")
-    params = dict(args.param or [])
-    if args.endpoint is not None:
-        from kg.remote import query_remote
-
-        text = query_remote(
-            args.query, args.endpoint, params=params, fmt=args.format, timeout=args.timeout, limit=args.limit,
-            offset=args.offset,
-        )  # fmt: skip
-        print(text)
-        return 0
-    if args.store is not None:
-        from kg.build import parse_store
-
-        source = {"store": parse_store(args.store)}
-    else:
-        source = {"graph": args.graph}
-    sys.stdout.flush()
-    write_query(
-        args.query, sys.stdout.buffer, **source, params=params, fmt=args.format, timeout=args.timeout,
-        limit=args.limit, offset=args.offset,
-    )  # fmt: skip
-    sys.stdout.flush()
-    return 0
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from kg.validate import validate_file
-
-    print(f"OK: {validate_file(args.graph)} triples conform")
-    return 0
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from kg.evaluate import evaluate, format_scores
-
-    print(format_scores(evaluate(args.sources or DEFAULT_SOURCES, args.gold, args.out), args.show_errors))
-    return 0
-
-
-def cmd_audit(args: argparse.Namespace) -> int:
-    from kg.audit import audit_sources
-    from kg.audit.report import format_json, format_text, parse_classes
-    from kg.build import format_notes, format_skipped
-
-    classes = parse_classes(args.classes)
-    report = audit_sources(args.sources, max_chars=args.max_chars)
-    for line in [*format_skipped(report.skipped), *format_notes(report.notes)]:
-        print(f"kg: {line}", file=sys.stderr)
-    show = format_json if args.format == "json" else format_text
-    print(show(report, classes, show_all=args.all))
-    return 0
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
-    return value
-
-
-def cmd_viz(args: argparse.Namespace) -> int:
-    from kg.viz import DEFAULT_MAX_NODES, write_view
-
-    store = None
-    if args.store is not None:
-        from kg.build import parse_store
-
-        store = parse_store(args.store)
-    path = write_view(
-        graph=None if store is not None else args.graph,
-        store=store,
-        out=args.out,
-        focus=args.focus,
-        depth=args.depth,
-        query=args.query,
-        params=dict(args.param or []),
-        timeline=args.timeline,
-        max_nodes=DEFAULT_MAX_NODES if args.max_nodes is None else (args.max_nodes or None),
-    )
-    print(f"Wrote {path}")
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from kg.build import parse_store
-    from kg.serve import serve
-
-    store = parse_store(args.store) if args.store else None
-    serve(
-        graph=None if store else Path(args.graph or DEFAULT_GRAPH),
-        store=store,
-        host=args.host,
-        port=args.port,
-        timeout=args.timeout,
-        max_rows=args.max_rows,
-        root_path=args.root_path,
-        cors=args.cors,
-    )
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import export
-
-    print(f"Wrote {export(args.graph, args.format, args.out)}")
-    return 0
 
 
 def _build_options(p: argparse.ArgumentParser) -> None:
@@ -473,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KgError as exc:
         skipped, notes = getattr(exc, "skipped", ()), getattr(exc, "notes", ())
         if skipped or notes:  # why each file was not used (NoDocuments, StrictFailure)
-            from kg.build import format_notes, format_skipped
+            from kg.build.runner import format_notes, format_skipped
 
             for line in [*format_skipped(skipped), *format_notes(notes)]:
                 print(f"kg: {line}", file=sys.stderr)

@@ -7,7 +7,7 @@ documents and dates on edges. GEXF also carries colours and sizes (its ``viz`` m
 and N-Quads hold the whole RDF dataset, named graphs and provenance included, written by
 Oxigraph's serializers: N-Quads one quad a line, the lines sorted; JSON-LD in expanded form (full
 IRIs) grouped by named graph, with kg's prefixes as its ``@context``. The graph is read into an
-in-memory Oxigraph store (``kg.oxstore.load_store``); every file is written atomically.
+in-memory Oxigraph store (``kg.store.oxstore.load_store``); every file is written atomically.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from kg.errors import ExportError
 from kg.rdf.dump import external_sort, sorted_lines
 from kg.rdf.namespace import PREFIXES
-from kg.store import atomic_output, remove_folder, temp_folder
+from kg.store.files import atomic_output, remove_folder, temp_folder
 
 FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "jsonld": ".jsonld", "nquads": ".nq"}
 SEPARATOR = " | "
@@ -152,7 +152,7 @@ def export(graph_path: str | Path, fmt: str, out: str | Path | None = None) -> P
     Raises ``ExportError`` for an unknown format or an unwritable output, ``GraphError`` when
     the graph file cannot be read.
     """
-    from kg.oxstore import load_store
+    from kg.store.oxstore import load_store
 
     _check_format(fmt)
     store = load_store(graph_path)

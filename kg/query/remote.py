@@ -16,7 +16,7 @@ defaults again. A page (``limit``/``offset``) is asked with LIMIT/OFFSET when th
 The request is a POST of ``application/sparql-query``, asking for SPARQL JSON results (SELECT,
 ASK) or N-Triples (CONSTRUCT, DESCRIBE); pyoxigraph parses the answer. kg's graphs keep every
 fact in a named graph, so the endpoint must treat its default graph as the union of all graphs
-(``oxigraph serve --union-default-graph``; ``kg.distributed.oxigraph_server`` does so). No proxy
+(``oxigraph serve --union-default-graph``; ``kg.build.distributed.oxigraph_server`` does so). No proxy
 is used for loopback addresses.
 """
 

@@ -3,7 +3,7 @@
 The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``, pyoxigraph quads) and
 bulk-loaded into a new store: in memory for a corpus of up to ``MEMORY_STORE_FACTS`` facts without
 ``--store``, else on disk in a temporary folder beside its final place. The whole graph is
-validated (``kg.validate.validate_store``); the exports are written from the store (``kg.rdf.dump``:
+validated (``kg.store.validate.validate_store``); the exports are written from the store (``kg.rdf.dump``:
 sorted N-Quads, TriG and Turtle) and graph.html drawn from it, to temporary files; only then are
 the exports renamed into place and the new store swapped in for the old one
 (``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous
@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.build.validation import validate_build
 from kg.errors import ExportError
 from kg.model import Corpus
 from kg.rdf.dump import write_exports
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
-from kg.store import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
-from kg.validate_parts import validate_build
+from kg.store.files import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
 
 STORE_FOLDER = "store"  # the temporary store's name inside the output folder
 MEMORY_STORE_FACTS = 60_000  # up to this many facts (about 1.8 M quads, 700 MB) the store is in memory

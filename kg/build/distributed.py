@@ -4,7 +4,7 @@
     shards = write_shards(corpus, "out/shards", "tcp://host:8786")     # mapped on the Dask workers
     load_shards("out/oxigraph", shards)                                # oxigraph load --location ... --file ...
     with oxigraph_server("out/oxigraph") as url:                       # oxigraph serve on a free local port
-        print(kg.remote.query_remote("people", url, fmt="csv"))
+        print(kg.query.remote.query_remote("people", url, fmt="csv"))
 
 Shards: ``part-00000.nq`` holds the entity descriptions (``id:graph/entities``) and the extraction
 activity; ``part-00001.nq`` ... hold the assertion graphs and provenance of ``facts_per_shard``
@@ -122,7 +122,7 @@ def _texts_local(corpus: Corpus, per_shard: int, version: str) -> Iterator[bytes
 
 
 def _texts_dask(corpus: Corpus, per_shard: int, version: str, scheduler: str) -> Iterator[bytes]:
-    from kg.parallel import connect
+    from kg.build.parallel import connect
 
     client, cluster = connect(scheduler)
     pending: deque = deque()

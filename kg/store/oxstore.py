@@ -5,9 +5,9 @@
     load_dataset(store, ds)                     # an rdflib Dataset, e.g. from kg.rdf.mapping
     load_corpus(store, corpus)                  # a resolved Corpus, mapped chunk by chunk (no whole Dataset)
     store = load_store("out/graph.trig")       # a graph file bulk-loaded into a new in-memory store
-    vars, rows = query_store(store, "people")   # kg.query.run_query in short: rows of strings, None unbound
 
-Queries run on kg.query's engine (``kg.query.run_query``): ``GRAPH ?a {...}`` ranges over the
+Queries run on kg.query's engine (``kg.query.run_query``, or ``kg.query.query_store`` for rows of strings;
+storage does not import it): ``GRAPH ?a {...}`` ranges over the
 named graphs (one per assertion, plus ``id:graph/entities`` and ``id:graph/provenance``) and
 plain patterns match the union of all graphs; SPARQL Update and SERVICE are refused, ``# param:``
 defaults and overrides applied, and kg's prefixes predeclared.
@@ -18,26 +18,23 @@ canonical form, so a non-canonical lexical form reads back canonical (``"1.0"^^x
 back as xsd:integer (which is why kg types its ``oa:start``/``oa:end`` offsets xsd:integer); and
 rows come back in Oxigraph's order where the query has no ORDER BY (and for ties of an ORDER BY).
 ``dump_nquads`` writes quads in an order that depends on how they were loaded: sort the lines (as
-``kg.store.sorted_nquads`` does) for a byte-stable export.
+``kg.store.graphfile.sorted_nquads`` does) for a byte-stable export.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDF, XSD
-from rdflib.term import Node
+from rdflib import Dataset
 
 from kg import __version__
-from kg.errors import GraphError, GraphParseError, QueryError
+from kg.errors import GraphError, GraphParseError
 from kg.model import Corpus
+from kg.rdf.convert import dataset_quads, to_oxigraph, to_rdflib
 from kg.rdf.namespace import PREFIXES
 
 __all__ = [
@@ -47,14 +44,10 @@ __all__ = [
     "load_nquads",
     "load_store",
     "open_store",
-    "query_store",
-    "run_query",
     "to_oxigraph",
     "to_rdflib",
 ]
 
-_XSD_STRING = str(XSD.string)
-_RDF_LANG_STRING = str(RDF.langString)
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _BATCH = 50_000  # quads handed to Oxigraph at once
 
@@ -124,57 +117,6 @@ def load_store(path: str | Path) -> ox.Store:
     return store
 
 
-# ---------------------------------------------------------------- terms
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r} in Oxigraph")
-
-
-def _graph_name(identifier: Node) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
-    if identifier is None or identifier == DATASET_DEFAULT_GRAPH_ID:
-        return ox.DefaultGraph()
-    return to_oxigraph(identifier)
-
-
-def to_rdflib(term: object) -> Node | None:
-    """A pyoxigraph term as the rdflib term kg.query would return (None stays None)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return RdfLiteral(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
-            return RdfLiteral(term.value)
-        return RdfLiteral(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unsupported term in a query answer: {term!r}")
-
-
-def _cell(term: object) -> str | None:
-    """The row value kg.query uses: the lexical form or IRI, ``_:id`` for blank nodes, None unbound."""
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
 # ---------------------------------------------------------------- loading
 
 
@@ -211,26 +153,9 @@ def _extend(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
     return count
 
 
-def _dataset_quads(ds: Dataset) -> Iterator[ox.Quad]:
-    cache: dict[Node, object] = {}  # IRIs repeat a lot: convert each once per call
-
-    def term(node: Node):  # noqa: ANN202
-        found = cache.get(node)
-        if found is None:
-            found = to_oxigraph(node)
-            if len(cache) < 1_000_000:
-                cache[node] = found
-        return found
-
-    for graph in ds.graphs():
-        name = _graph_name(graph.identifier)
-        for s, p, o in graph:
-            yield ox.Quad(term(s), term(p), term(o), name)
-
-
 def load_dataset(store: ox.Store, ds: Dataset) -> int:
     """Add every quad of the rdflib Dataset ``ds`` to ``store`` (bulk, no transaction); return the count."""
-    count = _extend(store, _dataset_quads(ds))
+    count = _extend(store, dataset_quads(ds))
     store.flush()
     return count
 
@@ -256,28 +181,3 @@ def dump_nquads(store: ox.Store, path: str | Path | None = None) -> bytes | None
         return store.dump(format=ox.RdfFormat.N_QUADS)
     store.dump(os.fspath(path), format=ox.RdfFormat.N_QUADS)
     return None
-
-
-# ---------------------------------------------------------------- querying (kg.query is the engine)
-
-
-def query_store(
-    store: ox.Store, sparql: str, params: Mapping[str, str] | None = None
-) -> tuple[tuple[str, ...], tuple[tuple[str | None, ...], ...]]:
-    """A SELECT query's (variable names, rows of strings or None): ``kg.query.run_query`` in short.
-
-    ``sparql`` is inline SPARQL, a ``.rq`` file or the name of a query in ``kg/queries``.
-    """
-    from kg.query import run_query
-
-    result = run_query(store, sparql, params)
-    if result.kind != "select":
-        raise QueryError("query_store runs SELECT queries; use kg.query.run_query for ASK, CONSTRUCT and DESCRIBE")
-    return result.vars, result.rows
-
-
-def run_query(store: ox.Store, sparql: str, params: Mapping[str, str] | None = None):  # noqa: ANN201
-    """``kg.query.run_query`` (kept here for older callers)."""
-    from kg.query import run_query as engine_run_query
-
-    return engine_run_query(store, sparql, params)

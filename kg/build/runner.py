@@ -1,10 +1,10 @@
 """The whole pipeline: ingest -> extract -> resolve -> RDF mapping -> store -> validate -> exports.
 
 A build streams: ``kg.ingest.scan_documents`` lists the documents without keeping their texts,
-which are read again one at a time in ``doc_id`` order and extracted (``kg.parallel`` with several
-workers or a Dask scheduler, else ``kg.extract`` in this process; ``kg.incremental`` serves cached
-extractions); the resolved corpus goes to ``kg.publish``, which maps it part by part into an
-Oxigraph store, validates the whole graph (``kg.validate.validate_store``) and writes the exports
+which are read again one at a time in ``doc_id`` order and extracted (``kg.build.parallel`` with several
+workers or a Dask scheduler, else ``kg.extract`` in this process; ``kg.build.incremental`` serves cached
+extractions); the resolved corpus goes to ``kg.build.publish``, which maps it part by part into an
+Oxigraph store, validates the whole graph (``kg.store.validate.validate_store``) and writes the exports
 from the store.
 
 The graph depends only on the set of documents: they are extracted in ``doc_id`` order, whatever
@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kg import __version__
+from kg.build.validation import VALIDATION_MODES, validation_mode
 from kg.errors import BuildInterrupted, InputError, StrictFailure
 from kg.ingest import (
     MAX_DOCUMENT_CHARS,
@@ -37,8 +38,7 @@ from kg.ingest import (
     scan_documents,
 )
 from kg.model import FACT_KINDS, Document, DocumentExtraction
-from kg.store import BUILD_RECORD, remove_folder
-from kg.validate_parts import VALIDATION_MODES, validation_mode
+from kg.store.files import BUILD_RECORD, remove_folder
 
 __all__ = ["VALIDATION_MODES", "BuildSummary", "build", "build_documents", "format_summary"]
 
@@ -58,7 +58,7 @@ class BuildSummary:
     outputs: dict[str, Path]  # "trig", "ttl", "nq", "html" -> path
     notes: tuple[Note, ...] = ()  # what cleaning did (legacy encodings, HTML, truncation)
     record: Path | None = None  # build.json
-    validation: dict[str, object] | None = None  # what was validated (``kg.validate.validate_store``'s summary)
+    validation: dict[str, object] | None = None  # what was validated (``kg.store.validate.validate_store``'s summary)
 
 
 def _batches(documents: Iterable[Document], max_chars: int) -> Iterator[list[Document]]:
@@ -124,9 +124,9 @@ def check_store_folder(path: Path) -> None:
 
 def _extractor(documents: Iterable[Document], workers: int, scheduler: str | None, max_chars: int):  # noqa: ANN202
     """One process: kg.extract.extract_documents in batches of at most ``max_chars`` characters;
-    more workers or a scheduler: kg.parallel.extract_parallel."""
+    more workers or a scheduler: kg.build.parallel.extract_parallel."""
     if workers > 1 or scheduler is not None:
-        from kg.parallel import extract_parallel
+        from kg.build.parallel import extract_parallel
 
         return extract_parallel(documents, workers=workers, scheduler=scheduler, batch_size=32)
     from kg.extract import extract_documents  # lazily: loads spaCy
@@ -170,7 +170,7 @@ def build(
     of ``VALIDATION_MODES``: "off" (or False) checks nothing, any other (True means "auto") the
     whole graph. ``progress(done, total)`` is called as
     documents are extracted. ``cache`` keeps each document's extraction in ``out_dir/cache`` (see
-    ``kg.incremental``), so a later build (or ``--add``) does not extract it again.
+    ``kg.build.incremental``), so a later build (or ``--add``) does not extract it again.
 
     Unusable files are skipped (see ``kg.ingest``); with ``strict`` a skipped file or a truncated
     document raises ``StrictFailure`` before anything is written. Raises ``ValidationError``
@@ -239,7 +239,7 @@ def build_documents(
         alias_table = load_aliases(aliases)
         max_chars = max((ref.max_chars for ref in refs), default=MAX_DOCUMENT_CHARS)
         if cache:
-            from kg.incremental import ExtractionCache, cached_extractions
+            from kg.build.cache import ExtractionCache, cached_extractions
 
             extracted = cached_extractions(
                 refs, ExtractionCache(out), lambda docs: _extractor(docs, workers, scheduler, max_chars)
@@ -248,7 +248,7 @@ def build_documents(
             extracted = _extractor(iter_documents(refs), workers, scheduler, max_chars)
         corpus = resolve(_counted(extracted, len(refs), progress), alias_table)
         if scheduler is not None:
-            from kg.distributed import write_shards
+            from kg.build.distributed import write_shards
 
             write_shards(corpus, out / "shards", scheduler)
         entities = {kind: len(getattr(corpus, kind)) for kind in ENTITY_KINDS}
@@ -284,7 +284,7 @@ def build_documents(
             "entities": entities,
             "facts": facts,
         }
-        from kg.publish import write_store_and_exports
+        from kg.build.publish import write_store_and_exports
 
         outputs, triples, validation = write_store_and_exports(corpus, out, store_path, mode, html, record, temps)
         if cache:

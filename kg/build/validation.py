@@ -1,7 +1,7 @@
 """The validation modes of ``kg build`` and ``kg remove`` (``--validate``): the whole graph, or nothing.
 
 ``auto`` (the default) and ``full`` validate every quad of the build's store against the shapes
-(``kg.validate.validate_store``: SPARQL on Oxigraph, cheap enough for millions of quads); ``off``
+(``kg.store.validate.validate_store``: SPARQL on Oxigraph, cheap enough for millions of quads); ``off``
 skips validation. The ``sample`` mode of earlier versions (every k-th part of a large build) is
 gone: there is nothing left to sample, and asking for it is an error that lists these modes.
 """
@@ -31,6 +31,6 @@ def validate_build(store: object, mode: str) -> dict[str, object]:
     mode = validation_mode(mode)
     if mode == "off":
         return {"mode": "off"}
-    from kg.validate import validate_store  # looked up at call time (tests may replace kg.validate)
+    from kg.store.validate import validate_store  # looked up at call time (tests may replace kg.store.validate)
 
     return {"mode": mode, **{key: value for key, value in validate_store(store).items() if key != "mode"}}
