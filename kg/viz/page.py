@@ -312,8 +312,11 @@ def render_graph(
     heading: str,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     note: str = "",
+    links: dict[str, str] | None = None,
 ) -> Path:
-    """Write the page for ``graph`` to ``path`` atomically."""
+    """Write the page for ``graph`` to ``path`` atomically (``links``: the other views' files beside it)."""
     path = Path(path)
-    write_page(path, graph_page(view_data(graph, max_nodes=max_nodes, note=note), heading))
+    data = view_data(graph, max_nodes=max_nodes, note=note)
+    data["links"] = links
+    write_page(path, graph_page(data, heading))
     return path
