@@ -234,6 +234,15 @@ def make_parser() -> argparse.ArgumentParser:
         "--query", metavar="NAME|FILE.rq|SPARQL", help="draw a CONSTRUCT result or SELECT ?source ?relation ?target"
     )
     view.add_argument("--timeline", action="store_true", help="write the timeline of posts held and meetings attended")
+    view.add_argument(
+        "--view",
+        choices=("graph", "meetings", "roster", "initiatives", "all"),
+        help="meetings: who met whom; roster: who held which post as of a date; initiatives: the initiative map; "
+        "all: the four pages side by side, linked",
+    )
+    p.add_argument("--region", metavar="NAME", help="with --view meetings: only meetings in this region")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="with --view meetings: from this date")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="with --view meetings: up to this date")
     p.add_argument("--depth", type=_count, default=None, metavar="N", help="with --focus: steps out (default 1)")
     p.add_argument("--param", action="append", type=_param, metavar="NAME=VALUE", help="with --query: a parameter")
     p.add_argument(

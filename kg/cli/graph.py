@@ -72,6 +72,10 @@ def cmd_viz(args: argparse.Namespace) -> int:
         query=args.query,
         params=dict(args.param or []),
         timeline=args.timeline,
+        view=args.view,
+        region=args.region,
+        start=args.date_from,
+        end=args.date_to,
         max_nodes=DEFAULT_MAX_NODES if args.max_nodes is None else (args.max_nodes or None),
     )
     print(f"Wrote {path}")

@@ -39,10 +39,11 @@ from kg.rdf.namespace import ID, PREFIXES
 from kg.serve import page
 from kg.serve.backend import Backend, open_backend
 from kg.serve.entity import check_iri
-from kg.serve.jobs import EntityJob, QueryJob, VizJob
+from kg.serve.jobs import EntityJob, QueryJob, ViewJob, VizJob
 from kg.serve.negotiate import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, choose, content_type, prefers_html
 from kg.serve.protocol import page_args, page_headers, protocol_args
 from kg.viz.data import EntityNotFound
+from kg.viz.views import check_view
 
 log = logging.getLogger("kg.serve")
 ENTITY_FORMATS = (
@@ -215,6 +216,8 @@ async def entity(request: Request) -> Response:
 
 async def viz(request: Request) -> Response:
     """A query's result drawn as kg's interactive graph page."""
+    if request.query_params.get("view"):  # kg's views by name (kg.viz.views): graph, meetings, roster, initiatives
+        return HTMLResponse(await _run(request, ViewJob(check_view(request.query_params["view"]))))
     args = await protocol_args(request)
     if not args.query or not args.query.strip():
         raise HTTPException(400, "missing the 'query' parameter")

@@ -64,6 +64,13 @@ class VizJob:
     heading: str = "kg query"
 
 
+@dataclass(frozen=True)
+class ViewJob:
+    """One of kg's views by name (``kg.viz.views``) as an HTML page."""
+
+    view: str
+
+
 class WorkerState:
     """A worker's store and what it keeps between jobs (page keys of named queries, the viz index)."""
 
@@ -93,6 +100,10 @@ class WorkerState:
 
             prepared = prepare(job.sparql, dict(job.params) or None)
             return viz_page(self.store, self.index, prepared, max_rows=job.max_rows, heading=job.heading)
+        if isinstance(job, ViewJob):
+            from kg.viz.views import view_html
+
+            return view_html(job.view, self.index())
         raise QueryError(f"unknown request {type(job).__name__}")
 
     def prepared(self, job: QueryJob) -> PreparedQuery:

@@ -149,6 +149,10 @@ def write_view(
     params: Mapping[str, str] | None = None,
     timeline: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    view: str | None = None,
+    region: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
 ) -> Path:
     """Write one view of a graph file (``graph``) or of an Oxigraph store folder (``store``, read-only).
 
@@ -156,11 +160,18 @@ def write_view(
     ``query`` (a name, .rq file or SPARQL; ``params``), or the ``timeline``: one at a time.
     Without ``out`` the page goes beside the graph file (or the store folder): graph.html,
     focus-NAME.html, query-NAME.html or timeline.html. Returns the page's path.
+    ``view`` (``kg.viz.views``: graph, meetings, roster, initiatives, or all of them side by side)
+    writes meetings.html, roster.html or initiatives.html; ``region``, ``start`` and ``end`` narrow
+    the meetings view. With ``all`` the path returned is the graph page's.
     """
     if (graph is None) == (store is None):
         raise QueryError("give a graph file or a store, not both")
-    if sum((focus is not None, query is not None, timeline)) > 1:
-        raise QueryError("--focus, --query and --timeline are one at a time")
+    if sum((focus is not None, query is not None, timeline, view is not None)) > 1:
+        raise QueryError("--focus, --query, --timeline and --view are one at a time")
+    if view is not None:
+        from kg.viz.views import check_view
+
+        check_view(view)
     if depth is not None and focus is None:
         raise QueryError("--depth goes with --focus NAME")
     if params and query is None:
@@ -174,6 +185,22 @@ def write_view(
         where = Path(graph)  # type: ignore[arg-type]
         source = _open(where)
     folder = where.parent
+    if view is not None or region or start or end:
+        from kg.viz.views import write_views
+
+        out_path = None if out is None or view == "all" else _prepare_out(out)
+        folder = _prepare_out(out).parent if out is not None and view == "all" else folder
+        pages = write_views(
+            view or "graph",
+            source,
+            folder,
+            out=out_path,
+            heading=f"kg: {where.name}",
+            region=region,
+            start=start,
+            end=end,
+        )
+        return pages[0]
     if timeline:
         path = _prepare_out(out or folder / "timeline.html")
         return render_timeline(source, path, heading=f"kg timeline: {where.name}")

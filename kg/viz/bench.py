@@ -91,7 +91,7 @@ def synthetic_graph(n: int, seed: int = 1) -> nx.MultiDiGraph:
 
 
 def write_page(graph: nx.MultiDiGraph, path: Path, profile: str) -> dict:
-    data = view_data(graph, max_nodes=None)
+    data = view_data(graph, max_nodes=None, overview=False)
     if profile == "defaults":
         data["options"] = VIS_DEFAULTS
     else:

@@ -27,6 +27,8 @@ import networkx as nx
 from kg.errors import ExportError
 from kg.store.files import atomic_write_bytes
 from kg.viz.index import KIND_STYLE
+from kg.viz.overview import OVERVIEW_MIN_NODES, overview_options
+from kg.viz.overview import overview as overview_of
 
 # Above this many nodes a page shows only the most connected ones (see docs/viz.md).
 DEFAULT_MAX_NODES = 1000
@@ -133,8 +135,14 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word if n == 1 else 'people' if word == 'person' else word + 's'}"
 
 
-def view_data(graph: nx.MultiDiGraph, *, max_nodes: int | None = DEFAULT_MAX_NODES, note: str = "") -> dict:
-    """The JSON the page's script draws: nodes, edges, legend, filters, options, what was left out."""
+def view_data(
+    graph: nx.MultiDiGraph, *, max_nodes: int | None = DEFAULT_MAX_NODES, note: str = "", overview: bool = True
+) -> dict:
+    """The JSON the page's script draws: nodes, edges, legend, filters, options, what was left out.
+
+    Above ``OVERVIEW_MIN_NODES`` nodes (and with ``overview``) the page opens on the overview
+    (``kg.viz.overview``): positions, community colours, folded communities, physics off.
+    """
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
     omitted = None
     if max_nodes is not None and total_nodes > max_nodes:
@@ -205,14 +213,20 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int | None = DEFAULT_MAX_NOD
     with_evidence = sum(1 for e in edges if e["evidence"])
     if edges:
         summary += f" ({with_evidence:,} stated in articles)"
+    options = physics_options(len(nodes), len(edges))
+    found = None
+    if overview and len(nodes) > OVERVIEW_MIN_NODES:
+        found = overview_of(graph, nodes, total_nodes)
+        options = overview_options(options)
     return {
+        "overview": found,
         "nodes": nodes,
         "edges": edges,
         "kinds": kinds,
         "kindOrder": list(KIND_STYLE),
         "regions": sorted({r for n in nodes for r in n["regions"]}),
         "dateRange": [dates[0], dates[-1]] if dates else None,
-        "options": physics_options(len(nodes), len(edges)),
+        "options": options,
         "freezeAfterLayout": True,
         "summary": summary,
         "note": note,
@@ -271,10 +285,10 @@ def graph_page(data: dict, heading: str) -> str:
     """The HTML page for ``view_data`` output ``data``."""
     parts = {
         "@TITLE@": html.escape(heading),
-        "@CSS@": asset("graph.css"),
+        "@CSS@": asset("graph.css") + asset("views.css"),
         "@DATA@": script_json(data),
         "@VIS@": vis_network_js(),
-        "@JS@": asset("graph.js"),
+        "@JS@": asset("common.js") + asset("graph.js") + asset("overview.js"),
     }
     page = re.sub("|".join(parts), lambda m: parts[m.group(0)], _PAGE)
     if _REMOTE.search(page):  # pragma: no cover - a guard against future edits
@@ -298,8 +312,11 @@ def render_graph(
     heading: str,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     note: str = "",
+    links: dict[str, str] | None = None,
 ) -> Path:
-    """Write the page for ``graph`` to ``path`` atomically."""
+    """Write the page for ``graph`` to ``path`` atomically (``links``: the other views' files beside it)."""
     path = Path(path)
-    write_page(path, graph_page(view_data(graph, max_nodes=max_nodes, note=note), heading))
+    data = view_data(graph, max_nodes=max_nodes, note=note)
+    data["links"] = links
+    write_page(path, graph_page(data, heading))
     return path

@@ -43,16 +43,19 @@
     adjacency[e.from].push(e.id);
     if (e.to !== e.from) adjacency[e.to].push(e.id);
   });
+  var hooks = { filter: [], focus: [], panel: [] }; // extensions (overview.js) hook in here
   function visNode(n) {
     var st = data.kinds[n.kind];
-    return {
+    if (n.color) st = { shape: st.shape, color: n.color };
+    var extra = n.x === undefined ? {} : { x: n.x, y: n.y, font: n.focus ? undefined : { size: n.fontSize } };
+    return Object.assign({
       id: n.id, label: n.label, title: n.title, size: n.size, shape: st.shape,
       color: { background: st.color, border: n.focus ? "#111" : "#3e4c59",
                highlight: { background: st.color, border: "#111" }, hover: { background: st.color, border: "#111" } },
       borderWidth: n.focus ? 4 : 1,
       font: n.focus ? { size: 18, bold: true } : undefined,
       hidden: false,
-    };
+    }, extra);
   }
   function visEdge(e) {
     return {
@@ -163,6 +166,7 @@
   function applyFilters() {
     var region = $("kg-region").value, from = $("kg-from").value, to = $("kg-to").value;
     var dated = !!(from || to);
+    hooks.filter.forEach(function (f) { f(region || dated || Object.keys(kindShown).some(function (k) { return !kindShown[k]; })); });
     var ok = {};
     data.nodes.forEach(function (n) {
       var pass = kindShown[n.kind] !== false && (!region || n.regions.indexOf(region) >= 0);
@@ -240,6 +244,7 @@
     return id;
   }
   function focusNode(id) {
+    hooks.focus.forEach(function (f) { f(id); });
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 400 } });
     showNode(id);
@@ -319,6 +324,7 @@
       panel.appendChild(el("h3", null, "Mentioned in (" + n.mentions.length + ")"));
       n.mentions.forEach(function (ev) { panel.appendChild(evidenceItem(ev)); });
     }
+    hooks.panel.forEach(function (f) { f(n, panel); });
   }
   function showEdge(eid) {
     var e = edgeById[eid];
@@ -354,5 +360,6 @@
   window.kg = {
     network: network, nodes: nodes, edges: edges, data: data, search: search, applyFilters: applyFilters,
     reset: reset, showNode: showNode, showEdge: showEdge, focusNode: focusNode,
+    hooks: hooks, adjacency: adjacency, byId: byId, edgeById: edgeById, el: el, nodeLink: nodeLink,
   };
 })();

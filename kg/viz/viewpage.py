@@ -1,0 +1,78 @@
+"""The page of the analyst's views (who met whom, rosters, initiative map): one self-contained HTML file.
+
+Like the graph page (``kg.viz.page``) it embeds its data as JSON in ``<script type="application/json">``
+(escaped by ``script_json``), its style and scripts (``kg/viz/static``: views.css, common.js, the
+view's own script, and vis-network for the views that draw a network), so it opens offline from
+disk and makes no request. Document text reaches the page only through ``textContent``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from kg.errors import ExportError
+from kg.viz.page import _REMOTE, asset, script_json, vis_network_js, write_page
+
+# view name -> (file written by kg viz, title in the page's navigation)
+VIEW_FILES = {
+    "graph": ("graph.html", "graph"),
+    "meetings": ("meetings.html", "who met whom"),
+    "roster": ("roster.html", "rosters"),
+    "initiatives": ("initiatives.html", "initiative map"),
+}
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="kg">
+<title>@TITLE@</title>
+<style>
+@CSS@
+</style>
+</head>
+<body>
+<header>
+  <h1>@TITLE@</h1> <p id="kg-summary"></p>
+  <nav id="kg-views" class="kg-views" hidden></nav>
+  <div id="kg-toolbar"></div>
+</header>
+<main id="kg-main"></main>
+<script type="application/json" id="kg-data">@DATA@</script>
+@SCRIPTS@
+</body>
+</html>
+"""
+
+
+def view_page(script: str, data: dict, heading: str, *, network: bool = False) -> str:
+    """The HTML page of a view: ``data`` drawn by ``static/<script>`` (with vis-network when ``network``)."""
+    scripts = [asset("common.js") + asset("viewnav.js")]
+    if network:
+        scripts.append(vis_network_js())
+    scripts.append(asset(script))
+    parts = {
+        "@TITLE@": html.escape(heading),
+        "@CSS@": asset("graph.css") + asset("views.css"),
+        "@DATA@": script_json(data),
+        "@SCRIPTS@": "\n".join(f"<script>\n{s}\n</script>" for s in scripts),
+    }
+    page = re.sub("|".join(parts), lambda m: parts[m.group(0)], _PAGE)
+    if _REMOTE.search(page):  # pragma: no cover - a guard against future edits
+        raise ExportError("the page would reference a remote script or style")
+    return page
+
+
+def links(written: bool) -> dict[str, str] | None:
+    """The other views' files, for the pages' navigation when ``kg viz --view all`` writes them side by side."""
+    return {name: file for name, (file, _title) in VIEW_FILES.items()} if written else None
+
+
+def write_view_page(path: str | Path, script: str, data: dict, heading: str, *, network: bool = False) -> Path:
+    """Write the page of a view to ``path`` atomically."""
+    path = Path(path)
+    write_page(path, view_page(script, data, heading, network=network))
+    return path
