@@ -72,6 +72,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 scheduler=args.scheduler,
                 progress=progress,
                 cache=args.cache,
+                force=args.force,
             )
     for line in [*format_skipped(summary.skipped), *format_notes(summary.notes)]:
         print(f"kg: {line}", file=sys.stderr)
@@ -169,7 +170,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate, format_scores
 
-    print(format_scores(evaluate(args.sources or DEFAULT_SOURCES, args.gold, args.out), args.show_errors))
+    print(
+        format_scores(
+            evaluate(args.sources or DEFAULT_SOURCES, args.gold, args.out, force=args.force), args.show_errors
+        )
+    )
     return 0
 
 
@@ -288,6 +293,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-cache", dest="cache", action="store_false", help="keep no extraction cache (--out/cache) for later --add"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into --out even if it is a non-empty folder that holds no kg build (its graph.* are replaced)",
+    )
     p.add_argument("--aliases", metavar="FILE.toml", help="alias file: variant = canonical name, per table")
     p.add_argument("--strict", action="store_true", help="fail (writing nothing) if any file is skipped or truncated")
     p.add_argument(
@@ -310,6 +320,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", required=True, metavar="DIR", help="folder of gold *.json files")
     p.add_argument("--out", default=None, metavar="DIR", help="keep the built graph here (default: a temporary folder)")
     p.add_argument("--show-errors", action="store_true", help="list every miss and every false hit")
+    p.add_argument("--force", action="store_true", help="keep the graph in --out even if it holds files of no kg build")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("audit", help="list the spans that look like facts but that no extracted fact covers")
