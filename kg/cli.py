@@ -376,7 +376,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--out",
         default=None,
         metavar="FILE.html",
-        help="default: beside the graph file or store: graph.html, timeline.html, focus-NAME.html or query-NAME.html",
+        help="default: beside the graph file or store: graph-view.html (the build's own graph.html is left as it "
+        "is), timeline.html, focus-NAME.html or query-NAME.html; a folder: that name inside it",
     )
     view = p.add_mutually_exclusive_group()
     view.add_argument("--focus", metavar="NAME", help="draw only this entity and its neighbours")
