@@ -16,12 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 
 from kg import __version__
 from kg.build import VALIDATION_MODES
+from kg.defaults import DEFAULT_GRAPH, DEFAULT_OUT, DEFAULT_SOURCES, explain_missing_default
 from kg.errors import BuildInterrupted, InputError, KgError, QueryError, ValidationError
 from kg.ingest import MAX_DOCUMENT_CHARS
 
-DEFAULT_SOURCES = ["seeds/"]
-DEFAULT_OUT = "exports/"
-DEFAULT_GRAPH = "exports/graph.trig"
 FORMATS = ("table", "csv", "tsv", "json", "xml")  # kg query: kg.query.FORMATS (not imported: `kg --help` stays fast)
 EXPORT_FORMATS = ("graphml", "gexf", "jsonld", "nquads")
 
@@ -483,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kg: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KgError as exc:
+        exc = explain_missing_default(exc, args)  # what to pass instead of a missing default (seeds/, exports/)
         skipped, notes = getattr(exc, "skipped", ()), getattr(exc, "notes", ())
         if skipped or notes:  # why each file was not used (NoDocuments, StrictFailure)
             from kg.build import format_notes, format_skipped
