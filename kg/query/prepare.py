@@ -236,6 +236,9 @@ def prepare(sparql: str, params: Mapping[str, str] | None = None, *, timeout: fl
     key = (sparql, tuple(sorted((params or {}).items())))
     if key in _PREPARED:
         return _PREPARED[key]
+    from kg.query.shortiri import expand_short_iris
+
+    sparql = expand_short_iris(sparql)  # id:person/zhou-bo, as kg prints it
     refuse_update_and_service(sparql)
     values_text, substitutions = apply_params(sparql, dict(key[1]))
     text, inline = values_text, {}
