@@ -301,7 +301,9 @@ def evaluate_graph(graph_path: str | Path, gold_dir: str | Path) -> dict[str, Ta
     return score(query_rows(load_store(Path(graph_path))), load_gold(gold_dir))
 
 
-def evaluate(sources: list[str], gold_dir: str | Path, out_dir: str | Path | None = None) -> dict[str, Tally]:
+def evaluate(
+    sources: list[str], gold_dir: str | Path, out_dir: str | Path | None = None, *, force: bool = False
+) -> dict[str, Tally]:
     """Build ``sources`` (into ``out_dir`` or a temporary folder) and score the graph against ``gold_dir``."""
     import tempfile
 
@@ -310,5 +312,5 @@ def evaluate(sources: list[str], gold_dir: str | Path, out_dir: str | Path | Non
     load_gold(gold_dir)  # fail early on a bad gold folder
     with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
         target = Path(out_dir) if out_dir else Path(tmp)
-        summary = build(sources, target, html=False)
+        summary = build(sources, target, html=False, force=force)
         return evaluate_graph(summary.outputs["trig"], gold_dir)

@@ -254,7 +254,7 @@ def test_script_errors(tmp_path):
     assert "line 2, column" in one_line(result.stderr)
     result = run_kg("query", "ASK { ?s ?p ?o }", cwd=tmp_path)  # default graph exports/graph.trig
     assert result.returncode == 2
-    assert one_line(result.stderr) == "kg: error: exports/graph.trig: no such file"
+    assert one_line(result.stderr).startswith("kg: error: no exports/graph.trig here (the default graph): build one")
     result = run_kg("build", "no-such-folder", "--out", "out", cwd=tmp_path)
     assert result.returncode == 2
     assert one_line(result.stderr) == "kg: error: no-such-folder: no such file or directory"

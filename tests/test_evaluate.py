@@ -8,31 +8,31 @@ from pathlib import Path
 
 from kg.cli import main
 from kg.evaluate import evaluate_graph, format_scores, norm, similar, title_head
+from tests.shared_gold import GOLD, SCORER, needs_shared
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SCORER = SHARED / "gold" / "score.py"
 QUERIES = Path(__file__).resolve().parents[1] / "kg" / "queries"
 
 
 def reference_table(graph: Path, gold: Path, show_errors: bool) -> str:
-    assert SCORER.is_file(), f"the gold scorer is expected at {SCORER} (shared/ beside the repository)"
     args = [sys.executable, str(SCORER), "--graph", str(graph), "--queries", str(QUERIES), "--gold", str(gold)]
     out = subprocess.run(args + (["--show-errors"] if show_errors else []), capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
 
+@needs_shared
 def test_kg_eval_prints_the_reference_scorers_table(seeds_build):
     graph = seeds_build[1] / "graph.trig"
-    gold = SHARED / "gold"
+    gold = GOLD
     for show_errors in (False, True):
         assert format_scores(evaluate_graph(graph, gold), show_errors) == reference_table(graph, gold, show_errors)
 
 
+@needs_shared
 def test_kg_eval_counts_misses_and_false_hits(seeds_build, tmp_path):
     """A gold file with one person the graph lacks and none it has: recall and precision both drop."""
     gold = tmp_path / "gold"
     gold.mkdir()
-    real = sorted((SHARED / "gold").glob("*.json"))[0]
+    real = sorted(GOLD.glob("*.json"))[0]
     text = real.read_text(encoding="utf-8").replace('"people": [', '"people": ["Nobody Here", ', 1)
     (gold / real.name).write_text(text, encoding="utf-8")
     graph = seeds_build[1] / "graph.trig"

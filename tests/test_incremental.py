@@ -56,7 +56,7 @@ def test_add_gives_the_from_scratch_graph_and_extracts_only_new_documents(tmp_pa
     first = folder(tmp_path, "first", NAMES[:3])
     second = folder(tmp_path, "second", NAMES[3:])
     build([first], tmp_path / "out", html=False, cache=True)
-    assert len(list((tmp_path / "out" / CACHE_FOLDER).glob("*.pickle"))) == 3
+    assert len(list((tmp_path / "out" / CACHE_FOLDER).glob("*.json"))) == 3
     extracted.clear()
     summary = add_documents([second], tmp_path / "out")
     assert sorted(extracted) == sorted(Path(n).stem for n in NAMES[3:])  # the cached three were not extracted
@@ -72,7 +72,7 @@ def test_remove_gives_the_from_scratch_graph_without_extracting(tmp_path, scratc
     summary = remove_documents([Path(NAMES[0]).stem], tmp_path / "out")
     assert extracted == [] and summary.documents == 4
     assert (tmp_path / "out" / "graph.nq").read_bytes() == scratch["rest"]
-    assert len(list((tmp_path / "out" / CACHE_FOLDER).glob("*.pickle"))) == 4  # the removed entry is pruned
+    assert len(list((tmp_path / "out" / CACHE_FOLDER).glob("*.json"))) == 4  # the removed entry is pruned
 
 
 def test_a_changed_document_replaces_its_own_assertions(tmp_path, extracted):
@@ -94,8 +94,8 @@ def test_a_changed_document_replaces_its_own_assertions(tmp_path, extracted):
 def test_bad_and_stale_cache_entries_are_extracted_again(tmp_path, extracted, monkeypatch):
     docs = folder(tmp_path, "docs", NAMES[:2])
     first = build([docs], tmp_path / "out", html=False, cache=True).outputs["nq"].read_bytes()
-    entries = sorted((tmp_path / "out" / CACHE_FOLDER).glob("*.pickle"))
-    entries[0].write_bytes(b"not a pickle")
+    entries = sorted((tmp_path / "out" / CACHE_FOLDER).glob("*.json"))
+    entries[0].write_bytes(b"not an entry")
     entries[1].write_bytes(entries[1].read_bytes()[:50])  # cut short
     extracted.clear()
     again = build([docs], tmp_path / "out", html=False, cache=True)
@@ -144,7 +144,7 @@ def test_add_and_remove_work_from_another_folder_than_the_first_build(tmp_path, 
     store = second_home / "st"
     monkeypatch.chdir(first_home)  # the first build, with paths relative to a/
     assert main(["build", "first", "-o", "out", "--store", "oxigraph:../b/st", "--no-validate"]) == 0
-    for entry in (first_home / "out" / CACHE_FOLDER).glob("*.pickle"):
+    for entry in (first_home / "out" / CACHE_FOLDER).glob("*.json"):
         entry.unlink()  # the old documents must be read again: from their files
     monkeypatch.chdir(second_home)  # --add from b/, DOCS and -o relative to b/
     extracted.clear()

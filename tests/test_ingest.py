@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import DocumentError, InputError, SourceNotFound
-from kg.ingest import decode_text, load_document, load_documents
+from kg.ingest import decode_text, load_document, load_documents, scan_documents
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 BODY = "On February 17, the meeting was held. Provincial party secretary Gao Ming presided over the meeting."
@@ -214,3 +214,17 @@ def test_seeds_folder_loads_every_seed():
     assert [d.doc_id for d in result.documents] == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert result.skipped == ()
     assert all(not d.text.startswith(" date") for d in result.documents)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_text_not_binary(tmp_path, encoding):
+    body = "Provincial party secretary Gao Ming presided over the meeting in Shenyang.\nDeputy Wu Lan spoke.\n"
+    path = write(tmp_path / "wide.txt", f" date 2023-02-17 {body}".encode(encoding))
+    doc = load_document(path)
+    assert doc.text == body and doc.date == date(2023, 2, 17)
+    scan = scan_documents([tmp_path])
+    assert [ref.doc_id for ref in scan.documents] == ["wide"] and scan.skipped == ()
+    assert any(f"decoded as {encoding.upper()} (no byte-order mark" in note.message for note in scan.notes)
+    # binary data with zero bytes at both parities (or at none) is still binary
+    with pytest.raises(DocumentError, match="binary"):
+        decode_text(b"\x00\x01\x00\x00" * 64 + b"\x7fELF\x00\x00\x01\x02" * 32, "x.bin")

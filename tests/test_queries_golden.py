@@ -23,10 +23,10 @@ from tests.fixtures.golden_corpus import (
     golden_corpus,
 )
 from tests.fixtures.lookup_keys import add_keys
+from tests.shared_gold import SCORER, needs_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "kg" / "queries"
-SCORER = Path("/work/shared/gold/score.py")
 
 A = str(ID[f"doc/{DOC_A}"])
 B = str(ID[f"doc/{DOC_B}"])
@@ -209,7 +209,7 @@ def test_meeting_without_date_or_place_still_listed() -> None:
     assert set(run(ds, "meetings", ("doc", "date", "place"))) == {(A, None, None), (B, None, None)}
 
 
-@pytest.mark.skipif(not SCORER.is_file(), reason="the shared scorer is not available")
+@needs_shared
 def test_the_scorer_reads_the_same_rows() -> None:
     spec = importlib.util.spec_from_file_location("kg_gold_score", SCORER)
     assert spec is not None and spec.loader is not None

@@ -142,10 +142,12 @@ def test_kg_viz_view_all_writes_four_linked_pages(mini_build, tmp_path, capsys):
     from kg.cli import main
 
     out, _store = mini_build
-    target = tmp_path / "views" / "graph.html"
-    assert main(["viz", "--graph", str(out / "graph.trig"), "--view", "all", "--out", str(target)]) == 0
-    names = sorted(p.name for p in target.parent.iterdir())
-    assert names == ["graph.html", "initiatives.html", "meetings.html", "roster.html"]
+    folder = tmp_path / "views"
+    folder.mkdir()
+    assert main(["viz", "--graph", str(out / "graph.trig"), "--view", "all", "--out", str(folder)]) == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["graph-view.html", "initiatives.html", "meetings.html", "roster.html"]
+    target = folder / "graph-view.html"
     assert _data(target)["links"]["meetings"] == "meetings.html"
     meetings = _data(target.parent / "meetings.html")
     assert meetings["pairs"][0]["meetings"] and len(meetings["pairs"][0]["meetings"]) == 2

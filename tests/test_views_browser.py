@@ -103,7 +103,7 @@ def test_who_met_whom_lists_a_pair_the_text_states(open_page, syn_views, screens
 
 def test_the_person_panel_links_to_who_met_whom(open_page, syn_views):  # noqa: F811
     out, _facts = syn_views
-    page = open_page(out / "graph.html")
+    page = open_page(out / "graph-view.html")  # kg viz --view all: linked to the other views
     _ready(page)
     person = page.evaluate("kg.data.nodes.find(n => n.kind === 'person' && n.top).id")
     page.evaluate("id => kg.focusNode(id)", person)

@@ -283,7 +283,7 @@ def test_cli_viz_views(tmp_path, dated_ds, capsys):
     graph = tmp_path / "graph.trig"
     dated_ds.serialize(destination=graph, format="trig")
     assert main(["viz", "--graph", str(graph)]) == 0
-    assert (tmp_path / "graph.html").is_file()  # beside the graph by default
+    assert (tmp_path / "graph-view.html").is_file()  # beside the graph by default
     assert main(["viz", "--graph", str(graph), "--timeline"]) == 0
     assert (tmp_path / "timeline.html").is_file()
     assert main(["viz", "--graph", str(graph), "--focus", "Gao Ming", "--depth", "2"]) == 0

@@ -129,7 +129,7 @@ def test_the_same_graph_in_any_order_gives_the_same_pages(tmp_path):
         assert main(["viz", "--graph", str(folder / "graph.nq")]) == 0
         assert main(["viz", "--graph", str(folder / "graph.nq"), "--timeline"]) == 0
         assert render_file(folder / "graph.nq", folder / "again.html") == folder / "again.html"
-        pages.append([(folder / name).read_bytes() for name in ("graph.html", "timeline.html", "again.html")])
+        pages.append([(folder / name).read_bytes() for name in ("graph-view.html", "timeline.html", "again.html")])
     assert pages[0] == pages[1]
     assert pages[0][0] == pages[0][2]
 

@@ -1,6 +1,7 @@
 """The extraction cache of incremental builds (``kg build --cache``, ``--add``, ``kg remove``).
 
-The cache is the folder ``cache/`` of a build's output folder: one pickle per document, named by
+The cache is the folder ``cache/`` of a build's output folder: one JSON entry per document
+(kg.build.cachefile: a format version and a content hash, checked field by field on reading), named by
 the SHA-256 of (kg version, a hash of kg's extraction code and data, doc_id, file name, date
 header, SHA-256 of the text), so a changed document, a renamed one, a new kg version or edited
 extraction rules miss the cache and the document is extracted again. Entries are written
@@ -13,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from kg import __version__
+from kg.build.cachefile import SUFFIX, dump_entry, load_entry
 from kg.ingest import DocumentRef, read_document
 from kg.model import Document, DocumentExtraction
 from kg.store.files import remove_stale_temps
@@ -53,16 +54,16 @@ class ExtractionCache:
         self.folder = Path(out) / CACHE_FOLDER
 
     def path(self, key: str) -> Path:
-        return self.folder / f"{key}.pickle"
+        return self.folder / f"{key}{SUFFIX}"
 
     def has(self, ref: DocumentRef) -> bool:
         return self.path(cache_key(ref)).is_file()
 
     def get(self, ref: DocumentRef) -> DocumentExtraction | None:
         """The cached extraction of ``ref``, or None when there is none or it cannot be trusted."""
+        key = cache_key(ref)
         try:
-            with open(self.path(cache_key(ref)), "rb") as handle:
-                found = pickle.load(handle)  # noqa: S301 - kg's own cache, in the user's output folder
+            found = load_entry(key, self.path(key).read_bytes())  # JSON, validated: never runs code
         except Exception:  # noqa: BLE001 - a bad entry of any kind is a cache miss
             return None
         if not isinstance(found, DocumentExtraction) or found.doc_id != ref.doc_id or found.date != ref.date:
@@ -71,26 +72,27 @@ class ExtractionCache:
 
     def put(self, ref: DocumentRef | Document, extraction: DocumentExtraction) -> None:
         """Store ``extraction`` for ``ref`` (atomically; a cache that cannot be written is not an error)."""
-        target = self.path(cache_key(ref))
+        key = cache_key(ref)
+        target = self.path(key)
         temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+            temp.write_bytes(dump_entry(key, extraction))
             os.replace(temp, target)  # (no fsync: a torn entry fails to load and is extracted again)
         except Exception:  # noqa: BLE001 - the cache only saves time
             with contextlib.suppress(OSError):
                 temp.unlink()
 
     def prune(self, keep: Iterable[DocumentRef]) -> None:
-        """Remove the entries (and stale temp files) of documents not in ``keep``."""
-        wanted = {f"{cache_key(ref)}.pickle" for ref in keep}
+        """Remove the entries (and stale temp files, and pickles of earlier versions) of documents not in ``keep``."""
+        wanted = {f"{cache_key(ref)}{SUFFIX}" for ref in keep}
         remove_stale_temps(self.folder)
         try:
             names = os.listdir(self.folder)
         except OSError:
             return
         for name in names:
-            if name.endswith(".pickle") and name not in wanted:
+            if name.endswith((SUFFIX, ".pickle")) and name not in wanted:
                 try:
                     (self.folder / name).unlink()
                 except OSError:

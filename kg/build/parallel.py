@@ -149,7 +149,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["kg.extract.pipeline", "kg.extract.records"])
+        from kg.build.forkserver import start_forkserver  # never with a kg/ of the current folder
+
+        start_forkserver(["kg.extract.pipeline", "kg.extract.records"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 

@@ -159,6 +159,7 @@ def build(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
     cache: bool = False,
+    force: bool = False,
 ) -> BuildSummary:
     """Build the graph of the documents under ``sources`` and write its exports to ``out_dir``.
 
@@ -176,8 +177,12 @@ def build(
     document raises ``StrictFailure`` before anything is written. Raises ``ValidationError``
     (before writing anything) when the graph violates the shapes, and ``BuildInterrupted`` on
     Ctrl-C; in all these cases previous exports (and the previous store) stay as they were.
+    ``out_dir`` must be new, empty or a previous build (``kg.store.outfolder``) unless ``force``.
     """
     started = time.perf_counter()
+    from kg.store.outfolder import check_out_folder
+
+    check_out_folder(out_dir, force=force)
     if isinstance(sources, str | Path):
         sources = [sources]
     try:

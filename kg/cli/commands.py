@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from kg import __version__
 from kg.build.runner import VALIDATION_MODES
+from kg.cli.defaults import explain_missing_default
 from kg.cli.graph import cmd_export, cmd_query, cmd_serve, cmd_validate, cmd_viz
 from kg.cli.measure import cmd_audit, cmd_eval
 from kg.cli.options import (
@@ -58,6 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 scheduler=args.scheduler,
                 progress=progress,
                 cache=args.cache,
+                force=args.force,
             )
     for line in [*format_skipped(summary.skipped), *format_notes(summary.notes)]:
         print(f"kg: {line}", file=sys.stderr)
@@ -149,6 +151,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-cache", dest="cache", action="store_false", help="keep no extraction cache (--out/cache) for later --add"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into --out even if it is a non-empty folder that holds no kg build (its graph.* are replaced)",
+    )
     p.add_argument("--aliases", metavar="FILE.toml", help="alias file: variant = canonical name, per table")
     p.add_argument("--strict", action="store_true", help="fail (writing nothing) if any file is skipped or truncated")
     p.add_argument(
@@ -171,6 +178,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", required=True, metavar="DIR", help="folder of gold *.json files")
     p.add_argument("--out", default=None, metavar="DIR", help="keep the built graph here (default: a temporary folder)")
     p.add_argument("--show-errors", action="store_true", help="list every miss and every false hit")
+    p.add_argument("--force", action="store_true", help="keep the graph in --out even if it holds files of no kg build")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("audit", help="list the spans that look like facts but that no extracted fact covers")
@@ -226,7 +234,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--out",
         default=None,
         metavar="FILE.html",
-        help="default: beside the graph file or store: graph.html, timeline.html, focus-NAME.html or query-NAME.html",
+        help="default: beside the graph file or store: graph-view.html (the build's own graph.html is left as it "
+        "is), timeline.html, focus-NAME.html or query-NAME.html; a folder: that name inside it",
     )
     view = p.add_mutually_exclusive_group()
     view.add_argument("--focus", metavar="NAME", help="draw only this entity and its neighbours")
@@ -341,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kg: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KgError as exc:
+        exc = explain_missing_default(exc, args)  # what to pass instead of a missing default (seeds/, exports/)
         skipped, notes = getattr(exc, "skipped", ()), getattr(exc, "notes", ())
         if skipped or notes:  # why each file was not used (NoDocuments, StrictFailure)
             from kg.build.runner import format_notes, format_skipped

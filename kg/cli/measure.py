@@ -13,7 +13,11 @@ from kg.cli.options import (
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate, format_scores
 
-    print(format_scores(evaluate(args.sources or DEFAULT_SOURCES, args.gold, args.out), args.show_errors))
+    print(
+        format_scores(
+            evaluate(args.sources or DEFAULT_SOURCES, args.gold, args.out, force=args.force), args.show_errors
+        )
+    )
     return 0
 
 

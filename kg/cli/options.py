@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-DEFAULT_SOURCES = ["seeds/"]
-DEFAULT_OUT = "exports/"
-DEFAULT_GRAPH = "exports/graph.trig"
+from kg.cli.defaults import DEFAULT_GRAPH, DEFAULT_OUT, DEFAULT_SOURCES  # noqa: F401 - re-exported
+
 FORMATS = ("table", "csv", "tsv", "json", "xml")  # kg query: kg.query.FORMATS (not imported: `kg --help` stays fast)
 EXPORT_FORMATS = ("graphml", "gexf", "jsonld", "nquads")
 

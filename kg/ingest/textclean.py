@@ -128,7 +128,16 @@ def decode_bytes(raw: bytes, path: str | Path, *, partial: bool = False) -> tupl
             note = None if encoding == "utf-8-sig" else f"decoded as {encoding.upper()} (byte-order mark)"
             return text.removeprefix(_BOM), note
     if b"\x00" in raw:
-        raise DocumentError(shown, "binary file (contains NUL bytes), not a text document", "binary")
+        from kg.ingest.utf16 import bomless_utf16
+
+        encoding = bomless_utf16(raw)
+        if encoding is None:
+            raise DocumentError(shown, "binary file (contains NUL bytes), not a text document", "binary")
+        try:
+            return decode(encoding), f"decoded as {encoding.upper()} (no byte-order mark; every other byte is zero)"
+        except UnicodeDecodeError:
+            note = f"invalid {encoding.upper()} bytes replaced by U+FFFD (no byte-order mark)"
+            return decode(encoding, "replace"), note
     try:
         return decode("utf-8"), None
     except UnicodeDecodeError:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, QuerySyntaxError, UpdateRefused
 from kg.query.child import run_in_child
 from kg.query.named import PageKey, QueryParam, read_header
+from kg.query.shortiri import expand_short_iris
 from kg.query.terms import Term, normalise, override, read_term
 from kg.rdf.namespace import PREFIXES
 
@@ -236,6 +237,8 @@ def prepare(sparql: str, params: Mapping[str, str] | None = None, *, timeout: fl
     key = (sparql, tuple(sorted((params or {}).items())))
     if key in _PREPARED:
         return _PREPARED[key]
+    if "/" in sparql:  # id:person/zhou-bo, as kg prints it
+        sparql = expand_short_iris(sparql, mask(sparql), declared_prefixes(sparql))
     refuse_update_and_service(sparql)
     values_text, substitutions = apply_params(sparql, dict(key[1]))
     text, inline = values_text, {}

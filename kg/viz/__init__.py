@@ -68,6 +68,7 @@ __all__ = [
 ]
 
 Source = ox.Store | GraphIndex
+WHOLE_VIEW = "graph-view.html"  # kg viz's whole-graph page: beside a build's graph.html, never over it
 
 
 def _prepare_out(out: str | Path) -> Path:
@@ -77,6 +78,13 @@ def _prepare_out(out: str | Path) -> Path:
     except OSError as exc:
         raise ExportError(f"{out.parent}: cannot create the folder: {exc.strerror or exc}") from None
     return out
+
+
+def _target(out: str | Path | None, default: Path) -> Path:
+    """``out``, or ``default`` without one; in an existing folder ``out``, the default's name."""
+    if out is None:
+        return _prepare_out(default)
+    return _prepare_out(Path(out) / default.name if Path(out).is_dir() else out)
 
 
 def _open(source: Source | str | Path) -> Source:
@@ -158,11 +166,12 @@ def write_view(
 
     The view is the whole graph, or ``focus`` (an entity's name, ``depth`` steps out), or
     ``query`` (a name, .rq file or SPARQL; ``params``), or the ``timeline``: one at a time.
-    Without ``out`` the page goes beside the graph file (or the store folder): graph.html,
-    focus-NAME.html, query-NAME.html or timeline.html. Returns the page's path.
+    Without ``out`` the page goes beside the graph file (or the store folder): graph-view.html,
+    focus-NAME.html, query-NAME.html or timeline.html; an existing folder ``out`` gets the page
+    under that name. Returns the page's path.
     ``view`` (``kg.viz.views``: graph, meetings, roster, initiatives, or all of them side by side)
-    writes meetings.html, roster.html or initiatives.html; ``region``, ``start`` and ``end`` narrow
-    the meetings view. With ``all`` the path returned is the graph page's.
+    writes graph-view.html, meetings.html, roster.html or initiatives.html; ``region``, ``start`` and
+    ``end`` narrow the meetings view. With ``all`` the path returned is the graph page's.
     """
     if (graph is None) == (store is None):
         raise QueryError("give a graph file or a store, not both")
@@ -186,10 +195,15 @@ def write_view(
         source = _open(where)
     folder = where.parent
     if view is not None or region or start or end:
+        from kg.viz.viewpage import VIEW_FILES
         from kg.viz.views import write_views
 
-        out_path = None if out is None or view == "all" else _prepare_out(out)
-        folder = _prepare_out(out).parent if out is not None and view == "all" else folder
+        if view == "all":
+            out_path = None
+            if out is not None:
+                folder = Path(out) if Path(out).is_dir() else _prepare_out(out).parent
+        else:
+            out_path = _target(out, folder / VIEW_FILES[view or "graph"][0])
         pages = write_views(
             view or "graph",
             source,
@@ -202,14 +216,14 @@ def write_view(
         )
         return pages[0]
     if timeline:
-        path = _prepare_out(out or folder / "timeline.html")
+        path = _target(out, folder / "timeline.html")
         return render_timeline(source, path, heading=f"kg timeline: {where.name}")
     if focus is not None:
-        path = _prepare_out(out or folder / f"focus-{_slug(focus)}.html")
+        path = _target(out, folder / f"focus-{_slug(focus)}.html")
         return render_focus(source, focus, path, depth=1 if depth is None else depth, max_nodes=max_nodes)
     if query is not None:
         stem = Path(query).stem if "{" not in query else "sparql"
-        path = _prepare_out(out or folder / f"query-{_slug(stem)}.html")
+        path = _target(out, folder / f"query-{_slug(stem)}.html")
         return render_query(source, query, path, params=params, max_nodes=max_nodes)
-    path = _prepare_out(out or folder / "graph.html")
+    path = _target(out, folder / WHOLE_VIEW)  # never the build's own graph.html (build.json records its hash)
     return render_store(source, path, heading=f"kg: {where.name}", max_nodes=max_nodes)

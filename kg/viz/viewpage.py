@@ -17,7 +17,7 @@ from kg.viz.page import _REMOTE, asset, script_json, vis_network_js, write_page
 
 # view name -> (file written by kg viz, title in the page's navigation)
 VIEW_FILES = {
-    "graph": ("graph.html", "graph"),
+    "graph": ("graph-view.html", "graph"),  # never over a build's graph.html
     "meetings": ("meetings.html", "who met whom"),
     "roster": ("roster.html", "rosters"),
     "initiatives": ("initiatives.html", "initiative map"),
