@@ -16,6 +16,13 @@ pyoxigraph cannot stop a running query, so a query past the time limit ends its 
 client gets its 503, the worker stops taking connections, finishes its other requests on new
 threads and exits (the runaway query with it), and the supervisor has the fork server start
 another. Ctrl-C or SIGTERM stops the workers gracefully, then the supervisor.
+
+One snapshot: a graph file is loaded once, so every worker serves the same graph whatever happens
+to the file. A store folder is opened by each worker; when a build replaces it (``kg build
+--store`` swaps in a new folder), the supervisor sees it within half a second
+(``store_generation``) and reloads all workers together: the old ones stop taking connections
+(SIGUSR1) and finish their answers, and only then do new ones open the new store. A worker
+replaced after a time-out thus never opens a newer store than the others serve.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 from kg.serve.backend import Backend, default_workers, timeout_error
+from kg.serve.guard import Limits
 from kg.serve.workers import ForkServer, Worker, send_message
 
 log = logging.getLogger("uvicorn.error")
@@ -77,6 +85,7 @@ class ServeOptions:
     max_rows: int | None
     root_path: str = ""
     cors: bool = False
+    limits: Limits = Limits()
 
 
 def _http_worker(control: socket.socket, listen: socket.socket, open_state: Callable[[], object],
@@ -94,8 +103,8 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
         return
     servers: list[QuietServer] = []
 
-    def retire() -> None:
-        log.warning("kg serve: a query hit the time limit; worker %d retires and another takes its place", os.getpid())
+    def retire(why: str = "a query hit the time limit") -> None:
+        log.warning("kg serve: %s; worker %d retires and another takes its place", why, os.getpid())
         for listening in getattr(servers[0], "servers", []):  # take no new connection from now on
             listening.close()
         with contextlib.suppress(OSError):
@@ -103,11 +112,13 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
         servers[0].should_exit = True  # uvicorn finishes the requests in progress, then returns
 
     backend = LocalBackend(state, description, retire)  # type: ignore[arg-type]
-    app = create_app(backend=backend, timeout=options.timeout, max_rows=options.max_rows, cors=options.cors)
+    app = create_app(backend=backend, timeout=options.timeout, max_rows=options.max_rows, cors=options.cors,
+                     limits=options.limits)  # fmt: skip
     grace = max(5, int(options.timeout or 0) + 1)  # the other requests in progress may finish
     config = uvicorn.Config(app, root_path=options.root_path, log_level="info", lifespan="off",
                             timeout_graceful_shutdown=grace)  # fmt: skip
     servers.append(QuietServer(config))
+    signal.signal(signal.SIGUSR1, lambda *_: retire("the store was replaced"))  # the supervisor reloads all
     send_message(control, ("ready",))
     servers[0].run(sockets=[listen])
 
@@ -152,23 +163,47 @@ def _on_disk(folder: Path, description: str, listen: socket.socket, options: Ser
     return prepare
 
 
-class Supervisor:
-    """Keeps ``count`` HTTP workers running until a signal asks it to stop."""
+def store_generation(folder: Path) -> tuple[int, ...] | None:
+    """Which store ``folder`` holds: the folder's identity and its ``CURRENT`` file's (None while missing).
 
-    def __init__(self, fork_server: ForkServer, count: int) -> None:
+    A build replaces the store folder as a whole (``kg.store.replace_folder``), so both change.
+    """
+    try:
+        here, current = folder.stat(), (folder / "CURRENT").stat()
+    except OSError:
+        return None
+    return (here.st_dev, here.st_ino, current.st_ino, current.st_mtime_ns)
+
+
+RELOAD_GRACE = 5.0  # seconds for old workers to stop taking connections before they are killed
+
+
+class Supervisor:
+    """Keeps ``count`` HTTP workers running until a signal asks it to stop.
+
+    ``generation()`` (for a store folder) says which store the workers should serve; when it
+    changes, all workers are replaced together (see the module's docstring).
+    """
+
+    def __init__(self, fork_server: ForkServer, count: int, generation: Callable[[], object] | None = None) -> None:
         self.fork_server = fork_server
         self.count = count
         self.workers: dict[int, Worker] = {}
-        self.retiring: dict[int, Worker] = {}  # told us they are ending (a query hit the time limit)
+        self.retiring: dict[int, Worker] = {}  # told us they are ending (a time-out, or a reload)
         self.stopped_by: int | None = None
         self._selector = selectors.DefaultSelector()
         self._retry_at = 0.0
+        self._generation = generation
+        self.pinned = generation() if generation is not None else None  # the store the workers serve
+        self._served: dict[int, object] = {}  # worker pid -> the generation it opened
+        self._reload_since: float | None = None
 
     def start(self) -> None:
         """Start one worker; raises when it cannot start."""
         worker = self.fork_server.start_worker()
         worker.wait_ready()
         self.workers[worker.pid] = worker
+        self._served[worker.pid] = self.pinned
         self._selector.register(worker.sock, selectors.EVENT_READ, worker)
         if self.stopped_by is not None:  # the signal came while it started: it stops too
             with contextlib.suppress(ProcessLookupError):
@@ -182,6 +217,23 @@ class Supervisor:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL if force else signal.SIGTERM)
 
+    def _reloading(self) -> bool:
+        """Whether workers of an older store still take connections (after a build replaced the store)."""
+        if self._generation is not None and self.stopped_by is None:
+            now = self._generation()
+            if now is not None and now != self.pinned:
+                log.warning("kg serve: the store was replaced; all workers reload it")
+                self.pinned, self._reload_since = now, time.monotonic()
+                for pid in self.workers:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGUSR1)  # stop taking connections, finish, exit
+        old = [pid for pid in self.workers if self._served.get(pid) != self.pinned]
+        if old and self._reload_since is not None and time.monotonic() - self._reload_since > RELOAD_GRACE:
+            for pid in old:  # it did not let go in time; the end of its socket removes it
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        return bool(old)
+
     def run(self) -> None:
         """Until every worker has ended after a stop signal: replace the workers that end."""
         while self.workers or self.retiring or (self.stopped_by is None):
@@ -194,7 +246,10 @@ class Supervisor:
                 self._selector.unregister(worker.sock)
                 self.workers.pop(worker.pid, None)
                 self.retiring.pop(worker.pid, None)
+                self._served.pop(worker.pid, None)
                 worker.sock.close()
+            if self._reloading():  # new workers start once no old one takes connections
+                continue
             missing = self.count - len(self.workers)
             if self.stopped_by is None and missing > 0 and time.monotonic() >= self._retry_at:
                 try:
@@ -234,7 +289,8 @@ def run_prefork(listen: socket.socket, *, graph: Path | None, store: Path | None
         assert graph is not None
         prepare = _in_memory(check_graph_file(graph), listen, options)
     fork_server = ForkServer(prepare, keep=[listen.fileno()])
-    supervisor = Supervisor(fork_server, workers or default_workers())
+    generation = (lambda: store_generation(folder)) if folder is not None else None  # noqa: E731
+    supervisor = Supervisor(fork_server, workers or default_workers(), generation)
     handled = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, supervisor.stop) for sig in handled}
     try:
