@@ -147,12 +147,12 @@ def _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors
     """Without fork: one uvicorn process, queries in spawned worker processes."""
     import uvicorn
 
-    from kg.serve.server import QuietServer
+    from kg.serve.server import KgHttpProtocol, QuietServer
 
     app = create_app(graph=graph, store=store, timeout=timeout, max_rows=max_rows, cors=cors, limits=limits)
     backend = app.state.kg.backend
     try:
-        config = uvicorn.Config(app, root_path=root_path, log_level="info", lifespan="off")
+        config = uvicorn.Config(app, root_path=root_path, log_level="info", lifespan="off", http=KgHttpProtocol)
         announce(backend.description)
         server = QuietServer(config)
         server.run(sockets=[sock])

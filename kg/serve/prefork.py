@@ -94,7 +94,7 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
     import uvicorn
 
     from kg.serve.app import create_app
-    from kg.serve.server import QuietServer
+    from kg.serve.server import KgHttpProtocol, QuietServer
 
     try:
         state = open_state()
@@ -116,7 +116,7 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
                      limits=options.limits)  # fmt: skip
     grace = max(5, int(options.timeout or 0) + 1)  # the other requests in progress may finish
     config = uvicorn.Config(app, root_path=options.root_path, log_level="info", lifespan="off",
-                            timeout_graceful_shutdown=grace)  # fmt: skip
+                            timeout_graceful_shutdown=grace, http=KgHttpProtocol)  # fmt: skip
     servers.append(QuietServer(config))
     signal.signal(signal.SIGUSR1, lambda *_: retire("the store was replaced"))  # the supervisor reloads all
     send_message(control, ("ready",))
