@@ -181,12 +181,13 @@ def test_security_headers_and_favicon(server):
             response = client.get(path, headers={"Accept": "text/html"})
             assert response.headers["content-type"].startswith("text/html")
             policy = response.headers["content-security-policy"]
-            assert "default-src 'self'" in policy and "script-src 'self';" in policy and "unsafe-eval" not in policy
-            assert "<script>" not in response.text  # nothing inline on kg's own pages
+            assert "default-src 'self'" in policy and "script-src 'self';" in policy and "style-src 'self';" in policy
+            assert "<script>" not in response.text and "style=" not in response.text  # nothing inline on kg's pages
         drawn = client.post("/viz", data={"query": CONSTRUCT_NAMES})
         policy = drawn.headers["content-security-policy"]
         hashes = re.findall(r"'sha256-[^']+'", policy)
         assert len(hashes) == 2 and policy == page_policy(drawn.text)  # its two inline scripts, by hash
+        assert "unsafe-eval" not in policy and "script-src 'self' 'sha256-" in policy
         icon = client.get("/favicon.ico")
         assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
         assert icon.text.startswith("<svg")
@@ -205,7 +206,7 @@ def _wrapper(url: str, query: str, fmt: str | None) -> SPARQLWrapper:
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside SPARQLWrapper
-@pytest.mark.filterwarnings("ignore:Sending Accept header:RuntimeWarning")  # its JSON for CONSTRUCT: */* and format=json
+@pytest.mark.filterwarnings("ignore:Sending Accept header:RuntimeWarning")  # JSON for CONSTRUCT: Accept */*
 def test_sparqlwrapper_every_query_form_with_its_default_and_common_formats(server):
     for fmt in (None, XML, JSON, CSV, TSV):  # None: SPARQLWrapper's default (XML)
         answer = _wrapper(server, NAMES, fmt).query()

@@ -14,7 +14,8 @@ request it answers, with kg's JSON error shape:
 The query text itself is capped at ``Limits.max_query`` characters where the protocol reads it
 (``kg.serve.protocol``): 414 in a URL, 413 in a body. Every answer carries
 ``X-Content-Type-Options: nosniff``; HTML answers carry a Content-Security-Policy that allows
-nothing from other origins (``page_policy``; the graph page's inline scripts by their hashes).
+nothing from other origins and nothing inline (``DEFAULT_POLICY``; the graph page: its inline
+scripts by their hashes and inline styles, ``page_policy``).
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})  # binding these answers on every
 MAX_BODY = 1_048_576  # bytes of a request body (and of a URL)
 MAX_QUERY = 100_000  # characters of a query
 _POLICY = (
-    "default-src 'self'; script-src 'self'{scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data: blob:; "
     "connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
-DEFAULT_POLICY = _POLICY.format(scripts="")
+DEFAULT_POLICY = _POLICY.format(scripts="", styles="")
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -72,12 +73,13 @@ def host_name(host: str) -> str:
 
 
 def page_policy(html: str) -> str:
-    """The Content-Security-Policy of an HTML page: its own inline scripts (by SHA-256) and nothing remote."""
+    """The Content-Security-Policy of a page with inline scripts and styles (kg's graph page): its own inline
+    scripts (by SHA-256), inline styles (vis-network adds some as it draws), and nothing remote."""
     hashes = [
         "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode("ascii") + "'"
         for m in _INLINE_SCRIPT.finditer(html)
     ]
-    return _POLICY.format(scripts="".join(f" {h}" for h in hashes))
+    return _POLICY.format(scripts="".join(f" {h}" for h in hashes), styles=" 'unsafe-inline'")
 
 
 def _header(scope: dict, name: bytes) -> str | None:
