@@ -34,6 +34,7 @@ import os
 import selectors
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,33 @@ log = logging.getLogger("uvicorn.error")
 
 
 QUERY_THREADS = 4  # per HTTP worker: a long query does not hold up the worker's other requests
+STACK_PER_CHARACTER = 4096  # bytes of a query thread's stack per character of the query cap (see query_stack)
+
+
+def query_stack(max_query: int | None) -> int:
+    """The stack size of a query thread: room for the deepest query the length cap lets through.
+
+    Oxigraph's parser and evaluator recurse, up to ~2.7 KB of stack per character for nested
+    braces: 20,000 of them overflow the usual 8 MiB and end the process with every request in it.
+    The stack is address space reserved, not memory used (16 MiB to 1 GiB).
+    """
+    wanted = (max_query or 1 << 18) * STACK_PER_CHARACTER
+    return min(max(wanted, 16 << 20), 1 << 30)
+
+
+class QueryThreads(ThreadPoolExecutor):
+    """A thread pool whose threads get a stack of ``stack`` bytes (other threads keep the default)."""
+
+    def __init__(self, workers: int, stack: int) -> None:
+        super().__init__(workers, thread_name_prefix="kg-query")
+        self._stack = stack
+
+    def _adjust_thread_count(self) -> None:  # where ThreadPoolExecutor starts its threads
+        previous = threading.stack_size(self._stack)
+        try:
+            super()._adjust_thread_count()  # type: ignore[misc]
+        finally:
+            threading.stack_size(previous)
 
 
 class LocalBackend(Backend):
@@ -58,11 +86,13 @@ class LocalBackend(Backend):
     jobs get new threads and ``on_timeout()`` is called (the worker then ends).
     """
 
-    def __init__(self, state: Callable[[object], object], description: str, on_timeout: Callable[[], None]) -> None:
+    def __init__(self, state: Callable[[object], object], description: str, on_timeout: Callable[[], None],
+                 stack: int = 16 << 20) -> None:  # fmt: skip
         self._state = state
         self.description = description
         self._on_timeout = on_timeout
-        self._executor = ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kg-query")
+        self._stack = stack
+        self._executor = QueryThreads(QUERY_THREADS, stack)
 
     async def run(self, job: object, timeout: float | None) -> object:  # noqa: D102
         answer = asyncio.get_running_loop().run_in_executor(self._executor, self._state, job)
@@ -72,7 +102,7 @@ class LocalBackend(Backend):
             return await asyncio.wait_for(answer, timeout)
         except TimeoutError:
             self._executor.shutdown(wait=False)  # the stuck thread runs on until the process ends
-            self._executor = ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kg-query")
+            self._executor = QueryThreads(QUERY_THREADS, self._stack)
             self._on_timeout()
             raise timeout_error(timeout) from None
 
@@ -111,7 +141,7 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
             control.send(b"r")  # the supervisor starts a replacement now
         servers[0].should_exit = True  # uvicorn finishes the requests in progress, then returns
 
-    backend = LocalBackend(state, description, retire)  # type: ignore[arg-type]
+    backend = LocalBackend(state, description, retire, query_stack(options.limits.max_query))  # type: ignore[arg-type]
     app = create_app(backend=backend, timeout=options.timeout, max_rows=options.max_rows, cors=options.cors,
                      limits=options.limits)  # fmt: skip
     grace = max(5, int(options.timeout or 0) + 1)  # the other requests in progress may finish
