@@ -21,7 +21,7 @@ One snapshot: a graph file is loaded once, so every worker serves the same graph
 to the file. A store folder is opened by each worker; when a build replaces it (``kg build
 --store`` swaps in a new folder), the supervisor sees it within half a second
 (``store_generation``) and reloads all workers together: the old ones stop taking connections
-(SIGUSR1) and finish their answers, and only then do new ones open the new store. A worker
+and finish their answers, and only then do new ones open the new store. A worker
 replaced after a time-out thus never opens a newer store than the others serve.
 """
 
@@ -50,6 +50,7 @@ log = logging.getLogger("uvicorn.error")
 
 
 QUERY_THREADS = 4  # per HTTP worker: a long query does not hold up the worker's other requests
+RETIRE_LINGER = 1.0  # seconds a retiring worker waits for the requests of connections it has just taken
 STACK_PER_CHARACTER = 4096  # bytes of a query thread's stack per character of the query cap (see query_stack)
 
 
@@ -133,13 +134,46 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
         return
     servers: list[QuietServer] = []
 
-    def retire(why: str = "a query hit the time limit") -> None:
-        log.warning("kg serve: %s; worker %d retires and another takes its place", why, os.getpid())
-        for listening in getattr(servers[0], "servers", []):  # take no new connection from now on
-            listening.close()
+    def tell_supervisor() -> None:
         with contextlib.suppress(OSError):
             control.send(b"r")  # the supervisor starts a replacement now
-        servers[0].should_exit = True  # uvicorn finishes the requests in progress, then returns
+
+    def retire(why: str = "a query hit the time limit", reload: bool = False) -> None:
+        """Take no new connection; answer the requests of the connections taken, then end.
+
+        The requests of connections accepted just before get ``RETIRE_LINGER`` seconds to arrive
+        (uvicorn's shutdown closes connections without a request). A time-out has the replacement
+        started at once; a reload only after the linger, so that no worker of the new store
+        answers while this one still does.
+        """
+        log.warning("kg serve: %s; worker %d retires and another takes its place", why, os.getpid())
+        for listening in getattr(servers[0], "servers", []):
+            listening.close()
+        if not reload:
+            tell_supervisor()
+
+        def stop() -> None:
+            if reload:
+                tell_supervisor()
+            servers[0].should_exit = True  # uvicorn finishes the requests in progress, then returns
+
+        asyncio.get_running_loop().call_later(RETIRE_LINGER, stop)
+
+    def listen_to_supervisor() -> None:  # in the event loop: "l" asks for a reload (a new store)
+        def readable() -> None:
+            try:
+                data = control.recv(64)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                data = b""
+            if not data:  # the supervisor is gone
+                asyncio.get_running_loop().remove_reader(control.fileno())
+            elif b"l" in data:
+                asyncio.get_running_loop().remove_reader(control.fileno())
+                retire("the store was replaced", reload=True)
+
+        asyncio.get_running_loop().add_reader(control.fileno(), readable)
 
     backend = LocalBackend(state, description, retire, query_stack(options.limits.max_query))  # type: ignore[arg-type]
     app = create_app(backend=backend, timeout=options.timeout, max_rows=options.max_rows, cors=options.cors,
@@ -148,7 +182,7 @@ def _http_worker(control: socket.socket, listen: socket.socket, open_state: Call
     config = uvicorn.Config(app, root_path=options.root_path, log_level="info", lifespan="off",
                             timeout_graceful_shutdown=grace, http=KgHttpProtocol)  # fmt: skip
     servers.append(QuietServer(config))
-    signal.signal(signal.SIGUSR1, lambda *_: retire("the store was replaced"))  # the supervisor reloads all
+    servers[0].on_started = listen_to_supervisor
     send_message(control, ("ready",))
     servers[0].run(sockets=[listen])
 
@@ -254,9 +288,9 @@ class Supervisor:
             if now is not None and now != self.pinned:
                 log.warning("kg serve: the store was replaced; all workers reload it")
                 self.pinned, self._reload_since = now, time.monotonic()
-                for pid in self.workers:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGUSR1)  # stop taking connections, finish, exit
+                for worker in self.workers.values():
+                    with contextlib.suppress(OSError):
+                        worker.sock.send(b"l")  # stop taking connections, finish, exit
         old = [pid for pid in self.workers if self._served.get(pid) != self.pinned]
         if old and self._reload_since is not None and time.monotonic() - self._reload_since > RELOAD_GRACE:
             for pid in old:  # it did not let go in time; the end of its socket removes it

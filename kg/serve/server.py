@@ -17,7 +17,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -56,9 +56,18 @@ class KgHttpProtocol(HttpToolsProtocol):
 
 
 class QuietServer(uvicorn.Server):
-    """uvicorn's server, but a signal only asks it to stop; ``stopped_by`` records which one."""
+    """uvicorn's server, but a signal only asks it to stop; ``stopped_by`` records which one.
+
+    ``on_started()``, if set, is called in the event loop once the server listens.
+    """
 
     stopped_by: int | None = None
+    on_started: Callable[[], None] | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:  # noqa: D102
+        await super().startup(sockets=sockets)
+        if self.on_started is not None:
+            self.on_started()
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
