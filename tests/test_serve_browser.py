@@ -1,11 +1,13 @@
 """kg serve's query page in headless Chromium: run an example query, read the table, see a fact's evidence,
 draw a CONSTRUCT result as a graph, page through an answer, and show a malformed query's error; nothing is
-fetched off the server.
+fetched off the server, nothing is missing (404), and the Content-Security-Policy blocks nothing.
 
 Chromium is Debian's (see tests/test_browser.py); these tests fail, not skip, when it is missing.
 """
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -16,6 +18,15 @@ from tests.fixtures.golden_corpus import GOLDEN_TRIG
 
 CONSTRUCT = """CONSTRUCT { ?meeting kg:presidedBy ?person . ?person org:holds ?post }
 WHERE { ?meeting kg:presidedBy ?person . OPTIONAL { ?person org:holds ?post } }"""
+
+
+def wait_until(frame, expression: str, timeout: float = 20.0) -> None:  # noqa: ANN001 - a page or a frame
+    """Poll ``expression`` until true (not ``wait_for_function``: its polling evaluates strings, which the
+    pages' Content-Security-Policy forbids)."""
+    deadline = time.monotonic() + timeout
+    while not frame.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout:g} s: {expression}"
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +45,10 @@ def page(browser, server):
     tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     tab.on("request", lambda req: None if req.url.startswith((server, "data:", "about:")) else problems.append(req.url))
+    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status == 404 else None)
+    tab.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
     tab.goto(server + "/")
-    tab.wait_for_function("window.kgPage && window.kgPage.ready === true", timeout=20_000)
+    wait_until(tab, "window.kgPage && window.kgPage.ready === true", 20)
     yield tab
     tab.close()
     assert problems == []
@@ -73,7 +86,7 @@ def test_construct_is_listed_and_drawn_as_a_graph(page):
     assert page.locator("#kg-table tbody tr").count() == 4
     page.click("#kg-draw")
     frame = page.frame(name="kg-graph")
-    frame.wait_for_function("window.kgTimings && window.kgTimings.stabilized !== undefined", timeout=30_000)
+    wait_until(frame, "window.kgTimings && window.kgTimings.stabilized !== undefined", 30)
     names = sorted(frame.evaluate("kg.data.nodes.map(n => n.name)"))
     assert "Gao Ming" in names and "Huang Mingkai" in names and len(names) == 6
     assert frame.evaluate("kg.data.edges.filter(e => e.evidence.length > 0).length") == 4
@@ -101,17 +114,17 @@ def test_previous_and_next_page_through_an_answer(page):
     assert len(first) == 3 and "rows 1–3 (more follow)" in page.locator("#kg-status").inner_text()
     assert page.locator("#kg-prev").is_disabled() and page.locator("#kg-next").is_enabled()
     page.click("#kg-next")
-    page.wait_for_function("document.querySelector('#kg-status').textContent.includes('rows 4')")
+    wait_until(page, "document.querySelector('#kg-status').textContent.includes('rows 4')")
     last = page.locator("#kg-table tbody td").all_inner_texts()
     assert len(last) == 1 and last[0] not in first
     assert page.locator("#kg-next").is_disabled() and page.locator("#kg-prev").is_enabled()
     page.click("#kg-prev")
-    page.wait_for_function("document.querySelector('#kg-status').textContent.includes('rows 1–3')")
+    wait_until(page, "document.querySelector('#kg-status').textContent.includes('rows 1–3')")
     assert page.locator("#kg-table tbody td").all_inner_texts() == first
     assert sorted([*first, *last]) == [*first, *last]  # the pages keep the query's order
     page.fill("#kg-page-size", "")  # no page size: the whole answer
     page.click("#kg-run")
-    page.wait_for_function("document.querySelector('#kg-status').textContent.startsWith('4 rows')")
+    wait_until(page, "document.querySelector('#kg-status').textContent.startsWith('4 rows')")
     assert page.locator("#kg-next").is_disabled()
 
 
@@ -136,3 +149,28 @@ def test_the_named_query_page_has_previous_and_next_links(browser, server):
         assert "2 rows" in tab.locator(".kg-count").inner_text()
     finally:
         tab.close()
+
+
+@pytest.mark.parametrize("view", ["meetings", "roster", "initiatives", "graph"])
+def test_a_served_view_runs_under_the_pages_policy_and_links_to_entity_pages(browser, server, view):
+    """kg serve's /viz?view=NAME: the view's inline scripts run (the policy names them), nothing is blocked
+    or fetched elsewhere, and the view's navigation and entity links point at the server's own pages."""
+    problems: list[str] = []
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    tab.on("request", lambda req: None if req.url.startswith((server, "data:", "about:")) else problems.append(req.url))
+    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    tab.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
+    try:
+        tab.goto(f"{server}/viz?view={view}")
+        if view == "graph":
+            wait_until(tab, "window.kg !== undefined && kg.data.nodes.length > 0", 20)
+        else:
+            wait_until(tab, "document.querySelectorAll('a[href]').length > 0", 20)
+            hrefs = tab.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+            assert any(href.startswith("viz?view=") for href in hrefs)
+        if view == "roster":  # the golden graph's posts: each holder links to the server's entity page
+            wait_until(tab, "document.querySelectorAll('a[href*=\"entity\"]').length > 0", 20)
+    finally:
+        tab.close()
+    assert problems == []

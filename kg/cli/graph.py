@@ -98,6 +98,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_rows=args.max_rows,
         root_path=args.root_path,
         cors=args.cors,
+        max_body=args.max_body,
+        max_query=args.max_query_length,
+        allow_hosts=args.allow_host or (),
     )
     return 0
 

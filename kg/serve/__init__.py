@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,14 +34,19 @@ def create_app(
     max_rows: int | None = 10_000,
     cors: bool = False,
     backend=None,  # noqa: ANN001 - a kg.serve.backend.Backend
+    limits=None,  # noqa: ANN001 - a kg.serve.guard.Limits
 ) -> Starlette:
     """The ASGI application over a graph file (``graph``) or an Oxigraph store folder (``store``).
 
-    ``cors`` lets web pages of any origin query the endpoint (GET and POST).
+    ``cors`` lets web pages of any origin query the endpoint (GET and POST). ``limits``
+    (``kg.serve.guard.Limits``): the Host names answered to (the loopback names by default) and
+    the caps on bodies (1 MiB) and queries (100,000 characters).
     """
     from kg.serve.app import create_app as _create
 
-    return _create(graph=graph, store=store, backend=backend, timeout=timeout, max_rows=max_rows, cors=cors)
+    return _create(
+        graph=graph, store=store, backend=backend, timeout=timeout, max_rows=max_rows, cors=cors, limits=limits
+    )
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -71,6 +77,9 @@ def serve(
     max_rows: int = 10_000,
     root_path: str = "",
     cors: bool = False,
+    max_body: int | None = 1_048_576,
+    max_query: int | None = 100_000,
+    allow_hosts: Sequence[str] = (),
 ) -> None:
     """Load the graph (or open the store) and serve it until interrupted (uvicorn; blocking).
 
@@ -78,6 +87,10 @@ def serve(
     each answers its own requests (``kg.serve.prefork``); elsewhere one uvicorn process sends the
     queries to worker processes (``create_app``). ``root_path`` is the path prefix when a reverse
     proxy mounts the server below ``/`` (e.g. ``/kg``); ``cors`` allows cross-origin queries.
+    ``max_body`` caps request bodies and URLs (bytes: 413, 414), ``max_query`` the query text
+    (characters); the Host header must name ``host``, a loopback name or one of ``allow_hosts``
+    (``*``: any; any too when ``host`` is every address), else 421 (``kg.serve.guard``).
+    With ``--store``, a build that replaces the store makes all workers reload it together.
     Raises ``KgError`` subclasses when the graph or store cannot be used or the address cannot be
     listened on. Ctrl-C or SIGTERM shuts the server down gracefully (answers in progress are
     finished, the workers ended), then raises ``KeyboardInterrupt`` for the caller to turn into an
@@ -91,10 +104,16 @@ def serve(
         raise QueryError(f"the timeout must be a positive number of seconds, got {timeout:g}")
     if max_rows < 1:
         raise QueryError(f"the row cap must be at least 1, got {max_rows}")
+    for value, what in ((max_body, "body cap"), (max_query, "query length cap")):
+        if value is not None and value < 1:
+            raise QueryError(f"the {what} must be at least 1, got {value}")
     if (graph is None) == (store is None):
         from kg.errors import GraphError
 
         raise GraphError("kg serve needs exactly one of a graph file (--graph) and an Oxigraph store (--store)")
+    from kg.serve.guard import Limits, allowed_hosts
+
+    limits = Limits(allowed_hosts(host, allow_hosts), max_body, max_query)
     sock = _listen(host, port)  # before loading: a taken port fails fast
 
     def announce(description: str) -> None:
@@ -108,11 +127,11 @@ def serve(
             from kg.serve.prefork import ServeOptions, run_prefork
 
             _configure_logging()
-            options = ServeOptions(timeout, max_rows, root_path, cors)
+            options = ServeOptions(timeout, max_rows, root_path, cors, limits)
             if run_prefork(sock, graph=graph, store=store, options=options, log_line=announce) is not None:
                 raise KeyboardInterrupt
             return
-        _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, announce)
+        _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, limits, announce)
     finally:
         sock.close()
 
@@ -124,16 +143,16 @@ def _configure_logging() -> None:
     uvicorn.Config(app=None, log_level="info")  # type: ignore[arg-type] - configures logging only
 
 
-def _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, announce) -> None:  # noqa: ANN001
+def _serve_in_one_process(sock, graph, store, timeout, max_rows, root_path, cors, limits, announce) -> None:  # noqa: ANN001
     """Without fork: one uvicorn process, queries in spawned worker processes."""
     import uvicorn
 
-    from kg.serve.server import QuietServer
+    from kg.serve.server import KgHttpProtocol, QuietServer
 
-    app = create_app(graph=graph, store=store, timeout=timeout, max_rows=max_rows, cors=cors)
+    app = create_app(graph=graph, store=store, timeout=timeout, max_rows=max_rows, cors=cors, limits=limits)
     backend = app.state.kg.backend
     try:
-        config = uvicorn.Config(app, root_path=root_path, log_level="info", lifespan="off")
+        config = uvicorn.Config(app, root_path=root_path, log_level="info", lifespan="off", http=KgHttpProtocol)
         announce(backend.description)
         server = QuietServer(config)
         server.run(sockets=[sock])

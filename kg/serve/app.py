@@ -8,18 +8,19 @@
     GET/POST /viz             a query's result as kg's interactive graph page
     GET      /api/info        prefixes, named queries and limits, for the page's script
     GET      /healthz         "ok"
+    GET      /favicon.ico     the site icon (SVG)
 
 Read-only: SPARQL Update is refused with 403. Each query runs under the time limit (503 when hit)
 and the row cap (the answer is cut; ``X-KG-Truncated: true`` says so); ``limit`` and ``offset``
 ask /sparql and /queries/NAME for a page (``kg.serve.protocol``). Every error answer has one
 JSON shape: ``{"error": CODE, "status": STATUS, "message": TEXT}``, plus ``line`` and ``column`` for
-a malformed query (browsers asking for HTML pages get the same message as a page).
+a malformed query (browsers asking for HTML pages get the same message as a page). Before the app,
+``kg.serve.guard`` checks the Host header and the request's size and adds the security headers.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -39,6 +40,7 @@ from kg.rdf.namespace import ID, PREFIXES
 from kg.serve import page
 from kg.serve.backend import Backend, open_backend
 from kg.serve.entity import check_iri
+from kg.serve.guard import Guard, Limits, error_body, page_policy
 from kg.serve.jobs import EntityJob, QueryJob, ViewJob, VizJob
 from kg.serve.negotiate import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, choose, content_type, prefers_html
 from kg.serve.protocol import page_args, page_headers, protocol_args
@@ -64,7 +66,14 @@ _ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (QueryError, 400, "bad-query"),
     (KgError, 500, "error"),
 )
-_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 415: "unsupported-media-type"}
+_HTTP_CODES = {
+    400: "bad-request",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    414: "uri-too-long",
+    415: "unsupported-media-type",
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class Settings:
     max_rows: int | None
     queries: dict[str, QueryInfo] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
 
 def _settings(request: Request) -> Settings:
@@ -87,15 +97,6 @@ def _root(request: Request) -> str:
 
 
 # ---------------------------------------------------------------- errors
-
-
-def error_body(status: int, code: str, message: str) -> dict:
-    """The one JSON shape of every error answer."""
-    body: dict = {"error": code, "status": status, "message": message}
-    where = re.search(r"line (\d+), column (\d+)", message)
-    if code == "malformed-query" and where:
-        body["line"], body["column"] = int(where.group(1)), int(where.group(2))
-    return body
 
 
 def _error_response(request: Request, status: int, code: str, message: str) -> Response:
@@ -217,12 +218,16 @@ async def entity(request: Request) -> Response:
 async def viz(request: Request) -> Response:
     """A query's result drawn as kg's interactive graph page."""
     if request.query_params.get("view"):  # kg's views by name (kg.viz.views): graph, meetings, roster, initiatives
-        return HTMLResponse(await _run(request, ViewJob(check_view(request.query_params["view"]))))
+        html = await _run(request, ViewJob(check_view(request.query_params["view"])))
+        assert isinstance(html, str)
+        return HTMLResponse(html, headers={"Content-Security-Policy": page_policy(html)})  # its inline scripts
     args = await protocol_args(request)
     if not args.query or not args.query.strip():
         raise HTTPException(400, "missing the 'query' parameter")
     job = VizJob(args.query, max_rows=_settings(request).max_rows, heading="kg query")
-    return HTMLResponse(await _run(request, job))
+    html = await _run(request, job)
+    assert isinstance(html, str)
+    return HTMLResponse(html, headers={"Content-Security-Policy": page_policy(html)})  # its inline scripts
 
 
 def _info_json(info: QueryInfo, text: str) -> dict:
@@ -261,6 +266,12 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+async def favicon(request: Request) -> Response:
+    """The site icon (an SVG), where browsers look for it."""
+    icon = (files("kg.serve") / "static" / "favicon.svg").read_bytes()
+    return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
 def create_app(
     *,
     graph: Path | None = None,
@@ -269,8 +280,14 @@ def create_app(
     timeout: float | None = 30.0,
     max_rows: int | None = 10_000,
     cors: bool = False,
+    limits: Limits | None = None,
 ) -> Starlette:
-    """The application over a graph file, an Oxigraph store folder, or a ready ``backend``."""
+    """The application over a graph file, an Oxigraph store folder, or a ready ``backend``.
+
+    ``limits``: the Host names answered to and the size caps (``kg.serve.guard``; loopback names,
+    1 MiB bodies and 100,000-character queries by default).
+    """
+    limits = limits or Limits()
     if timeout is not None and not timeout > 0:
         raise QueryError(f"the timeout must be a positive number of seconds, got {timeout:g}")
     if max_rows is not None and max_rows < 1:
@@ -286,12 +303,14 @@ def create_app(
         Route("/viz", viz, methods=["GET", "POST"]),
         Route("/api/info", api_info),
         Route("/healthz", healthz),
+        Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(packages=[("kg.serve", "static")]), name="static"),
     ]
     handlers = {KgError: _kg_error, HTTPException: _http_error, Exception: _crash}
-    middleware = []
+    from starlette.middleware import Middleware
+
+    middleware = [Middleware(Guard, limits=limits)]
     if cors:
-        from starlette.middleware import Middleware
         from starlette.middleware.cors import CORSMiddleware
 
         middleware.append(
@@ -300,7 +319,7 @@ def create_app(
     app = Starlette(routes=routes, exception_handlers=handlers, middleware=middleware)  # type: ignore[arg-type]
     infos = list_queries()
     texts = {info.name: Path(info.path).read_text(encoding="utf-8") for info in infos}
-    app.state.kg = Settings(backend, timeout, max_rows, {info.name: info for info in infos}, texts)
+    app.state.kg = Settings(backend, timeout, max_rows, {info.name: info for info in infos}, texts, limits)
     return app
 
 

@@ -4,7 +4,9 @@ Result sets (SELECT, ASK): SPARQL 1.1 Query Results JSON, XML, CSV and TSV. Grap
 DESCRIBE): Turtle, N-Triples, N-Quads, JSON-LD and RDF/XML. The format comes from a ``format``
 parameter (a short name such as ``json``/``ttl`` or a media type) when given, else from the
 ``Accept`` header: the acceptable type with the highest q-value wins, ties go to the client's order,
-and ``*/*`` (or no header) gives JSON results and Turtle. The answers themselves are written by
+and ``*/*`` (or no header) gives JSON results and Turtle. The names SPARQLWrapper puts in
+``format`` mean the format of the query's kind: ``xml`` is RDF/XML for a graph, ``n3`` Turtle,
+``json`` JSON-LD. The answers themselves are written by
 pyoxigraph's serialisers (``kg.query.QueryResult.serialize``, named by ``Format.writes``).
 """
 
@@ -37,11 +39,17 @@ RESULT_FORMATS = (
     Format("tsv", "text/tab-separated-values", "results", (), "tsv"),
 )
 GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", "graph", ("ttl", "application/x-turtle"), "turtle"),
+    Format(
+        "turtle",
+        "text/turtle",
+        "graph",
+        ("ttl", "n3", "application/x-turtle", "application/turtle", "text/n3"),
+        "turtle",
+    ),
     Format("nt", "application/n-triples", "graph", ("ntriples", "n-triples", "text/plain"), "ntriples"),
     Format("nquads", "application/n-quads", "graph", ("nq", "n-quads"), "nquads"),
     Format("jsonld", "application/ld+json", "graph", ("json-ld", "json", "application/json"), "jsonld"),
-    Format("rdfxml", "application/rdf+xml", "graph", ("rdf", "rdf-xml"), "rdfxml"),
+    Format("rdfxml", "application/rdf+xml", "graph", ("rdf", "rdf-xml", "rdf+xml", "xml", "application/xml"), "rdfxml"),
 )
 HTML = Format("html", "text/html", "page", ("application/xhtml+xml",))
 

@@ -57,6 +57,7 @@ def layout(title: str, body: str, root: str = "") -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <link rel="stylesheet" href="{escape(root)}/static/query.css">
+<link rel="icon" href="{escape(root)}/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="kg-top"><a href="{escape(root)}/">kg SPARQL</a> ·

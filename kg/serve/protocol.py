@@ -86,14 +86,27 @@ def _refuse_update(args: object) -> None:
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
 
 
+def _check_length(request: Request, query: str | None, status: int) -> str | None:
+    """``query``, unless it is longer than the server's cap: then 414 (in a URL) or 413 (in a body)."""
+    cap = request.app.state.kg.limits.max_query
+    if query is not None and cap is not None and len(query) > cap:
+        raise HTTPException(status, f"the query is {len(query):,} characters long; the limit is {cap:,}")
+    return query
+
+
 async def protocol_args(request: Request) -> ProtocolRequest:
-    """The query, ``default-graph-uri`` and ``named-graph-uri`` values, ``format``, ``limit`` and ``offset``."""
+    """The query, ``default-graph-uri`` and ``named-graph-uri`` values, ``format``, ``limit`` and ``offset``.
+
+    A query longer than the server's cap (``kg.serve.guard.Limits.max_query``) is refused: 414 in
+    the URL, 413 in the body.
+    """
     args = request.query_params
     default_graphs, named_graphs = args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
     fmt = ",".join(args.getlist("format") or args.getlist("output")) or None  # SPARQLWrapper repeats them
     _refuse_update(args)
     if request.method == "GET":
-        return ProtocolRequest(args.get("query"), default_graphs, named_graphs, fmt, *page_args(args))
+        query = _check_length(request, args.get("query"), 414)
+        return ProtocolRequest(query, default_graphs, named_graphs, fmt, *page_args(args))
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media in FORM_TYPES:
         form: FormData = await request.form()
@@ -102,13 +115,14 @@ async def protocol_args(request: Request) -> ProtocolRequest:
         named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
         query = form.get("query")
         fmt = fmt or ",".join(str(v) for v in form.getlist("format")) or None
-        text = None if query is None else str(query)
+        text = _check_length(request, None if query is None else str(query), 413)
         return ProtocolRequest(text, default_graphs, named_graphs, fmt, *page_args(args, form))
     if media == "application/sparql-query":
         try:
             text = (await request.body()).decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPException(400, "the query is not valid UTF-8") from None
+        _check_length(request, text, 413)
         return ProtocolRequest(text, default_graphs, named_graphs, fmt, *page_args(args))
     if media == "application/sparql-update":
         raise UpdateRefused("this endpoint is read-only: SPARQL Update is refused")
