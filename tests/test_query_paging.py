@@ -94,8 +94,13 @@ def test_page_key_descending_and_max_rows() -> None:
 def test_named_queries_declare_their_page_keys() -> None:
     keyed = {info.name for info in list_queries() if info.page is not None}
     assert {"people", "organizations", "posts", "participants", "meetings", "initiatives", "fact_evidence"} <= keyed
-    assert all(info.page.window_var in ("doc", "meeting", "a") for info in list_queries() if info.page is not None)
+    assert all(
+        info.page.window_var in ("doc", "meeting", "a", "instant") for info in list_queries() if info.page is not None
+    )
     assert next(info.page for info in list_queries() if info.name == "presided_meetings").via == "meeting"
+    holders = next(info.page for info in list_queries() if info.name == "post_holders_as_of")
+    assert (holders.var, holders.via, holders.descending) == ("asOf", "instant", True)
+    assert "?as_of" in holders.pattern  # its windows skip the dates after the one asked for
 
 
 def test_lookup_parameters_are_normalised_to_the_stored_key() -> None:
@@ -282,3 +287,51 @@ def test_pages_by_a_computed_key_via_another_variable() -> None:
         assert page.rows == whole[offset : offset + limit]
     store.add(_quad("person/p005", SDO + "name", ox.Literal("Lan Wenqi 999")))  # two sort values: no windows
     assert run_query(store, text, limit=3).rows == run_query(store, text).rows[:3]
+
+
+DATED = """# Statements about people, latest first, up to a date.
+# param: until = "2024-12-31"^^xsd:date
+# page by: DESC(?date) via ?instant { ?instant time:inXSDDate ?date FILTER (?date <= ?until) }
+SELECT ?date ?person ?name WHERE {
+  VALUES ?until { "2024-12-31"^^xsd:date }
+  ?instant time:inXSDDate ?date .
+  FILTER (?date <= ?until)
+  ?a kg:asOf ?instant .
+  GRAPH ?a { ?doc schema:mentions ?person }
+  ?person schema:name ?name .
+}
+ORDER BY DESC(?date) ?name
+"""
+
+
+def dated_library() -> ox.Store:
+    """The library, each of its statements dated: one date per document, in 2024 and 2025."""
+    store = library(documents=24)
+    for d in range(24):
+        day = f"{2024 + d % 2}-{1 + d // 2:02d}-15"
+        instant = ox.NamedNode(ID + f"date/{day}")
+        store.add(ox.Quad(instant, ox.NamedNode("http://www.w3.org/2006/time#inXSDDate"),
+                          ox.Literal(day, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+                          ox.NamedNode(ID + "graph/entities")))  # fmt: skip
+        for k in range(3):
+            store.add(_quad(f"assertion/{d:03d}-{k}", KG + "asOf", instant, "graph/p"))
+    return store
+
+
+def test_a_page_keys_pattern_uses_the_querys_parameters() -> None:
+    from kg.query import prepare
+    from kg.query.paging import keys
+
+    store = dated_library()
+    for params in ({}, {"until": "2025-03-20"}, {"until": "2024-06-15"}, {"until": "2023-01-01"}):
+        whole = run_query(store, DATED, params).rows
+        dates = [row[0] for row in whole]
+        assert dates == sorted(dates, reverse=True) and all(d <= (params.get("until") or "2024-12-31") for d in dates)
+        listed = [str(key.value) for _, key in keys(store, prepare(DATED, params))]
+        assert listed == sorted(set(dates), reverse=True)  # only the dates up to the parameter's, latest first
+        for limit, offset in ((1, 0), (5, 0), (7, 3), (20, 10), (4, max(0, len(whole) - 2))):
+            page = run_query(store, DATED, params, limit=limit, offset=offset)
+            assert page.rows == whole[offset : offset + limit], (params, limit, offset)
+            assert page.truncated == (offset + limit < len(whole))
+    assert len(run_query(store, DATED, {"until": "2024-06-15"}).rows) == 18  # 6 documents of 2024 by mid-June
+    assert run_query(store, DATED, {"until": "2023-01-01"}, limit=5).rows == ()

@@ -20,8 +20,10 @@ how kg runs it (each on a line of its own, anywhere in the leading comments):
     leading ORDER BY key, is always bound, and every GROUP BY includes it; ``DESC(?VAR)`` for a
     descending key. ``# page by: ?date via ?meeting { PATTERN }`` pages a query ordered by a
     computed ``?date``: PATTERN binds ``?meeting`` and its ``?date``, the windows bind ``?meeting``
-    (in ``?date`` order, a date never split between two windows). Without a page key a page is
-    cut from the whole answer.
+    (in ``?date`` order, a date never split between two windows). PATTERN may use the query's
+    parameters (``FILTER (?asOf <= ?as_of)``): their values are bound in it too, so the windows
+    skip keys that cannot give a row; it must keep every key the query's rows can have.
+    Without a page key a page is cut from the whole answer.
 """
 
 from __future__ import annotations

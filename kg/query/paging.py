@@ -14,12 +14,13 @@ never splitting one ``?date`` between two windows.
 from __future__ import annotations
 
 import math
+import re
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.query.answer import evaluate
-from kg.query.prepare import PreparedQuery, declared_prefixes, where_brace
+from kg.query.prepare import PreparedQuery, declared_prefixes, mask, where_brace
 from kg.query.results import QueryResult, tsv_bytes
 from kg.query.terms import XSD_STRING, Term
 
@@ -42,7 +43,7 @@ def keys(store: ox.Store, prepared: PreparedQuery) -> list[tuple[Term, Term | No
     prefixes = declared_prefixes(prepared.text)
     window, order = page.window_var, page.var
     projection = f"?{window}" if window == order else f"?{window} ?{order}"
-    text = f"SELECT DISTINCT {projection} WHERE {page.pattern}"
+    text = f"SELECT DISTINCT {projection} WHERE {bound_pattern(prepared)}"
     try:
         found = [(s[window], s[order]) for s in store.query(text, prefixes=prefixes, use_default_graph_as_union=True)]
         found = [(value, key) for value, key in found if value is not None]
@@ -53,6 +54,25 @@ def keys(store: ox.Store, prepared: PreparedQuery) -> list[tuple[Term, Term | No
         return [(s[window], s[order]) for s in answer if s[window] is not None]
     except SyntaxError as exc:
         raise QueryError(f"bad '# page by:' line: {' '.join(str(exc).split())}") from None
+
+
+def pattern_params(prepared: PreparedQuery) -> tuple[tuple[str, Term], ...]:
+    """The query's parameters that its page key's pattern uses (``?as_of`` in ``FILTER (?date <= ?as_of)``)."""
+    assert prepared.page is not None
+    masked = mask(prepared.page.pattern)
+    return tuple((name, term) for name, term in prepared.params if re.search(rf"[?$]{re.escape(name)}\b", masked))
+
+
+def bound_pattern(prepared: PreparedQuery) -> str:
+    """The page key's pattern, with a one-row ``VALUES`` block binding the parameters it uses."""
+    assert prepared.page is not None
+    pattern, used = prepared.page.pattern, pattern_params(prepared)
+    if not used:
+        return pattern
+    names = " ".join(f"?{name}" for name, _ in used)
+    values = " ".join(str(term) for _, term in used)
+    at = pattern.index("{") + 1
+    return f"{pattern[:at]} VALUES ({names}) {{ ({values}) }} {pattern[at:]}"
 
 
 def _plain(term: Term) -> bool:
@@ -77,7 +97,8 @@ def windowed(
     """
     page = prepared.page
     assert page is not None
-    cache_key = ("page keys", page, tuple(sorted(declared_prefixes(prepared.text).items())))
+    used = tuple((name, str(term)) for name, term in pattern_params(prepared))
+    cache_key = ("page keys", page, used, tuple(sorted(declared_prefixes(prepared.text).items())))
     values = cache.get(cache_key) if cache is not None else None
     if values is None:
         values = keys(store, prepared)

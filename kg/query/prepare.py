@@ -83,6 +83,7 @@ class PreparedQuery:
     page: PageKey | None = None
     own_dataset: bool = False
     dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    params: tuple[tuple[str, Term], ...] = ()  # every parameter's value: a page key's pattern may use them
 
     def ox_substitutions(self) -> dict[ox.Variable, Term] | None:
         """The substitutions as pyoxigraph wants them (None when there are none)."""
@@ -187,6 +188,12 @@ def _values_block(sparql: str, masked: str, param: QueryParam) -> re.Match[str] 
 
 def apply_params(sparql: str, params: Mapping[str, str] | None) -> tuple[str, dict[str, Term]]:
     """Return (query text with VALUES defaults replaced by the values, variable substitutions)."""
+    text, substitutions, _ = resolve_params(sparql, params)
+    return text, substitutions
+
+
+def resolve_params(sparql: str, params: Mapping[str, str] | None) -> tuple[str, dict[str, Term], dict[str, Term]]:
+    """``apply_params``, plus the value of every parameter (default or given, normalised) by name."""
     masked = mask(sparql)
     namespaces = declared_prefixes(sparql)
     declared = {param.name: param for param in read_header(sparql).params}
@@ -197,12 +204,15 @@ def apply_params(sparql: str, params: Mapping[str, str] | None) -> tuple[str, di
             raise QueryError(f"unknown parameter '{name}'; this query takes: {valid}")
     replacements: list[tuple[int, int, str]] = []
     substitutions: dict[str, Term] = {}
+    values: dict[str, Term] = {}
     for name in dict.fromkeys([*declared, *given]):
         param = declared.get(name, QueryParam(name, None))
         default = read_term(param.default, namespaces) if param.default is not None else None
         term = override(name, given[name], default, namespaces) if name in given else default
         if term is not None and param.normalise:
             term = normalise(name, param.normalise, term)
+        if term is not None:
+            values[name] = term
         block = _values_block(sparql, masked, param)
         if block is not None:  # the query holds the default in a VALUES block: write the value there
             if name in given or param.normalise:
@@ -211,7 +221,7 @@ def apply_params(sparql: str, params: Mapping[str, str] | None) -> tuple[str, di
             substitutions[name] = term
     for start, end, text in sorted(replacements, reverse=True):
         sparql = sparql[:start] + text + sparql[end:]
-    return sparql, substitutions
+    return sparql, substitutions, values
 
 
 _PREPARED: dict[tuple, PreparedQuery] = {}  # checked queries, by text and parameters
@@ -240,7 +250,7 @@ def prepare(sparql: str, params: Mapping[str, str] | None = None, *, timeout: fl
     if "/" in sparql:  # id:person/zhou-bo, as kg prints it
         sparql = expand_short_iris(sparql, mask(sparql), declared_prefixes(sparql))
     refuse_update_and_service(sparql)
-    values_text, substitutions = apply_params(sparql, dict(key[1]))
+    values_text, substitutions, values = resolve_params(sparql, dict(key[1]))
     text, inline = values_text, {}
     while True:
         try:
@@ -255,7 +265,10 @@ def prepare(sparql: str, params: Mapping[str, str] | None = None, *, timeout: fl
     if len(_PREPARED) >= 512:
         _PREPARED.clear()
     own_dataset = bool(_FROM.search(mask(text)))
-    _PREPARED[key] = prepared = PreparedQuery(text, substitutions, kind, read_header(sparql).page, own_dataset)
+    prepared = PreparedQuery(
+        text, substitutions, kind, read_header(sparql).page, own_dataset, params=tuple(values.items())
+    )
+    _PREPARED[key] = prepared
     return prepared
 
 
