@@ -154,8 +154,13 @@ def test_ctrl_c_on_a_dask_build_ends_with_one_line(corpus, tmp_path, moment):
     """Ctrl-C in a terminal reaches the whole foreground process group: kg, and Dask's worker processes."""
     out = tmp_path / "out"
     command = [str(KG_SCRIPT), "build", str(corpus), "--out", str(out), "--scheduler", "local", "--no-cache"]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    process = subprocess.Popen(  # a terminal's foreground job: SIGINT not ignored, whatever started the tests
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         if moment == "shards":  # extraction done, the shards are being mapped on a second cluster
