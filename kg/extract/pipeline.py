@@ -177,7 +177,8 @@ class _Ahead:
 
     spaCy's model spends most of its time in matrix products that release Python's lock, so kg's
     rules (Python) on one batch overlap with the model on the next. An exception in the thread is
-    raised to the consumer; closing the consumer stops the thread. Each step of ``items`` holds
+    raised to the consumer; closing the consumer stops the thread (after the batch it is working
+    on: Ctrl-C waits for it). Each step of ``items`` holds
     ``_MODEL_LOCK``: pipelines nested in a consumer never run the model at the same time.
     """
 
@@ -220,11 +221,11 @@ class _Ahead:
                 if exc is not None:
                     raise exc
                 if item is self._END:
-                    self._thread.join()
                     return
                 yield item
-        finally:  # (closed early or failed: the thread stops at its next item, without being waited for)
+        finally:  # closed early, failed or interrupted: the thread stops after the step it is in
             self._stop.set()
+            self._thread.join()  # (never leave it running: the model must not outlive the interpreter)
 
 
 def pipe_documents(
