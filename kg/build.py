@@ -166,6 +166,10 @@ def build(
     started = time.perf_counter()
     if isinstance(sources, str | Path):
         sources = [sources]
+    if workers > 1 and scheduler is None and not (cache and (Path(out_dir) / "cache").is_dir()):
+        from kg.parallel import prestart
+
+        prestart()  # the workers' fork server imports spaCy while the files are scanned
     try:
         scan = scan_documents(sources, max_chars=max_chars)
         if strict:

@@ -48,6 +48,7 @@ __all__ = [
 
 CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler
 LOCAL_WORKERS = 2  # worker processes of scheduler="local" (or ``workers`` when larger)
+PRELOAD = ("kg.extract.pipeline", "kg.extract.records")  # imported once by the fork server
 MIN_CHUNK = 4  # the smallest batch of the guided schedule (fewer only at the very end)
 
 
@@ -192,8 +193,21 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["kg.extract.pipeline", "kg.extract.records"])
+        context.set_forkserver_preload(list(PRELOAD))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
+
+
+def prestart() -> None:
+    """Start the fork server now, so that it imports spaCy while this process does other work.
+
+    (A pool started later forks its workers from it at once.) Does nothing without forkserver.
+    """
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        context.set_forkserver_preload(list(PRELOAD))
+        forkserver.ensure_running()
 
 
 def _extract_pool(
