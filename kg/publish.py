@@ -84,7 +84,13 @@ class _Child:
     def __init__(self, work: Callable[[], object]) -> None:
         read, write = os.pipe()
         gc.freeze()  # the child's and this process's collections leave the shared pages alone
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            os.close(read)
+            os.close(write)
+            raise
         if self.pid == 0:  # pragma: no cover - runs in the child (its coverage is not collected)
             os.close(read)
             gc.disable()
@@ -189,7 +195,12 @@ def write_store_and_exports(
                     _sync(files[key])
                 return triples, {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
 
-            child = _Child(exports) if _can_fork(on_disk) else None
+            child = None
+            if _can_fork(on_disk):
+                try:
+                    child = _Child(exports)
+                except OSError:  # (no memory for a fork: write them here, after validation)
+                    child = None
             try:
                 validation = validate_build(store, mode)
                 triples, outputs = child.result() if child is not None else exports()  # type: ignore[misc]
