@@ -57,7 +57,7 @@ def pipeline(monkeypatch):
     """Replace extraction, resolution and validation by fakes; returns a dict to steer them."""
     state: dict = {"corpus": tiny_corpus(), "invalid": False, "interrupt": False, "seen": [], "count": 42}
 
-    def extract_documents(documents):
+    def extract_documents(documents, batch_size=32, max_chars=None):
         for doc in documents:
             state["seen"].append(doc.doc_id)
             yield doc

@@ -99,21 +99,22 @@ class ExtractionCache:
                     pass
 
 
-Extractor = Callable[[Iterable[Document]], Iterator[DocumentExtraction]]
+Extractor = Callable[[Iterable[Document], int], Iterator[DocumentExtraction]]  # (documents, how many)
 
 
 def cached_extractions(
     refs: Sequence[DocumentRef], cache: ExtractionCache, extract: Extractor
 ) -> Iterator[DocumentExtraction]:
     """The extraction of every document of ``refs``, in order: from ``cache`` when it holds it, else by
-    ``extract`` (which receives only the documents to extract, in order, and yields in that order)."""
+    ``extract`` (which receives only the documents to extract, in order, and their number, and yields
+    in that order)."""
     hits = [cache.has(ref) for ref in refs]
-    fresh = extract(read_document(ref) for ref, hit in zip(refs, hits, strict=True) if not hit)
+    fresh = extract((read_document(ref) for ref, hit in zip(refs, hits, strict=True) if not hit), hits.count(False))
     for ref, hit in zip(refs, hits, strict=True):
         found = cache.get(ref) if hit else None
         if found is None:
             if hit:  # a bad entry: extract this document alone
-                found = next(iter(extract([read_document(ref)])))
+                found = next(iter(extract([read_document(ref)], 1)))
             else:
                 found = next(fresh)
             cache.put(ref, found)

@@ -4,8 +4,12 @@
     for ex in extract_parallel(docs, scheduler="local"): ...          # a LocalCluster of 2 worker processes
     for ex in extract_parallel(docs, scheduler="tcp://host:8786"): ...# an existing dask.distributed scheduler
 
-Documents travel in batches of ``batch_size``; at most ``2 * workers`` batches are in flight, so
-memory stays bounded however long the input is (the input iterable is consumed lazily). Each
+Documents travel in batches of at most ``batch_size``; at most ``4 * workers`` batches are in
+flight, so memory stays bounded however long the input is (the input iterable is consumed
+lazily). When the number of documents is known (the input has a length, or ``total`` is given),
+the batches shrink towards the end (guided self-scheduling: a batch is about the remaining
+documents / (2 * workers), at least ``MIN_CHUNK``), so the workers finish together instead of one
+running the last full batch while the others idle. Each
 worker process loads the spaCy pipeline once (``kg.extract.pipeline.load_pipeline`` is cached per
 process). The extractions are the same, in the same order, as ``kg.extract.extract_documents``.
 
@@ -26,24 +30,25 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
 
+from kg.build.schedule import MIN_CHUNK, _schedule, batched, chunk_sizes  # noqa: F401 - re-exported
 from kg.errors import ClusterError, ExtractionError, KgError
 from kg.model import Document, DocumentExtraction
 
-__all__ = ["batched", "connect", "extract_batch", "extract_parallel", "pipe_parallel", "pipeline_loads", "start_method"]
+__all__ = [
+    "batched",
+    "chunk_sizes",
+    "connect",
+    "extract_batch",
+    "extract_parallel",
+    "pipe_parallel",
+    "pipeline_loads",
+    "start_method",
+]
 
 CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler
 LOCAL_WORKERS = 2  # worker processes of scheduler="local" (or ``workers`` when larger)
-
-
-def batched(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    """Lists of up to ``size`` documents, consuming ``documents`` lazily."""
-    if size < 1:
-        raise ValueError(f"batch size must be at least 1, got {size}")
-    it = iter(documents)
-    while batch := list(islice(it, size)):
-        yield batch
+PRELOAD = ("kg.extract.pipeline", "kg.extract.records")  # imported once by the fork server
 
 
 def start_method() -> str:
@@ -151,11 +156,25 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if context.get_start_method() == "forkserver":
         from kg.build.forkserver import start_forkserver  # never with a kg/ of the current folder
 
-        start_forkserver(["kg.extract.pipeline", "kg.extract.records"])
+        start_forkserver(list(PRELOAD))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 
-def _extract_pool(docs: Iterable[Document], workers: int, batch_size: int) -> Iterator[DocumentExtraction]:
+def prestart() -> None:
+    """Start the fork server now, so that it imports spaCy while this process does other work.
+
+    (A pool started later forks its workers from it at once.) Does nothing without forkserver.
+    """
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":
+        from kg.build.forkserver import start_forkserver  # never with a kg/ of the current folder
+
+        start_forkserver(list(PRELOAD))
+
+
+def _extract_pool(
+    docs: Iterable[Document], workers: int, batch_size: int, total: int | None
+) -> Iterator[DocumentExtraction]:
     pool = _pool(workers)
     clean = False
     try:
@@ -168,8 +187,8 @@ def _extract_pool(docs: Iterable[Document], workers: int, batch_size: int) -> It
 
         yield from _in_order(
             lambda batch: pool.submit(extract_batch, batch, batch_size),
-            batched(docs, batch_size),
-            2 * workers,
+            _schedule(docs, workers, batch_size, total),
+            4 * workers,
             wait,
             "in a worker process",
         )
@@ -271,7 +290,7 @@ def _local_cluster(workers: int, timeout: float):  # noqa: ANN202
 
 
 def _extract_dask(
-    docs: Iterable[Document], scheduler: str, workers: int, batch_size: int
+    docs: Iterable[Document], scheduler: str, workers: int, batch_size: int, total: int | None
 ) -> Iterator[DocumentExtraction]:
     client, cluster = connect(scheduler, workers)
     live: set = set()  # futures not yet collected (a held future keeps its result in worker memory)
@@ -290,7 +309,8 @@ def _extract_dask(
                 live.discard(future)
                 future.release()
 
-        yield from _in_order(submit, batched(docs, batch_size), 2 * n_workers, wait, f"on {scheduler}")
+        batches = _schedule(docs, n_workers, batch_size, total)
+        yield from _in_order(submit, batches, 4 * n_workers, wait, f"on {scheduler}")
     finally:
         try:
             if live:
@@ -310,8 +330,12 @@ def extract_parallel(
     workers: int = 1,
     scheduler: str | None = None,
     batch_size: int = 32,
+    total: int | None = None,
 ) -> Iterator[DocumentExtraction]:
     """One ``DocumentExtraction`` per document, in input order, streaming.
+
+    ``total`` (default: ``len(documents)`` when it has one) is the number of documents: with it the
+    batches shrink towards the end, which balances the workers (see ``chunk_sizes``).
 
     ``scheduler`` None: ``workers`` 1 runs in this process, more in a pool of processes.
     ``scheduler`` "local" starts a ``distributed.LocalCluster`` (processes, 2 workers) and closes it
@@ -320,12 +344,12 @@ def extract_parallel(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     if scheduler is not None:
-        return _extract_dask(documents, scheduler, workers, batch_size)
+        return _extract_dask(documents, scheduler, workers, batch_size, total)
     if workers == 1:
         from kg.extract import extract_documents
 
         return extract_documents(documents, batch_size=batch_size)
-    return _extract_pool(documents, workers, batch_size)
+    return _extract_pool(documents, workers, batch_size, total)
 
 
 def pipe_parallel(texts: Iterable[str], *, workers: int = 1, batch_size: int = 32) -> int:

@@ -7,22 +7,31 @@ validated (``kg.store.validate.validate_store``); the exports are written from t
 sorted N-Quads, TriG and Turtle) and graph.html drawn from it, to temporary files; only then are
 the exports renamed into place and the new store swapped in for the old one
 (``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous
-exports and store as they were. (Writing the exports in a thread beside validation and graph.html
-was tried: Python's lock made it slower, not faster.)
+exports and store as they were.
+
+The exports and graph.html are written by a forked child process while this one validates (an
+in-memory store, on POSIX, when no other thread runs): the child sees the store as it was at the
+fork, and the two use both cores. (Writing the exports in a thread beside validation and
+graph.html was tried: Python's lock made it slower, not faster.) On disk, or without fork, they
+run one after the other.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Mapping
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.build.validation import validate_build
-from kg.errors import ExportError
+from kg.errors import ExportError, KgError
 from kg.model import Corpus
 from kg.rdf.dump import write_exports
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
@@ -64,6 +73,88 @@ def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, 
     return count + len(batch)
 
 
+class _Child:
+    """``work()`` run in a forked child process; ``result()`` waits for it and returns its value.
+
+    An exception in the child is raised again here (as ``ExportError`` when it cannot travel);
+    ``stop()`` kills the child if it still runs. The child never returns to the caller's code: it
+    leaves by ``os._exit``, without running exit handlers or flushing this process's buffers.
+    """
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        read, write = os.pipe()
+        gc.freeze()  # the child's and this process's collections leave the shared pages alone
+        try:
+            self.pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            os.close(read)
+            os.close(write)
+            raise
+        if self.pid == 0:  # pragma: no cover - runs in the child (its coverage is not collected)
+            os.close(read)
+            gc.disable()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child; the parent reports it
+            code = 0
+            try:
+                payload = pickle.dumps((True, work()))
+            except BaseException as exc:  # noqa: BLE001 - sent to the parent
+                code = 1
+                try:
+                    payload = pickle.dumps((False, exc))
+                except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+                    payload = pickle.dumps((False, ExportError(f"{type(exc).__name__}: {exc}")))
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(payload)
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._read = read
+        self._done = False
+
+    def result(self) -> object:
+        with os.fdopen(self._read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self._done = True
+        gc.unfreeze()
+        if not data:
+            raise ExportError(f"the process writing the exports died (wait status {status})")
+        ok, value = pickle.loads(data)  # noqa: S301 - our own child's answer
+        if ok:
+            return value
+        if isinstance(value, KgError | OSError | KeyboardInterrupt):
+            raise value
+        raise ExportError(f"writing the exports failed: {type(value).__name__}: {value}")
+
+    def stop(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        finally:
+            try:
+                os.close(self._read)
+            except OSError:
+                pass
+            gc.unfreeze()
+
+
+def _can_fork(on_disk: bool) -> bool:
+    """Fork only an in-memory store, on POSIX, with no other Python thread running (nothing locked)."""
+    return not on_disk and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _sync(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 def write_store_and_exports(
     corpus: Corpus,
     out: Path,
@@ -88,17 +179,34 @@ def write_store_and_exports(
         quads = load_corpus(store, corpus, on_disk=on_disk)
         keys = [key for key in EXPORT_NAMES if html or key != "html"]
         targets = {key: out / EXPORT_NAMES[key] for key in keys}
-        validation = validate_build(store, mode)
+        work = temp_folder(out / "work", temps)
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:
-            triples = write_exports(
-                store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value,
-                work=temp_folder(out / "work", temps), quads=quads, large_graphs=(ENTITIES.value,),
-            )  # fmt: skip
-            if html:
-                from kg.viz.fromstore import render_store
 
-                render_store(store, files["html"])
-            outputs = {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
+            def exports() -> tuple[int, dict[str, object]]:
+                triples = write_exports(
+                    store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value,
+                    work=work, quads=quads, large_graphs=(ENTITIES.value,),
+                )  # fmt: skip
+                if html:
+                    from kg.viz.fromstore import render_store
+
+                    render_store(store, files["html"])
+                for key in keys:
+                    _sync(files[key])
+                return triples, {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
+
+            child = None
+            if _can_fork(on_disk):
+                try:
+                    child = _Child(exports)
+                except OSError:  # (no memory for a fork: write them here, after validation)
+                    child = None
+            try:
+                validation = validate_build(store, mode)
+                triples, outputs = child.result() if child is not None else exports()  # type: ignore[misc]
+            finally:
+                if child is not None:
+                    child.stop()
             finished = datetime.now(UTC).isoformat(timespec="seconds")
             full = {**record, "finished": finished, "triples": triples, "validation": validation, "outputs": outputs}
             text = json.dumps(full, indent=2, ensure_ascii=False, default=str)

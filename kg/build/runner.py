@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,20 +59,6 @@ class BuildSummary:
     notes: tuple[Note, ...] = ()  # what cleaning did (legacy encodings, HTML, truncation)
     record: Path | None = None  # build.json
     validation: dict[str, object] | None = None  # what was validated (``kg.store.validate.validate_store``'s summary)
-
-
-def _batches(documents: Iterable[Document], max_chars: int) -> Iterator[list[Document]]:
-    """Documents in groups of at most ``max_chars`` characters (or one document), to bound memory."""
-    batch: list[Document] = []
-    size = 0
-    for doc in documents:
-        if batch and size + len(doc.text) > max_chars:
-            yield batch
-            batch, size = [], 0
-        batch.append(doc)
-        size += len(doc.text)
-    if batch:
-        yield batch
 
 
 def _strict_check(skipped: Sequence[Skipped], notes: Sequence[Note]) -> None:
@@ -122,16 +108,16 @@ def check_store_folder(path: Path) -> None:
         raise InputError(f"{display_path(path)}: not an Oxigraph store (and not empty); choose another folder")
 
 
-def _extractor(documents: Iterable[Document], workers: int, scheduler: str | None, max_chars: int):  # noqa: ANN202
-    """One process: kg.extract.extract_documents in batches of at most ``max_chars`` characters;
-    more workers or a scheduler: kg.build.parallel.extract_parallel."""
+def _extractor(documents: Iterable[Document], workers: int, scheduler: str | None, max_chars: int, total: int):  # noqa: ANN202
+    """One process: kg.extract.extract_documents (the model holding at most ``max_chars`` characters
+    at once); more workers or a scheduler: kg.build.parallel.extract_parallel (``total`` documents)."""
     if workers > 1 or scheduler is not None:
         from kg.build.parallel import extract_parallel
 
-        return extract_parallel(documents, workers=workers, scheduler=scheduler, batch_size=32)
+        return extract_parallel(documents, workers=workers, scheduler=scheduler, batch_size=32, total=total)
     from kg.extract import extract_documents  # lazily: loads spaCy
 
-    return (ex for batch in _batches(documents, max_chars) for ex in extract_documents(batch))
+    return extract_documents(documents, max_chars=max_chars)
 
 
 def _counted(items: Iterable[DocumentExtraction], total: int, progress: ProgressCallback | None):  # noqa: ANN202
@@ -185,6 +171,10 @@ def build(
     check_out_folder(out_dir, force=force)
     if isinstance(sources, str | Path):
         sources = [sources]
+    if workers > 1 and scheduler is None and not (cache and (Path(out_dir) / "cache").is_dir()):
+        from kg.build.parallel import prestart
+
+        prestart()  # the workers' fork server imports spaCy while the files are scanned
     try:
         scan = scan_documents(sources, max_chars=max_chars)
         if strict:
@@ -247,10 +237,10 @@ def build_documents(
             from kg.build.cache import ExtractionCache, cached_extractions
 
             extracted = cached_extractions(
-                refs, ExtractionCache(out), lambda docs: _extractor(docs, workers, scheduler, max_chars)
+                refs, ExtractionCache(out), lambda docs, n: _extractor(docs, workers, scheduler, max_chars, n)
             )
         else:
-            extracted = _extractor(iter_documents(refs), workers, scheduler, max_chars)
+            extracted = _extractor(iter_documents(refs), workers, scheduler, max_chars, len(refs))
         corpus = resolve(_counted(extracted, len(refs), progress), alias_table)
         if scheduler is not None:
             from kg.build.distributed import write_shards

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import queue
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -133,26 +135,120 @@ def _make_doc(nlp: Language, text: str) -> Doc:
     return doc
 
 
+KG_COMPONENTS = ("kg_context", "kg_orgs", "kg_people", "kg_initiatives")
+_AHEAD = 2  # batches the model may run ahead of the rules
+_MODEL_LOCK = threading.Lock()
+
+
+def _groups(pairs: Iterable[tuple[Document, str]], max_chars: int) -> Iterator[list[tuple[Document, str]]]:
+    """Consecutive (document, text) pairs in groups of at most ``max_chars`` characters (or one pair)."""
+    group: list[tuple[Document, str]] = []
+    size = 0
+    for pair in pairs:
+        if group and size + len(pair[0].text) > max_chars:
+            yield group
+            group, size = [], 0
+        group.append(pair)
+        size += len(pair[0].text)
+    if group:
+        yield group
+
+
+def _model_docs(
+    nlp: Language, documents: Iterable[Document], batch_size: int, max_chars: int | None
+) -> Iterator[tuple[Doc, tuple[Document, str]]]:
+    """(Doc with the model's annotations, (document as read, stored text)), in input order."""
+    sources = (_without_surrogates(d) for d in documents)
+    pairs = ((read, source.text) for source in sources for read in [_unwrapped(source)])
+    for group in [pairs] if max_chars is None else _groups(pairs, max_chars):
+        docs = ((_make_doc(nlp, read.text), (read, text)) for read, text in group)
+        yield from nlp.pipe(docs, as_tuples=True, batch_size=batch_size, disable=KG_COMPONENTS)
+
+
+class _Ahead:
+    """Run an iterator in a thread, up to ``limit`` items ahead of the consumer (order kept).
+
+    spaCy's model spends most of its time in matrix products that release Python's lock, so kg's
+    rules (Python) on one batch overlap with the model on the next. An exception in the thread is
+    raised to the consumer; closing the consumer stops the thread (after the batch it is working
+    on: Ctrl-C waits for it). Each step of ``items`` holds
+    ``_MODEL_LOCK``: pipelines nested in a consumer never run the model at the same time.
+    """
+
+    _END = object()
+
+    def __init__(self, items: Iterable, limit: int) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=max(1, limit))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(items,), name="kg-model", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, items: Iterable) -> None:
+        it = iter(items)
+        try:
+            while True:
+                with _MODEL_LOCK:  # one step of the model at a time, whatever the pipelines in flight
+                    item = next(it, self._END)
+                if item is self._END:
+                    break
+                if not self._put((item, None)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            self._put((self._END, exc))
+            return
+        self._put((self._END, None))
+
+    def __iter__(self) -> Iterator:
+        try:
+            while True:
+                item, exc = self._queue.get()
+                if exc is not None:
+                    raise exc
+                if item is self._END:
+                    return
+                yield item
+        finally:  # closed early, failed or interrupted: the thread stops after the step it is in
+            self._stop.set()
+            self._thread.join()  # (never leave it running: the model must not outlive the interpreter)
+
+
 def pipe_documents(
-    documents: Iterable[Document], batch_size: int = 32
+    documents: Iterable[Document], batch_size: int = 32, max_chars: int | None = None
 ) -> Iterator[tuple[Document, Doc, DocumentExtraction]]:
     """(document as processed, spaCy Doc, DocumentExtraction) for each document, streaming.
 
     The document is the one the rules read: lone surrogates replaced and soft line breaks turned
-    into spaces (one for one, so every offset holds in the original text).
+    into spaces (one for one, so every offset holds in the original text). The model runs in a
+    thread, a batch or two ahead of kg's rules; with ``max_chars`` it takes the documents in
+    groups of at most that many characters (or one document), which bounds its memory.
     """
     from kg.extract.records import build_extraction
 
     nlp = load_pipeline()
-    sources = (_without_surrogates(d) for d in documents)
-    pairs = ((_make_doc(nlp, read.text), (read, source.text)) for source in sources for read in [_unwrapped(source)])
-    for sdoc, (document, source_text) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+    rules = [nlp.get_pipe(name) for name in KG_COMPONENTS]
+    annotated = _Ahead(_model_docs(nlp, documents, batch_size, max_chars), _AHEAD * batch_size)
+    for sdoc, (document, source_text) in annotated:
+        for rule in rules:
+            sdoc = rule(sdoc)
         yield document, sdoc, build_extraction(sdoc, document, evidence_text=source_text)
 
 
-def extract_documents(documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentExtraction]:
-    """Run the pipeline over documents, streaming: one ``DocumentExtraction`` per document."""
-    for _, _, extraction in pipe_documents(documents, batch_size):
+def extract_documents(
+    documents: Iterable[Document], batch_size: int = 32, max_chars: int | None = None
+) -> Iterator[DocumentExtraction]:
+    """Run the pipeline over documents, streaming: one ``DocumentExtraction`` per document.
+
+    ``max_chars`` bounds the characters the model holds at once (see ``pipe_documents``)."""
+    for _, _, extraction in pipe_documents(documents, batch_size, max_chars):
         yield extraction
 
 
