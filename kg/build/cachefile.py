@@ -4,7 +4,7 @@
     extraction = load_entry(key, data)     # the same DocumentExtraction, or CacheEntryError
 
 An entry is ``{"format": "kg-extraction-cache", "version": 1, "key": KEY, "sha256": HASH,
-"extraction": {...}}``: ``KEY`` is the entry's name (``kg.build.incremental.cache_key``), ``HASH`` the
+"extraction": {...}}``: ``KEY`` is the entry's name (``kg.build.cache.cache_key``), ``HASH`` the
 SHA-256 of the canonical JSON of the ``extraction`` value, which holds the records of
 ``kg.model.DocumentExtraction`` field by field (dates as ISO strings, tuples as lists). Reading an
 entry only parses JSON (it runs no code, unlike the pickles of earlier versions) and rebuilds the

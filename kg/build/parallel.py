@@ -153,10 +153,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     long as this process), so the workers of later pools start without importing them again.
     """
     context = multiprocessing.get_context(start_method())
-    if context.get_start_method() == "forkserver":
-        from kg.build.forkserver import start_forkserver  # never with a kg/ of the current folder
-
-        start_forkserver(list(PRELOAD))
+    prestart()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 

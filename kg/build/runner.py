@@ -2,7 +2,7 @@
 
 A build streams: ``kg.ingest.scan_documents`` lists the documents without keeping their texts,
 which are read again one at a time in ``doc_id`` order and extracted (``kg.build.parallel`` with several
-workers or a Dask scheduler, else ``kg.extract`` in this process; ``kg.build.incremental`` serves cached
+workers or a Dask scheduler, else ``kg.extract`` in this process; ``kg.build.cache`` serves cached
 extractions); the resolved corpus goes to ``kg.build.publish``, which maps it part by part into an
 Oxigraph store, validates the whole graph (``kg.store.validate.validate_store``) and writes the exports
 from the store.
@@ -157,7 +157,7 @@ def build(
     of ``VALIDATION_MODES``: "off" (or False) checks nothing, any other (True means "auto") the
     whole graph. ``progress(done, total)`` is called as
     documents are extracted. ``cache`` keeps each document's extraction in ``out_dir/cache`` (see
-    ``kg.build.incremental``), so a later build (or ``--add``) does not extract it again.
+    ``kg.build.cache``), so a later build (or ``--add``) does not extract it again.
 
     Unusable files are skipped (see ``kg.ingest``); with ``strict`` a skipped file or a truncated
     document raises ``StrictFailure`` before anything is written. Raises ``ValidationError``

@@ -23,8 +23,6 @@ def expand_short_iris(sparql: str, masked: str, namespaces: dict[str, str]) -> s
     ``masked`` is ``sparql`` with its strings, comments and IRIs blanked (``kg.query.prepare.mask``)
     and ``namespaces`` the prefixes in force (kg's and those the query declares).
     """
-    if "/" not in sparql:
-        return sparql
     out, last = [], 0
     for match in _SHORT.finditer(masked):
         prefix, local = match.group("prefix") or "", match.group("local")

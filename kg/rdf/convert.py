@@ -56,15 +56,6 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"unsupported term in a query answer: {term!r}")
 
 
-def _cell(term: object) -> str | None:
-    """The row value kg.query uses: the lexical form or IRI, ``_:id`` for blank nodes, None unbound."""
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
 def dataset_quads(ds: Dataset) -> Iterator[ox.Quad]:
     """The quads of an rdflib Dataset as pyoxigraph quads."""
     cache: dict[Node, object] = {}  # IRIs repeat a lot: convert each once per call

@@ -35,7 +35,6 @@ from kg import __version__
 from kg.errors import GraphError, GraphParseError
 from kg.model import Corpus
 from kg.rdf.convert import dataset_quads, to_oxigraph, to_rdflib
-from kg.rdf.namespace import PREFIXES
 
 __all__ = [
     "dump_nquads",
@@ -48,7 +47,6 @@ __all__ = [
     "to_rdflib",
 ]
 
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _BATCH = 50_000  # quads handed to Oxigraph at once
 
 

@@ -315,8 +315,9 @@ class GraphIndex:
 
 
 def _store_from_dataset(ds: object) -> ox.Store:
-    """TEMPORARY: an rdflib Dataset copied into an in-memory store, for ``kg.store.write_exports`` (graph.html)
-    until the build hands the views an Oxigraph store (kg serve no longer needs this)."""
+    """An rdflib Dataset copied into an in-memory store: the graph.html of
+    ``kg.build.dataset_exports.write_exports`` (an rdflib Dataset's exports, used by the tests);
+    ``kg build`` and ``kg serve`` hand the views their Oxigraph store."""
     from kg.store.oxstore import load_dataset
 
     store = ox.Store()

@@ -60,9 +60,8 @@ def initiative_cells(source: ox.Store | GraphIndex) -> dict:
     found = []
     for promoter, initiative, graphs in promotions:
         for graph in graphs:
+            regions = _regions(index, promoter, index.docs_of([graph]), organizers, jurisdictions)
             for ev in index.evidence_of([graph]):
-                docs = index.docs_of([graph])
-                regions = _regions(index, promoter, docs, organizers, jurisdictions)
                 found.append((initiative, promoter, ev, regions))
     dates = sorted(ev.date for *_x, ev, _r in found if ev.date)
     quarters = bool(dates) and int(dates[-1][:4]) - int(dates[0][:4]) < 3

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 from kg.errors import ExportError
-from kg.viz.page import _REMOTE, asset, script_json, vis_network_js, write_page
+from kg.viz.page import _REMOTE, asset, script_json, vis_network_js
 
 # view name -> (file written by kg viz, title in the page's navigation)
 VIEW_FILES = {
@@ -69,10 +68,3 @@ def view_page(script: str, data: dict, heading: str, *, network: bool = False) -
 def links(written: bool) -> dict[str, str] | None:
     """The other views' files, for the pages' navigation when ``kg viz --view all`` writes them side by side."""
     return {name: file for name, (file, _title) in VIEW_FILES.items()} if written else None
-
-
-def write_view_page(path: str | Path, script: str, data: dict, heading: str, *, network: bool = False) -> Path:
-    """Write the page of a view to ``path`` atomically."""
-    path = Path(path)
-    write_page(path, view_page(script, data, heading, network=network))
-    return path
