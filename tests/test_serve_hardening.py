@@ -105,13 +105,17 @@ def test_a_huge_query_does_not_hold_up_a_small_one(server):
         started = time.monotonic()
         big = pool.submit(lambda: (client.post("/sparql", data={"query": huge}), time.monotonic() - started))
         time.sleep(0.5)  # the huge query is being parsed
+        waits = []
         for _ in range(3):
             sent = time.monotonic()
             small = httpx.get(f"{server}/sparql", params={"query": NAMES}, timeout=60)
+            waits.append(time.monotonic() - sent)
             assert small.status_code == 200 and bindings(small.json(), "name") == PEOPLE
             assert not big.done(), "the huge query should still be running"
-            assert time.monotonic() - sent < 3.0  # answered while the huge query is parsed, not after it
         response, took = big.result()
+    # answered while the huge query is parsed, not after it: under a second (a few ms on a quiet
+    # machine; the slowest of three may meet a loaded one's hiccup)
+    assert sorted(waits)[1] < 1.0 and max(waits) < 3.0, waits
     assert_error(response, 503, "timeout")  # parsing counts against the time limit (10 s here)
     assert took < 60
 
