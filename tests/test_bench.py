@@ -25,8 +25,9 @@ from kg.bench import (
     run_command,
     write_report,
 )
+from kg.bench.driver import Bench
 from kg.bench.measure import ChildRun, kg_command, oxigraph_binary
-from kg.bench.report import marks
+from kg.bench.report import Section, marks
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 QUIET = {"log": lambda _: None}
@@ -449,3 +450,30 @@ def test_a_missing_store_path_stops_the_part(tmp_path) -> None:
         from kg.bench.store import large_build
 
         large_build(type("B", (), {"options": options, "work": tmp_path, "log": print})(), section)
+
+
+def test_the_store_part_builds_a_store_and_records_both_sides(tmp_path, monkeypatch) -> None:
+    """A first run builds the store: the bare model's run (saved for reuse) and kg's build are both
+    recorded, and a second run reuses the store with those figures."""
+    import kg.bench.store as store_part
+
+    def fake_run(command, **kwargs) -> ChildRun:  # noqa: ANN001
+        if "build" in command:  # kg build DIR -o OUT --workers N --store oxigraph:STORE
+            out = Path(command[command.index("-o") + 1])
+            out.mkdir(parents=True)
+            record = {"triples": 12, "validation": {"mode": "full", "whole_graph": True}}
+            (out / "build.json").write_text(json.dumps(record), encoding="utf-8")
+            Path(command[-1].removeprefix("oxigraph:")).mkdir()
+            return ChildRun(list(command), 0, 5.0, "", "", 900 * 2**20, 600 * 2**20, 4)
+        return ChildRun(list(command), 0, 4.0, json.dumps({"documents": 3}), "", 700 * 2**20, 400 * 2**20, 3)
+
+    monkeypatch.setattr(store_part, "run_command", fake_run)
+    options = Options(parts=("store",), store_dir=tmp_path / "big", store_docs=3, workdir=tmp_path)
+    section = Section(key={"N": 3}, title="t")
+    bench = Bench(options, tmp_path / "work", Report("machine", "today", "python -m kg.bench"), QUIET["log"])
+    store, measured = store_part.large_build(bench, section)
+    assert store.is_dir() and measured["bare"]["seconds"] == 4.0 and measured["kg"]["seconds"] == 5.0
+    assert measured["bare_documents"] == 3 and measured["triples"] == 12
+    assert json.loads((tmp_path / "big" / "bare.json").read_text(encoding="utf-8"))["documents"] == 3
+    again, remeasured = store_part.large_build(bench, section)
+    assert again == store and remeasured == measured
