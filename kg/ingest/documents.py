@@ -98,23 +98,6 @@ class IngestResult:
     notes: tuple[Note, ...] = ()
 
 
-__all__ = [
-    "MAX_DOCUMENT_CHARS",
-    "IngestResult",
-    "Note",
-    "Skipped",
-    "clean_text",
-    "count_reasons",
-    "decode_bytes",
-    "decode_text",
-    "display_path",
-    "html_to_text",
-    "load_document",
-    "looks_like_html",
-    "split_header",
-    "truncate",
-]
-
 # ---------------------------------------------------------------- header, size
 
 
