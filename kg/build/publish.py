@@ -84,9 +84,13 @@ class _Child:
     def __init__(self, work: Callable[[], object]) -> None:
         read, write = os.pipe()
         gc.freeze()  # the child's and this process's collections leave the shared pages alone
+        # Ctrl-C and SIGTERM wait until the fork is done: arriving inside os.fork's at-fork handlers
+        # (logging's lock release), the handler's KeyboardInterrupt would be lost, and the build go on.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             self.pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             gc.unfreeze()
             os.close(read)
             os.close(write)
@@ -95,6 +99,7 @@ class _Child:
             os.close(read)
             gc.disable()
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child; the parent reports it
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             code = 0
             try:
                 payload = pickle.dumps((True, work()))
@@ -112,6 +117,11 @@ class _Child:
         os.close(write)
         self._read = read
         self._done = False
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held during the fork is raised here
+        except BaseException:
+            self.stop()
+            raise
 
     def result(self) -> object:
         with os.fdopen(self._read, "rb") as pipe:
