@@ -16,7 +16,14 @@ window.kgCommon = (function () {
     a.title = iri;
     return a;
   }
+  /* an element with a class and text (text from documents always goes in as textContent) */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
   /* the kg serve page of another view, or the file written beside this one */
   function viewUrl(name, file) { return served ? "viz?view=" + encodeURIComponent(name) : file; }
-  return { served: served, entityUrl: entityUrl, entityLink: entityLink, viewUrl: viewUrl };
+  return { served: served, el: el, entityUrl: entityUrl, entityLink: entityLink, viewUrl: viewUrl };
 })();

@@ -7,12 +7,7 @@
   var timings = (window.kgTimings = { start: performance.now() });
   var common = window.kgCommon;
   function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
+  var el = common.el;
   var byId = {};
   data.people.forEach(function (p) { byId[p.id] = p; });
   function meetingLine(i) {

@@ -6,12 +6,7 @@
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var common = window.kgCommon;
   function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
+  var el = common.el;
   var C = {};
   data.columns.forEach(function (c, i) { C[c] = i; });
   $("kg-summary").textContent = data.summary;
