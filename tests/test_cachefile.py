@@ -21,7 +21,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kg.extract
 from kg.build import build
 from kg.build.cachefile import CacheEntryError, _fields, dump_entry, from_data, load_entry, to_data
 from kg.build.incremental import CACHE_FOLDER, cache_key
@@ -29,6 +28,7 @@ from kg.extract import extract_documents
 from kg.ingest import load_documents, scan_documents
 from kg.model import DocumentExtraction, Evidence, PersonMention
 from kg.synthetic import generate
+from tests.test_incremental import extracted  # noqa: F401 - the fixture: the doc_ids kg extracts
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
@@ -133,26 +133,11 @@ def test_entries_that_do_not_validate_are_refused(tmp_path: Path) -> None:
     assert from_data(to_data(ex)) == ex
 
 
-@pytest.fixture
-def extracted(monkeypatch) -> list[str]:
-    """The doc_ids kg extracts (the real extractor, counted)."""
-    seen: list[str] = []
-    real = kg.extract.extract_documents
-
-    def counting(documents, *args, **kwargs):
-        for document in documents:
-            seen.append(document.doc_id)
-            yield from real([document], *args, **kwargs)
-
-    monkeypatch.setattr(kg.extract, "extract_documents", counting)
-    return seen
-
-
 def _outputs(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.glob("graph.*"))}
 
 
-def test_crafted_and_tampered_entries_are_ignored_and_nothing_runs(tmp_path: Path, extracted: list[str]) -> None:
+def test_crafted_and_tampered_entries_are_ignored_and_nothing_runs(tmp_path: Path, extracted: list[str]) -> None:  # noqa: F811
     docs = tmp_path / "docs"
     docs.mkdir()
     for name in NAMES[:3]:
@@ -187,7 +172,7 @@ def test_crafted_and_tampered_entries_are_ignored_and_nothing_runs(tmp_path: Pat
     assert _outputs(out) == cold
 
 
-def test_a_warm_build_writes_what_a_cold_build_writes(tmp_path: Path, extracted: list[str]) -> None:
+def test_a_warm_build_writes_what_a_cold_build_writes(tmp_path: Path, extracted: list[str]) -> None:  # noqa: F811
     cold = build([SEEDS], tmp_path / "cold", cache=False)
     assert not (tmp_path / "cold" / CACHE_FOLDER).exists()
     build([SEEDS], tmp_path / "warm", cache=True)

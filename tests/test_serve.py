@@ -79,14 +79,13 @@ def _backend(kind: str, sources: dict[str, Path]):  # noqa: ANN202
 
 
 @contextlib.contextmanager
-def kg_serve(graph: Path, *options: str):  # noqa: ANN201
-    """``kg serve --graph GRAPH OPTIONS`` as a user runs it, on a free port; yields its URL."""
+def kg_serve_command(*options: str):  # noqa: ANN201
+    """``kg serve OPTIONS`` as a user runs it, on a free port; yields its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     kg = Path(sys.executable).parent / "kg"
-    command = [str(kg), "serve", "--graph", str(graph), "--port", str(port), *options]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([str(kg), "serve", "--port", str(port), *options], stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -99,6 +98,13 @@ def kg_serve(graph: Path, *options: str):  # noqa: ANN201
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(60)
+
+
+@contextlib.contextmanager
+def kg_serve(graph: Path, *options: str):  # noqa: ANN201
+    """``kg serve --graph GRAPH OPTIONS`` as a user runs it, on a free port; yields its URL."""
+    with kg_serve_command("--graph", str(graph), *options) as url:
+        yield url
 
 
 @contextlib.contextmanager

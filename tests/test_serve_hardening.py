@@ -6,12 +6,9 @@ every query form, and a store replaced by a build while it is served (all worker
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,43 +29,27 @@ from kg.serve.server import background_server
 from kg.store import replace_folder, temp_folder
 from kg.store.oxstore import open_store
 from tests.fixtures.golden_corpus import GOLDEN_TRIG
-from tests.test_serve import CONSTRUCT_NAMES, ERROR_KEYS, NAMES, PEOPLE, SCHEMA, SLOW, bindings, golden_graph
+from tests.test_serve import (
+    CONSTRUCT_NAMES,
+    ERROR_KEYS,
+    NAMES,
+    PEOPLE,
+    SCHEMA,
+    SLOW,
+    bindings,
+    golden_graph,
+    kg_serve_command,
+)
 
 __all__ = ["golden_graph"]  # a fixture of tests/test_serve.py, used here too
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def kg_serve(*options: str):  # noqa: ANN201
-    """``kg serve OPTIONS`` as a user runs it, on a free port; yields its URL."""
-    port = _free_port()
-    command = [str(Path(sys.executable).parent / "kg"), "serve", "--port", str(port), *options]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).text == "ok":
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(60)
 
 
 @pytest.fixture(scope="module")
 def server(golden_graph) -> str:
     """``kg serve`` with a 10-second limit, queries up to 300,000 characters and one more host name."""
     options = ["--timeout", "10", "--max-query-length", "300000", "--allow-host", "kg.example.org"]
-    with kg_serve("--graph", str(golden_graph), *options) as url:
+    with kg_serve_command("--graph", str(golden_graph), *options) as url:
         yield url
 
 
@@ -273,7 +254,7 @@ def test_a_store_replaced_by_a_build_is_reloaded_by_all_workers_together(golden_
         assert response.status_code == 200, response.text
         return int(response.text.split()[-1])
 
-    with kg_serve("--store", f"oxigraph:{target}", "--timeout", "2") as url:
+    with kg_serve_command("--store", f"oxigraph:{target}", "--timeout", "2") as url:
         assert {count(url) for _ in range(8)} == {before}
         temp = temp_folder(target)  # as kg build --store does: a new folder, swapped in whole
         after = _store(temp / "data", golden_graph, 3)
