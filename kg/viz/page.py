@@ -234,7 +234,7 @@ def view_data(
     }
 
 
-_PAGE = """<!DOCTYPE html>
+PAGE_HEAD = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -246,7 +246,17 @@ _PAGE = """<!DOCTYPE html>
 </style>
 </head>
 <body>
-<header>
+"""  # the start of every kg page: @TITLE@ and @CSS@ are filled by fill_template
+
+
+def fill_template(template: str, parts: dict[str, str]) -> str:
+    """``template`` with each of its placeholders (the keys of ``parts``) replaced, in one pass."""
+    return re.sub("|".join(map(re.escape, parts)), lambda m: parts[m.group(0)], template)
+
+
+_PAGE = (
+    PAGE_HEAD
+    + """<header>
   <h1>@TITLE@</h1> <p id="kg-summary"></p>
   <p id="kg-note" class="kg-note" hidden></p>
   <div id="kg-toolbar">
@@ -279,6 +289,7 @@ _PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
+)
 
 
 def graph_page(data: dict, heading: str) -> str:
@@ -290,7 +301,7 @@ def graph_page(data: dict, heading: str) -> str:
         "@VIS@": vis_network_js(),
         "@JS@": asset("common.js") + asset("graph.js") + asset("overview.js"),
     }
-    page = re.sub("|".join(parts), lambda m: parts[m.group(0)], _PAGE)
+    page = fill_template(_PAGE, parts)
     if _REMOTE.search(page):  # pragma: no cover - a guard against future edits
         raise ExportError("the graph page would reference a remote script or style")
     return page

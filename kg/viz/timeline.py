@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from kg.viz.data import open_index
 from kg.viz.index import EDGES, HOLDING, KIND_STYLE, MEETING_ROLES, GraphIndex, iso_date, short_label
-from kg.viz.page import asset, script_json, write_page
+from kg.viz.page import PAGE_HEAD, asset, fill_template, script_json, write_page
 from kg.viz.timeline_svg import Axis, Item, Span, _axis_svg, _day, _marker, _row_svg, _spans
 
 
@@ -122,19 +122,9 @@ def _undated_table(items: list[Item], undated: list[int]) -> str:
     )
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="kg">
-<title>@TITLE@</title>
-<style>
-@CSS@
-</style>
-</head>
-<body>
-<header>
+_PAGE = (
+    PAGE_HEAD
+    + """<header>
   <h1>@TITLE@</h1> <span id="tl-summary">@SUMMARY@</span>
   <div id="tl-toolbar">
     <input id="tl-filter" type="search" placeholder="Filter rows by name…" aria-label="Filter rows by name">
@@ -155,6 +145,7 @@ _PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
+)
 
 
 def _key() -> str:
@@ -250,7 +241,7 @@ def timeline_page(source: ox.Store | GraphIndex | str | Path, heading: str = "kg
         "@DATA@": script_json(data),
         "@JS@": asset("timeline.js"),
     }
-    return re.sub("|".join(parts), lambda m: parts[m.group(0)], _PAGE)
+    return fill_template(_PAGE, parts)
 
 
 def _post_sort_key(name: str) -> str:

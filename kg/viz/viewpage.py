@@ -9,10 +9,9 @@ disk and makes no request. Document text reaches the page only through ``textCon
 from __future__ import annotations
 
 import html
-import re
 
 from kg.errors import ExportError
-from kg.viz.page import _REMOTE, asset, script_json, vis_network_js
+from kg.viz.page import _REMOTE, PAGE_HEAD, asset, fill_template, script_json, vis_network_js
 
 # view name -> (file written by kg viz, title in the page's navigation)
 VIEW_FILES = {
@@ -22,19 +21,9 @@ VIEW_FILES = {
     "initiatives": ("initiatives.html", "initiative map"),
 }
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="kg">
-<title>@TITLE@</title>
-<style>
-@CSS@
-</style>
-</head>
-<body>
-<header>
+_PAGE = (
+    PAGE_HEAD
+    + """<header>
   <h1>@TITLE@</h1> <p id="kg-summary"></p>
   <nav id="kg-views" class="kg-views" hidden></nav>
   <div id="kg-toolbar"></div>
@@ -45,6 +34,7 @@ _PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
+)
 
 
 def view_page(script: str, data: dict, heading: str, *, network: bool = False) -> str:
@@ -59,7 +49,7 @@ def view_page(script: str, data: dict, heading: str, *, network: bool = False) -
         "@DATA@": script_json(data),
         "@SCRIPTS@": "\n".join(f"<script>\n{s}\n</script>" for s in scripts),
     }
-    page = re.sub("|".join(parts), lambda m: parts[m.group(0)], _PAGE)
+    page = fill_template(_PAGE, parts)
     if _REMOTE.search(page):  # pragma: no cover - a guard against future edits
         raise ExportError("the page would reference a remote script or style")
     return page
