@@ -31,6 +31,7 @@ from kg.cli.options import (
 )
 from kg.errors import BuildInterrupted, InputError, KgError, ValidationError
 from kg.ingest import MAX_DOCUMENT_CHARS
+from kg.serve import MAX_BODY, MAX_QUERY
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -283,10 +284,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--root-path", default="", metavar="PATH", help="path prefix behind a reverse proxy, e.g. /kg")
     p.add_argument("--cors", action="store_true", help="allow queries from web pages of other origins")
-    p.add_argument("--max-body", type=_positive(int), default=1_048_576, metavar="BYTES",
-                   help="longest request body or URL: 413 / 414 past it (default: 1048576, 1 MiB)")  # fmt: skip
-    p.add_argument("--max-query-length", type=_positive(int), default=100_000, metavar="CHARS",
-                   help="longest query text: 414 in a URL, 413 in a body (default: 100000)")  # fmt: skip
+    p.add_argument("--max-body", type=_positive(int), default=MAX_BODY, metavar="BYTES",
+                   help=f"longest request body or URL: 413 / 414 past it (default: {MAX_BODY})")  # fmt: skip
+    p.add_argument("--max-query-length", type=_positive(int), default=MAX_QUERY, metavar="CHARS",
+                   help=f"longest query text: 414 in a URL, 413 in a body (default: {MAX_QUERY})")  # fmt: skip
     p.add_argument("--allow-host", action="append", metavar="NAME",
                    help="answer requests whose Host is NAME, besides localhost, 127.0.0.1, [::1] and --host "
                    "(repeatable; '*' for any; any too with --host 0.0.0.0); other hosts get 421")  # fmt: skip

@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING
 
 from kg.errors import KgError
 
+MAX_BODY = 1_048_576  # default cap: bytes of a request body (and of a URL)
+MAX_QUERY = 100_000  # default cap: characters of a query
+
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
@@ -77,8 +80,8 @@ def serve(
     max_rows: int = 10_000,
     root_path: str = "",
     cors: bool = False,
-    max_body: int | None = 1_048_576,
-    max_query: int | None = 100_000,
+    max_body: int | None = MAX_BODY,
+    max_query: int | None = MAX_QUERY,
     allow_hosts: Sequence[str] = (),
 ) -> None:
     """Load the graph (or open the store) and serve it until interrupted (uvicorn; blocking).

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
 
+from kg.serve import MAX_BODY, MAX_QUERY
+
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})  # binding these answers on every address: any Host
-MAX_BODY = 1_048_576  # bytes of a request body (and of a URL)
-MAX_QUERY = 100_000  # characters of a query
 _POLICY = (
     "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data: blob:; "
     "connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
