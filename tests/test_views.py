@@ -103,6 +103,28 @@ def test_roster_lists_appointment_and_resignation_in_order_and_holders_as_of(min
     assert sorted(map(str, (r for r in everyone if r["org"] == GOVERNMENT))) == sorted(map(str, rows))
 
 
+def test_roster_query_has_no_date_cut_off_by_default(tmp_path, capsys):
+    """Without as_of, a statement of any date is in the roster: the default is no cut-off, not a year."""
+    from kg.build import build
+    from kg.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "late.txt").write_text(
+        " date 2047-05-06 On May 5, the Standing Committee of the Hunan Provincial People's Congress held a "
+        "meeting in Changsha. The meeting voted to appoint Tang Weimin as Vice Governor of Hunan Province.\n",
+        encoding="utf-8",
+    )
+    build([docs], tmp_path / "out")
+    graph = str(tmp_path / "out" / "graph.trig")
+    assert main(["query", "roster", "--graph", graph, "--param", "org_name=Hunan Provincial People's Government"]) == 0
+    rows = capsys.readouterr().out
+    assert "Tang Weimin" in rows and "2047-05-06" in rows
+    args = ["--param", "org_name=Hunan Provincial People's Government", "--param", "as_of=2047-05-05"]
+    assert main(["query", "roster", "--graph", graph, *args]) == 0
+    assert "Tang Weimin" not in capsys.readouterr().out
+
+
 def test_kg_query_roster_prints_the_rows_in_order(mini_build, capsys):
     from kg.cli import main
 

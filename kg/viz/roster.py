@@ -42,7 +42,7 @@ def roster_rows(source: ox.Store | GraphIndex, org: str | None = None, as_of: st
     None), as of the ISO date ``as_of`` (no limit when None), as dicts keyed by the query's variables."""
     store = _store(source)
     if org is not None:
-        params = {"org_name": org} | ({"as_of": as_of} if as_of else {"as_of": FOREVER})
+        params = {"org_name": org} | ({"as_of": as_of} if as_of else {})  # the query's default: no limit
         result = run_query(store, QUERY, params)
     else:
         keys = sorted(str(row[0].value) for row in store.query(KEYS, use_default_graph_as_union=True))
