@@ -70,6 +70,8 @@ KG_TERMS: frozenset[str] = frozenset(
         # provenance properties
         "confidence",
         "asOf",
+        "promotionRegion",
+        "promotionDate",
         "evidence",
         "evidenceSpan",
         "factKind",
