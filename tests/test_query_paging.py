@@ -95,7 +95,9 @@ def test_named_queries_declare_their_page_keys() -> None:
     keyed = {info.name for info in list_queries() if info.page is not None}
     assert {"people", "organizations", "posts", "participants", "meetings", "initiatives", "fact_evidence"} <= keyed
     assert all(
-        info.page.window_var in ("doc", "meeting", "a", "instant") for info in list_queries() if info.page is not None
+        info.page.window_var in ("doc", "meeting", "a", "instant", "region")
+        for info in list_queries()
+        if info.page is not None
     )
     assert next(info.page for info in list_queries() if info.name == "presided_meetings").via == "meeting"
     holders = next(info.page for info in list_queries() if info.name == "post_holders_as_of")
