@@ -105,8 +105,8 @@ def test_a_promotion_counts_in_its_organizers_region_else_its_documents(store: o
     assert _promotion(store, "r300", "person/lu-an") == (f"<{ID}place/southmere>", f'"2024-10-27"^^<{XSD}date>')
     assert _promotion(store, "r301", "meeting/unreported") == (f"<{ID}place/eastvale>", f'"2024-10-28"^^<{XSD}date>')
     assert _promotion(store, "r302", "meeting/ghost") == (f"<{ID}place/southmere>", f'"--03-04"^^<{XSD}gMonthDay>')
-    assert _promotion(store, "r303", "person/lu-an") == (None, f'"2024-10-30"^^<{XSD}date>')
-    assert _promotion(store, "r304", "person/lu-an") == (None, None)
+    assert _promotion(store, "r303", "person/lu-an") == (f"<{KG}UnknownRegion>", f'"2024-10-30"^^<{XSD}date>')
+    assert _promotion(store, "r304", "person/lu-an") == (f"<{KG}UnknownRegion>", None)
 
 
 def test_the_written_region_agrees_with_the_graph_it_is_derived_from(store: ox.Store) -> None:

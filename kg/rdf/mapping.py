@@ -290,7 +290,7 @@ def fact_quads(
     ``meetings`` holds the meetings the ``reports`` facts name; ``documents`` maps doc_id to
     (document key, date) for the documents the facts come from (others get ``doc/{doc_id}``);
     ``counted`` the region and date of the promotions, by assertion key (``kg.rdf.promotions``),
-    written as ``kg:promotionRegion`` and ``kg:promotionDate``.
+    written as ``kg:promotionRegion`` (``kg:UnknownRegion`` when none is known) and ``kg:promotionDate``.
     """
     node_of = nodes or _Nodes()
     quads: list[ox.Quad] = []
@@ -301,8 +301,9 @@ def fact_quads(
         quads += [ox.Quad(s, p, o, assertion) for s, p, o in fact_triples(fact, meetings, node_of)]
         prov.add(quads, assertion, fact, document=node_of(doc_key), as_of=fact.as_of or doc_date)
         promotion = counted.get(key) if counted else None
-        if promotion is not None and promotion.region:
-            quads.append(ox.Quad(assertion, KG.promotionRegion, node_of(promotion.region), prov.graph))
+        if promotion is not None:
+            region = node_of(promotion.region) if promotion.region else KG.UnknownRegion
+            quads.append(ox.Quad(assertion, KG.promotionRegion, region, prov.graph))
         if promotion is not None and promotion.date:
             quads.append(ox.Quad(assertion, KG.promotionDate, date_literal(promotion.date), prov.graph))
     return quads

@@ -72,6 +72,7 @@ KG_TERMS: frozenset[str] = frozenset(
         "asOf",
         "promotionRegion",
         "promotionDate",
+        "UnknownRegion",
         "evidence",
         "evidenceSpan",
         "factKind",

@@ -2,8 +2,9 @@
 
 A promotion (a ``promotes`` fact) is counted in the jurisdiction of its promoting meeting's
 organizer when that is a described place, else in its document's region (``kg:region``), else in
-no region; it is dated by its meeting's start date when known, else by the day its assertion is
-stated as of (``kg:asOf``). The mapping writes both on the assertion, in the provenance graph::
+no known region (``kg:UnknownRegion``); it is dated by its meeting's start date when known, else by
+the day its assertion is stated as of (``kg:asOf``). The mapping writes both on the assertion, in
+the provenance graph::
 
     id:assertion/ab12…  kg:promotionRegion id:place/liaoning ; kg:promotionDate "2023-02-17"^^xsd:date .
 
