@@ -106,7 +106,7 @@ def test_kg_terms_are_in_the_ontology_and_cover_the_code() -> None:
 
 
 def test_every_kg_term_in_the_ontology_has_label_comment_and_a_kind(ontology: Graph) -> None:
-    kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
+    kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual}
     for name in sorted(load_ontology_terms()):
         term = KG[name]
         assert ontology.value(term, RDFS.label) is not None, name

@@ -95,12 +95,29 @@ def test_named_queries_declare_their_page_keys() -> None:
     keyed = {info.name for info in list_queries() if info.page is not None}
     assert {"people", "organizations", "posts", "participants", "meetings", "initiatives", "fact_evidence"} <= keyed
     assert all(
-        info.page.window_var in ("doc", "meeting", "a", "instant") for info in list_queries() if info.page is not None
+        info.page.window_var in ("doc", "meeting", "a", "instant", "where")
+        for info in list_queries()
+        if info.page is not None
     )
     assert next(info.page for info in list_queries() if info.name == "presided_meetings").via == "meeting"
     holders = next(info.page for info in list_queries() if info.name == "post_holders_as_of")
     assert (holders.var, holders.via, holders.descending) == ("asOf", "instant", True)
     assert "?as_of" in holders.pattern  # its windows skip the dates after the one asked for
+
+
+def test_a_first_window_of_one_key_gives_the_same_pages() -> None:
+    store = library(documents=12)
+    one = PAGED.replace("# page by:", "# page window: 1\n# page by:")
+    assert read_header(one).page.first_window == 1 and read_header(PAGED).page.first_window is None
+    whole = run_query(store, PAGED).rows
+    for limit, offset in ((1, 0), (4, 2), (10, 30)):
+        assert run_query(store, one, limit=limit, offset=offset).rows == whole[offset : offset + limit]
+    by_region = next(info.page for info in list_queries() if info.name == "initiatives_by_region")
+    assert (by_region.var, by_region.via, by_region.first_window) == ("region", "where", 1)
+    with pytest.raises(QueryError, match="needs a '# page by:' line"):
+        read_header("# Nothing to page.\n# page window: 2\nSELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="at least 1 key"):
+        read_header(PAGED.replace("# page by:", "# page window: 0\n# page by:"))
 
 
 def test_lookup_parameters_are_normalised_to_the_stored_key() -> None:

@@ -33,10 +33,14 @@ import urllib.request
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.errors import EndpointError, ExportError, GraphError, KgError
 from kg.model import Corpus, Fact, Meeting
+
+if TYPE_CHECKING:
+    from kg.rdf.promotions import Promotion
 
 __all__ = ["free_port", "load_shards", "oxigraph_binary", "oxigraph_server", "shard_name", "write_shards"]
 
@@ -72,16 +76,19 @@ def facts_nquads(
     meetings: dict[str, Meeting],
     documents: dict[str, tuple[str, object]],
     version: str,
+    counted: dict[str, Promotion] | None = None,
 ) -> bytes:
     """Assertion graphs and provenance of ``items`` as sorted N-Quads.
 
     ``meetings`` holds the meetings the ``reports`` facts name; ``documents`` maps doc_id to
-    (document key, date) for the documents the facts come from.
+    (document key, date) for the documents the facts come from; ``counted`` the region and date
+    of their promotions (``kg.rdf.promotions``), by assertion key.
     """
     from kg.rdf.mapping import PROVENANCE, fact_quads
     from kg.rdf.provenance import ProvenanceWriter
 
-    return _sorted_nquads(fact_quads(items, meetings, documents, ProvenanceWriter(version, PROVENANCE)))
+    writer = ProvenanceWriter(version, PROVENANCE)
+    return _sorted_nquads(fact_quads(items, meetings, documents, writer, counted=counted))
 
 
 def _fact_tasks(corpus: Corpus, per_shard: int, version: str) -> Iterator[tuple]:
@@ -89,13 +96,17 @@ def _fact_tasks(corpus: Corpus, per_shard: int, version: str) -> Iterator[tuple]
     meetings = {m.key: m for m in corpus.meetings}
     documents = {d.doc_id: (d.key, d.date) for d in corpus.documents}
     from kg.rdf.mapping import unique_facts
+    from kg.rdf.promotions import promotions
 
-    items = sorted(unique_facts(corpus.facts).items())
+    chosen = unique_facts(corpus.facts)
+    counted = promotions(corpus, chosen)
+    items = sorted(chosen.items())
     for start in range(0, len(items), per_shard):
         part = items[start : start + per_shard]
         used_meetings = {f.object: meetings[f.object] for _, f in part if f.kind == "reports" and f.object in meetings}
         used_docs = {f.evidence.doc_id: documents[f.evidence.doc_id] for _, f in part if f.evidence.doc_id in documents}
-        yield part, used_meetings, used_docs, version
+        used_counted = {key: counted[key] for key, _ in part if key in counted}
+        yield part, used_meetings, used_docs, version, used_counted
 
 
 # ---------------------------------------------------------------- writing

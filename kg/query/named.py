@@ -24,12 +24,16 @@ how kg runs it (each on a line of its own, anywhere in the leading comments):
     parameters (``FILTER (?asOf <= ?as_of)``): their values are bound in it too, so the windows
     skip keys that cannot give a row; it must keep every key the query's rows can have.
     Without a page key a page is cut from the whole answer.
+``# page window: N``
+    the first window holds N keys (default 8; later windows are sized from the rows per key so
+    far). ``1`` suits a key that gives many rows each (a region's ~150 initiatives), where 8 keys
+    would compute eight times the rows a first page needs.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -42,6 +46,7 @@ _PAGE_LINE = re.compile(
     r"(?:\s+via\s+[?$](?P<via>\w+))?\s*(?P<pattern>\{.*\})\s*$",
     re.IGNORECASE,
 )
+_WINDOW_LINE = re.compile(r"^\s*#\s*page window:\s*(?P<keys>\d+)\s*$", re.IGNORECASE)
 _SPARQL_START = re.compile(  # inline SPARQL (query or update) rather than a query name or file
     r"\s*(?:#[^\n]*\n\s*)*(?:BASE|PREFIX|SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|WITH|LOAD|CLEAR|DROP|CREATE"
     r"|ADD|MOVE|COPY)\s",
@@ -70,6 +75,7 @@ class PageKey:
     pattern: str
     descending: bool = False
     via: str | None = None
+    first_window: int | None = None  # keys in the first window (``# page window: N``); None: the default
 
     @property
     def window_var(self) -> str:
@@ -103,6 +109,7 @@ def read_header(text: str) -> Header:
     params: dict[str, QueryParam] = {}
     normalise: dict[str, str] = {}
     page = None
+    window = None
     for line in text.splitlines():
         if match := _PARAM_LINE.match(line):
             default = match.group("default")
@@ -112,8 +119,14 @@ def read_header(text: str) -> Header:
         elif match := _PAGE_LINE.match(line):
             var = match.group("dvar") or match.group("var")
             page = PageKey(var, match.group("pattern"), bool(match.group("desc")), match.group("via"))
+        elif match := _WINDOW_LINE.match(line):
+            window = int(match.group("keys"))
         elif not description and line.lstrip().startswith("#"):
             description = line.lstrip().lstrip("#").strip()
+    if window is not None:
+        if page is None or window < 1:
+            raise QueryError(f"'# page window: {window}' needs a '# page by:' line and at least 1 key")
+        page = replace(page, first_window=window)
     for name, function in normalise.items():
         if name not in params:
             raise QueryError(f"'# normalise: {name} = {function}' names no parameter; declare '# param: {name}' first")

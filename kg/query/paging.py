@@ -24,7 +24,7 @@ from kg.query.prepare import PreparedQuery, declared_prefixes, mask, where_brace
 from kg.query.results import QueryResult, tsv_bytes
 from kg.query.terms import XSD_STRING, Term
 
-FIRST_WINDOW = 8  # keys in the first window
+FIRST_WINDOW = 8  # keys in the first window, unless the query says (``# page window: N``)
 MAX_WINDOW = 2_000  # keys in one VALUES block
 
 
@@ -111,7 +111,7 @@ def windowed(
     at = where_brace(prepared.text) + 1
     need = offset + limit + 1
     rows: list[tuple] = []
-    seen, used, window = 0, 0, FIRST_WINDOW
+    seen, used, window = 0, 0, page.first_window or FIRST_WINDOW
     names: tuple[str, ...] = ()
     while used < len(values) and seen < need:
         end = _windows(values, used, window)

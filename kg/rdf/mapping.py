@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from urllib.parse import quote
 
@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.model import Corpus, Fact, Meeting, Organization, Post
 from kg.rdf.keys import name_key
+from kg.rdf.promotions import Promotion, promotions
 from kg.rdf.provenance import ProvenanceWriter, assertion_key
 from kg.rdf.vocab import DCTERMS, ID, ID_IRI, KG, ORG, RDF, RDFS, SDO, XSD
 
@@ -269,10 +270,11 @@ def corpus_parts(
     documents = {doc.doc_id: (doc.key, doc.date) for doc in corpus.documents}
     meetings = {m.key: m for m in corpus.meetings}
     chosen = unique_facts(corpus.facts)
+    counted = promotions(corpus, chosen)
     keys = sorted(chosen)
     for start in range(0, len(keys), chunk):
         part = [(key, chosen[key]) for key in keys[start : start + chunk]]
-        yield "facts", fact_quads(part, meetings, documents, prov, nodes)
+        yield "facts", fact_quads(part, meetings, documents, prov, nodes, counted)
 
 
 def fact_quads(
@@ -281,11 +283,14 @@ def fact_quads(
     documents: dict[str, tuple[str, date | None]],
     prov: ProvenanceWriter,
     nodes: _Nodes | None = None,
+    counted: Mapping[str, Promotion] | None = None,
 ) -> list[ox.Quad]:
     """The assertion graphs of ``items`` (assertion key, fact) and their provenance (written by ``prov``).
 
     ``meetings`` holds the meetings the ``reports`` facts name; ``documents`` maps doc_id to
-    (document key, date) for the documents the facts come from (others get ``doc/{doc_id}``).
+    (document key, date) for the documents the facts come from (others get ``doc/{doc_id}``);
+    ``counted`` the region and date of the promotions, by assertion key (``kg.rdf.promotions``),
+    written as ``kg:promotionRegion`` (``kg:UnknownRegion`` when none is known) and ``kg:promotionDate``.
     """
     node_of = nodes or _Nodes()
     quads: list[ox.Quad] = []
@@ -295,6 +300,12 @@ def fact_quads(
         assertion = ox.NamedNode(ID_IRI + key)
         quads += [ox.Quad(s, p, o, assertion) for s, p, o in fact_triples(fact, meetings, node_of)]
         prov.add(quads, assertion, fact, document=node_of(doc_key), as_of=fact.as_of or doc_date)
+        promotion = counted.get(key) if counted else None
+        if promotion is not None:
+            region = node_of(promotion.region) if promotion.region else KG.UnknownRegion
+            quads.append(ox.Quad(assertion, KG.promotionRegion, region, prov.graph))
+        if promotion is not None and promotion.date:
+            quads.append(ox.Quad(assertion, KG.promotionDate, date_literal(promotion.date), prov.graph))
     return quads
 
 

@@ -70,6 +70,9 @@ KG_TERMS: frozenset[str] = frozenset(
         # provenance properties
         "confidence",
         "asOf",
+        "promotionRegion",
+        "promotionDate",
+        "UnknownRegion",
         "evidence",
         "evidenceSpan",
         "factKind",
