@@ -25,6 +25,8 @@ from kg.errors import ExportError
 
 COMMAND = (sys.executable, "-m", "kg.build.exportproc")  # (tests replace it to make the process fail)
 _END = "end"
+MEMORY = 128 << 20  # bytes of lines sorted in memory at once (the build itself holds the corpus and the store)
+READ_BYTES = 16 << 20  # the raw file is read in blocks of at most this many bytes
 
 
 class ExportProcess:
@@ -40,14 +42,26 @@ class ExportProcess:
             "skip_graph": skip_graph,
             "large_graphs": list(large_graphs),
         }
-        self._proc = subprocess.Popen(  # noqa: S603 - our own module, run by this interpreter
-            [*COMMAND, json.dumps(job)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # Ctrl-C and SIGTERM wait until the process is started and known here, so that stop() can end it
+        # (interrupted inside Popen, the process would run on, unknown to the build).
+        held = _hold_signals()
+        try:
+            self._proc = subprocess.Popen(  # noqa: S603 - our own module, run by this interpreter
+                [*COMMAND, json.dumps(job)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except BaseException:
+            _release_signals(held)
+            raise
         self._done = False
+        try:
+            _release_signals(held)  # (a signal held meanwhile is raised here)
+        except BaseException:
+            self.stop()
+            raise
 
     def written(self, offset: int) -> None:
         """The raw file is complete (whole lines) up to byte ``offset``."""
@@ -86,14 +100,32 @@ class ExportProcess:
             pass
 
 
+def _hold_signals() -> set[int] | None:
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _release_signals(held: set[int] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _lines(raw: Path, control: IO[str]) -> Iterator[bytes]:
     """The lines of ``raw`` as ``control`` announces them; ``ExportError`` if it closes without ``end``."""
+    rest = b""  # (the build announces whole lines; a line cut by a block waits for the next one)
     with open(raw, "rb") as handle:
         for message in control:
             if message.strip() == _END:
+                if rest:
+                    yield rest + b"\n"
                 return
-            data = handle.read(int(message) - handle.tell())
-            yield from data.splitlines(keepends=True)
+            end = int(message)
+            while handle.tell() < end:  # (in blocks: an offset may be far ahead)
+                data = rest + handle.read(min(READ_BYTES, end - handle.tell()))
+                cut = data.rfind(b"\n") + 1
+                rest = data[cut:]
+                yield from data[:cut].splitlines(keepends=True)
     raise ExportError("the build stopped before the end of its graph")
 
 
@@ -107,7 +139,7 @@ def run(job: dict[str, object], control: IO[str]) -> dict[str, object]:
         quads = write_exports_from_lines(
             _lines(Path(job["raw"]), control),  # type: ignore[arg-type]
             targets["nq"], targets.get("trig"), targets.get("ttl"), skip_graph=job["skip_graph"],  # type: ignore[arg-type]
-            work=Path(job["work"]), large_graphs=job["large_graphs"],  # type: ignore[arg-type]
+            work=Path(job["work"]), large_graphs=job["large_graphs"], memory=MEMORY,  # type: ignore[arg-type]
         )  # fmt: skip
         for path in targets.values():
             with open(path, "rb+") as handle:
@@ -122,6 +154,8 @@ def run(job: dict[str, object], control: IO[str]) -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - runs in the export process
     """``python -m kg.build.exportproc JOB``: run the job (JSON), answer on standard output."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once; the build reports the interrupt
+    if hasattr(signal, "pthread_sigmask"):  # (started while the build held them: see ExportProcess)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     args = sys.argv[1:] if argv is None else argv
     answer = run(json.loads(args[0]), sys.stdin)
     sys.stdout.write(json.dumps(answer) + "\n")

@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.build.exportproc import ExportProcess
+from kg.build.exportproc import MEMORY, ExportProcess
 from kg.build.validation import validate_build
 from kg.errors import ExportError, KgError
 from kg.model import Corpus
@@ -210,8 +210,8 @@ def write_store_and_exports(
     keys = [key for key in EXPORT_NAMES if html or key != "html"]
     targets = {key: out / EXPORT_NAMES[key] for key in keys}
     try:
+        work = temp_folder(out / "work", temps)
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:
-            work = temp_folder(out / "work", temps)
             if on_disk:
                 triples, validation, outputs = _on_disk(store, corpus, files, keys, mode, html, work)
             else:
@@ -281,11 +281,12 @@ def _on_disk(
     raw = work / "raw.nq"
     exported = {key: files[key] for key in ("nq", "trig", "ttl")}
     options = {"skip_graph": PROVENANCE.value, "large_graphs": (ENTITIES.value,)}
+    process: ExportProcess | None = None
     try:
-        process: ExportProcess | None = ExportProcess(raw, exported, work / "export", **options)
-    except OSError:  # (no process to be had: the exports are written here, after validation)
-        process = None
-    try:
+        try:
+            process = ExportProcess(raw, exported, work / "export", **options)
+        except OSError:  # (no process to be had: the exports are written here, after validation)
+            process = None
         with open(raw, "wb", buffering=1 << 20) as text:
             load_corpus(store, corpus, on_disk=True, text=text, written=process.written if process else None)
         validation = validate_build(store, mode)
@@ -295,7 +296,7 @@ def _on_disk(
         if process is not None:
             triples, outputs = process.result()
         else:
-            triples = write_exports_from_lines(_lines(raw), **exported, work=work / "export", **options)  # type: ignore[arg-type]
+            triples = write_exports_from_lines(_lines(raw), **exported, work=work / "export", memory=MEMORY, **options)  # type: ignore[arg-type]
             outputs = {key: _file_info(path, EXPORT_NAMES[key]) for key, path in exported.items()}
     finally:
         if process is not None:

@@ -94,6 +94,21 @@ def _sigint_held() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) while a short step runs, and raise it right after (POSIX; elsewhere it is
+    dropped, as by ``_sigint_held``)."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        with _sigint_held():
+            yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(_HELD_SIGNALS))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # (a signal held meanwhile is raised here)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -184,8 +199,8 @@ def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
     """Create an empty temporary folder ``.{name}.{pid}.{random}.tmp`` beside ``target``; return it.
 
     Folders of this form left by killed processes are removed (as temp files are). With a
-    ``registry`` the folder is appended to it with Ctrl-C held, so an interrupt cannot land between
-    creating the folder and recording it for clean-up.
+    ``registry`` the folder is appended to it with Ctrl-C held (and raised after), so an interrupt
+    cannot land between creating the folder and recording it for clean-up.
     """
     target = Path(target)
     try:
@@ -196,7 +211,7 @@ def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
     for _ in range(100):
         candidate = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
-            with _sigint_held():
+            with _sigint_deferred():  # (an interrupt meanwhile is raised once the folder is recorded)
                 candidate.mkdir()
                 if registry is not None:
                     registry.append(candidate)
