@@ -12,6 +12,7 @@ interrupted) makes it stop without an answer; the build removes its temporary fi
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -25,6 +26,7 @@ from kg.errors import ExportError
 
 COMMAND = (sys.executable, "-m", "kg.build.exportproc")  # (tests replace it to make the process fail)
 _END = "end"
+_STOPPED = "the build stopped before the end of its graph"
 MEMORY = 128 << 20  # bytes of lines sorted in memory at once (the build itself holds the corpus and the store)
 READ_BYTES = 16 << 20  # the raw file is read in blocks of at most this many bytes
 
@@ -42,8 +44,9 @@ class ExportProcess:
             "skip_graph": skip_graph,
             "large_graphs": list(large_graphs),
         }
-        # Ctrl-C and SIGTERM wait until the process is started and known here, so that stop() can end it
-        # (interrupted inside Popen, the process would run on, unknown to the build).
+        # Ctrl-C and SIGTERM wait until the process is started and known here, so that stop() can end it.
+        # (A thread of the store may still take the signal and Python raise it inside Popen: the process,
+        # unknown here, then finds its input closed before any offset and leaves without writing.)
         held = _hold_signals()
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - our own module, run by this interpreter
@@ -126,7 +129,7 @@ def _lines(raw: Path, control: IO[str]) -> Iterator[bytes]:
                 cut = data.rfind(b"\n") + 1
                 rest = data[cut:]
                 yield from data[:cut].splitlines(keepends=True)
-    raise ExportError("the build stopped before the end of its graph")
+    raise ExportError(_STOPPED)
 
 
 def run(job: dict[str, object], control: IO[str]) -> dict[str, object]:
@@ -135,9 +138,12 @@ def run(job: dict[str, object], control: IO[str]) -> dict[str, object]:
     from kg.store.files import EXPORT_NAMES, _file_info
 
     targets = {key: Path(path) for key, path in job["targets"].items()}  # type: ignore[union-attr]
+    first = control.readline()  # nothing is created before the build says it goes on: a process it lost
+    if not first:  # (interrupted inside Popen, which then closes the pipes) ends here and leaves no file
+        return {"error": _STOPPED}
     try:
         quads = write_exports_from_lines(
-            _lines(Path(job["raw"]), control),  # type: ignore[arg-type]
+            _lines(Path(job["raw"]), itertools.chain([first], control)),  # type: ignore[arg-type]
             targets["nq"], targets.get("trig"), targets.get("ttl"), skip_graph=job["skip_graph"],  # type: ignore[arg-type]
             work=Path(job["work"]), large_graphs=job["large_graphs"], memory=MEMORY,  # type: ignore[arg-type]
         )  # fmt: skip

@@ -94,21 +94,6 @@ def _sigint_held() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-@contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (and SIGTERM) while a short step runs, and raise it right after (POSIX; elsewhere it is
-    dropped, as by ``_sigint_held``)."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        with _sigint_held():
-            yield
-        return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(_HELD_SIGNALS))
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # (a signal held meanwhile is raised here)
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -199,8 +184,9 @@ def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
     """Create an empty temporary folder ``.{name}.{pid}.{random}.tmp`` beside ``target``; return it.
 
     Folders of this form left by killed processes are removed (as temp files are). With a
-    ``registry`` the folder is appended to it with Ctrl-C held (and raised after), so an interrupt
-    cannot land between creating the folder and recording it for clean-up.
+    ``registry`` the folder is appended to it before it is made, so an interrupt cannot land between
+    creating the folder and recording it for clean-up (a recorded folder that was never made is
+    simply not there to remove).
     """
     target = Path(target)
     try:
@@ -210,12 +196,13 @@ def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
     remove_stale_temps(target.parent, {target.name})
     for _ in range(100):
         candidate = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        if registry is not None:  # recorded first: an interrupt at any moment leaves nothing unrecorded
+            registry.append(candidate)
         try:
-            with _sigint_deferred():  # (an interrupt meanwhile is raised once the folder is recorded)
-                candidate.mkdir()
-                if registry is not None:
-                    registry.append(candidate)
-        except FileExistsError:
+            candidate.mkdir()
+        except FileExistsError:  # (a name of this process's own: never another's folder)
+            if registry is not None:
+                registry.remove(candidate)
             continue
         except OSError as exc:
             raise ExportError(f"{target}: cannot write: {exc.strerror or exc}") from None
