@@ -32,7 +32,8 @@ READ_BYTES = 16 << 20  # the raw file is read in blocks of at most this many byt
 
 
 class ExportProcess:
-    """A running export process (see the module's docstring): ``written(offset)``, ``result()``, ``stop()``."""
+    """A running export process (see the module's docstring): ``written(offset)``, ``finish()``, ``result()``,
+    ``stop()``."""
 
     def __init__(
         self, raw: Path, targets: dict[str, Path], work: Path, *, skip_graph: str, large_graphs: Sequence[str]
@@ -68,19 +69,28 @@ class ExportProcess:
 
     def written(self, offset: int) -> None:
         """The raw file is complete (whole lines) up to byte ``offset``."""
+        if self._proc.stdin is None:
+            raise ValueError("the export process was told the file is complete")
         try:
             self._proc.stdin.write(f"{offset}\n")  # type: ignore[union-attr]
             self._proc.stdin.flush()  # type: ignore[union-attr]
         except OSError:  # (the process is gone: result() says why)
             pass
 
+    def finish(self) -> None:
+        """The raw file is complete: the process can finish the exports."""
+        stdin, self._proc.stdin = self._proc.stdin, None  # (communicate() then leaves it alone)
+        try:
+            stdin.write(f"{_END}\n")  # type: ignore[union-attr]
+            stdin.close()  # type: ignore[union-attr]
+        except OSError:  # (the process is gone: result() says why)
+            pass
+
     def result(self) -> tuple[int, dict[str, dict[str, object]]]:
         """Wait for the process; return (the quads written, each export's file record) or raise its error."""
-        try:
-            out, err = self._proc.communicate(f"{_END}\n")
-        except (OSError, ValueError):  # its input is already closed (it died): collect what it said
-            out, err = self._proc.stdout.read(), self._proc.stderr.read()  # type: ignore[union-attr]
-            self._proc.wait()
+        if self._proc.stdin is not None:
+            self.finish()
+        out, err = self._proc.communicate()
         self._done = True
         try:
             answer = json.loads(out)

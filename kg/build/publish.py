@@ -289,6 +289,8 @@ def _on_disk(
             process = None
         with open(raw, "wb", buffering=1 << 20) as text:
             load_corpus(store, corpus, on_disk=True, text=text, written=process.written if process else None)
+        if process is not None:
+            process.finish()  # (it sorts and writes the exports while this process validates)
         validation = validate_build(store, mode)
         if html:
             _html(store, files["html"])
