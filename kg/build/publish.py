@@ -3,17 +3,20 @@
 The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``, pyoxigraph quads) and
 bulk-loaded into a new store: in memory for a corpus of up to ``MEMORY_STORE_FACTS`` facts without
 ``--store``, else on disk in a temporary folder beside its final place. The whole graph is
-validated (``kg.store.validate.validate_store``); the exports are written from the store (``kg.rdf.dump``:
-sorted N-Quads, TriG and Turtle) and graph.html drawn from it, to temporary files; only then are
+validated (``kg.store.validate.validate_store``); the exports are written (``kg.rdf.dump``: sorted
+N-Quads, TriG and Turtle) and graph.html drawn from the store, to temporary files; only then are
 the exports renamed into place and the new store swapped in for the old one
 (``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous
 exports and store as they were.
 
-The exports and graph.html are written by a forked child process while this one validates (an
-in-memory store, on POSIX, when no other thread runs): the child sees the store as it was at the
-fork, and the two use both cores. (Writing the exports in a thread beside validation and
-graph.html was tried: Python's lock made it slower, not faster.) On disk, or without fork, they
-run one after the other.
+In memory, the exports and graph.html are written by a forked child process while this one
+validates (on POSIX, when no other thread runs): the child sees the store as it was at the fork,
+and the two use both cores. (Writing the exports in a thread beside validation and graph.html was
+tried: Python's lock made it slower, not faster.) On disk, the mapping also writes the graph as
+N-Quads text while it loads the store, and an export process (``kg.build.exportproc``, a new
+interpreter sharing neither memory nor the store) sorts that text into the exports while this one
+loads and validates; graph.html is drawn from the store after validation. Without fork or that
+process, the steps run one after the other.
 """
 
 from __future__ import annotations
