@@ -4,12 +4,16 @@ child while the graph is validated."""
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import io
 import json
+import sys
 import threading
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.build import build
@@ -19,6 +23,7 @@ from kg.extract import extract_documents
 from kg.ingest import load_documents
 from kg.model import Document
 from kg.synthetic import generate
+from tests.fixtures.golden_corpus import golden_corpus
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -167,3 +172,89 @@ def test_a_violation_stops_the_child_and_writes_nothing(tmp_path, monkeypatch):
     with pytest.raises(ValidationError):
         build([SEEDS / "002_528626af35be6906.txt"], out)
     assert not list(out.iterdir())
+
+
+# ---------------------------------------------------------------- on disk: the exports written by a second process
+
+
+def test_an_on_disk_build_writes_the_bytes_of_an_in_memory_build(serial_build, tmp_path, monkeypatch):
+    import kg.build.publish
+
+    started = []
+    original = kg.build.publish.ExportProcess
+
+    def process(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started.append(original(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr("kg.build.publish.ExportProcess", process)
+    out, store = tmp_path / "out", tmp_path / "store"
+    summary = build([SEEDS], out, store=f"oxigraph:{store}")
+    assert len(started) == 1  # the exports came from the export process, not from the store
+    for name in ("graph.nq", "graph.trig", "graph.ttl", "graph.html"):
+        assert (out / name).read_bytes() == (serial_build / name).read_bytes(), name
+    on_disk, in_memory = (json.loads((d / "build.json").read_text(encoding="utf-8")) for d in (out, serial_build))
+    assert on_disk["outputs"] == in_memory["outputs"] and on_disk["triples"] == in_memory["triples"]
+    assert len(ox.Store.read_only(str(store))) == summary.triples
+    assert sorted(p.name for p in out.iterdir()) == ["build.json", "graph.html", "graph.nq", "graph.trig", "graph.ttl"]
+
+
+def test_without_an_export_process_an_on_disk_build_writes_the_same_bytes(serial_build, tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.build.exportproc.COMMAND", (str(tmp_path / "no-such-python"),))  # cannot start
+    out = tmp_path / "out"
+    build([SEEDS], out, store=f"oxigraph:{tmp_path / 'store'}")
+    for name in ("graph.nq", "graph.trig", "graph.ttl", "graph.html", "build.json"):
+        if name != "build.json":
+            assert (out / name).read_bytes() == (serial_build / name).read_bytes(), name
+    assert (
+        json.loads((out / "build.json").read_text())["outputs"]
+        == json.loads((serial_build / "build.json").read_text())["outputs"]
+    )
+
+
+def test_a_failing_export_process_fails_the_build_and_publishes_nothing(tmp_path, monkeypatch):
+    out, store = tmp_path / "out", tmp_path / "store"
+    build([SEEDS / "002_528626af35be6906.txt"], out, store=f"oxigraph:{store}")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    stored = sorted((p.relative_to(store), p.read_bytes()) for p in store.rglob("*") if p.is_file())
+    fail = "import sys; sys.stdin.read(); sys.stderr.write('graph.nq: No space left on device\\n'); sys.exit(1)"
+    monkeypatch.setattr("kg.build.exportproc.COMMAND", (sys.executable, "-c", fail))
+    with pytest.raises(ExportError, match="No space left on device"):
+        build([SEEDS], out, store=f"oxigraph:{store}")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # no export, no temp file
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert sorted((p.relative_to(store), p.read_bytes()) for p in store.rglob("*") if p.is_file()) == stored
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no temporary store left
+
+
+def test_the_export_process_reads_the_lines_as_they_are_announced_and_stops_without_the_end(tmp_path):
+    from kg.build.exportproc import run
+    from kg.rdf.dump import write_exports
+    from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_quads, corpus_to_store
+
+    quads = list(corpus_quads(golden_corpus(), version="test"))
+    raw = tmp_path / "raw.nq"
+    with open(raw, "wb") as text:
+        ox.serialize(quads[: len(quads) // 2], text, ox.RdfFormat.N_QUADS)
+        half = text.tell()
+        ox.serialize(quads[len(quads) // 2 :] + quads[:5], text, ox.RdfFormat.N_QUADS)  # repeats are dropped
+        whole = text.tell()
+    targets = {key: tmp_path / f"graph.{key}" for key in ("nq", "trig", "ttl")}
+    job = {
+        "raw": str(raw), "targets": {key: str(path) for key, path in targets.items()}, "work": str(tmp_path / "work"),
+        "skip_graph": PROVENANCE.value, "large_graphs": [ENTITIES.value],
+    }  # fmt: skip
+    answer = run(job, io.StringIO(f"{half}\n{whole - 7}\n{whole}\nend\n"))  # (an offset may cut a line)
+    assert answer["quads"] == len(set(quads))
+    expected = tmp_path / "expected"
+    expected.mkdir()
+    count = write_exports(  # the exports of a store of the same graph
+        corpus_to_store(golden_corpus(), version="test"), expected / "graph.nq", expected / "graph.trig",
+        expected / "graph.ttl", skip_graph=PROVENANCE.value, work=tmp_path / "work2", large_graphs=[ENTITIES.value],
+    )  # fmt: skip
+    assert count == answer["quads"]
+    for key, path in targets.items():
+        assert path.read_bytes() == (expected / f"graph.{key}").read_bytes()
+        assert answer["outputs"][key]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    stopped = run(job, io.StringIO(f"{half}\n"))  # the build went away before "end"
+    assert stopped == {"error": "the build stopped before the end of its graph"}

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from kg.build import build
@@ -53,11 +54,12 @@ def temps(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
-def start_build(corpus: Path, out: Path) -> subprocess.Popen[str]:
+def start_build(corpus: Path, out: Path, store: Path | None = None) -> subprocess.Popen[str]:
     def default_sigint() -> None:  # a shell may start background jobs with SIGINT ignored
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     command = [str(KG_SCRIPT), "build", str(corpus), "--out", str(out)]
+    command += ["--store", f"oxigraph:{store}"] if store is not None else []
     pipe = subprocess.PIPE
     return subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True, preexec_fn=default_sigint)
 
@@ -139,6 +141,49 @@ def test_interrupt_exits_cleanly_without_partial_files(corpus, previous, signum,
     assert temps(out) == []
     if not complete_new_exports(out, before):  # (an interrupt after the exports were published keeps them)
         assert_previous_intact(out, before)
+
+
+def export_processes(out: Path) -> list[psutil.Process]:
+    """The export processes (kg.build.exportproc) still running for output folder ``out``."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        line = " ".join(process.info["cmdline"] or ())
+        if "kg.build.exportproc" in line and str(out) in line:
+            found.append(process)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("signum", "moment"),
+    [(signal.SIGINT, WRITING), (signal.SIGINT, 3.0), (signal.SIGTERM, WRITING)],
+    ids=["ctrl-c-writing", "ctrl-c-3s", "sigterm-writing"],
+)
+def test_an_interrupted_on_disk_build_keeps_its_store_and_stops_its_export_process(
+    corpus, previous, tmp_path, signum, moment
+):
+    out, before = previous
+    store = tmp_path / "store"
+    build([SEEDS], tmp_path / "first", store=f"oxigraph:{store}")
+    stored = sorted((p.relative_to(store), p.stat().st_mtime_ns) for p in store.rglob("*"))
+    process = start_build(corpus, out, store)
+    try:
+        wait_for(moment, process, out)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1].startswith("kg: interrupted")
+    left = sorted(str(p) for folder in (out, store.parent) for p in folder.rglob("*.tmp"))
+    assert left == [], stderr
+    if not complete_new_exports(out, before):
+        assert_previous_intact(out, before)
+        assert sorted((p.relative_to(store), p.stat().st_mtime_ns) for p in store.rglob("*")) == stored
+    deadline = time.monotonic() + 30  # (a killed process may take a moment to be reaped)
+    while export_processes(out) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert export_processes(out) == []
 
 
 def _group_alive(pgid: int) -> bool:

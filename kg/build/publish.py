@@ -3,17 +3,20 @@
 The corpus is mapped part by part (``kg.rdf.mapping.corpus_parts``, pyoxigraph quads) and
 bulk-loaded into a new store: in memory for a corpus of up to ``MEMORY_STORE_FACTS`` facts without
 ``--store``, else on disk in a temporary folder beside its final place. The whole graph is
-validated (``kg.store.validate.validate_store``); the exports are written from the store (``kg.rdf.dump``:
-sorted N-Quads, TriG and Turtle) and graph.html drawn from it, to temporary files; only then are
+validated (``kg.store.validate.validate_store``); the exports are written (``kg.rdf.dump``: sorted
+N-Quads, TriG and Turtle) and graph.html drawn from the store, to temporary files; only then are
 the exports renamed into place and the new store swapped in for the old one
 (``kg.store.replace_folder``). A failure or Ctrl-C at any point before leaves the previous
 exports and store as they were.
 
-The exports and graph.html are written by a forked child process while this one validates (an
-in-memory store, on POSIX, when no other thread runs): the child sees the store as it was at the
-fork, and the two use both cores. (Writing the exports in a thread beside validation and
-graph.html was tried: Python's lock made it slower, not faster.) On disk, or without fork, they
-run one after the other.
+In memory, the exports and graph.html are written by a forked child process while this one
+validates (on POSIX, when no other thread runs): the child sees the store as it was at the fork,
+and the two use both cores. (Writing the exports in a thread beside validation and graph.html was
+tried: Python's lock made it slower, not faster.) On disk, the mapping also writes the graph as
+N-Quads text while it loads the store, and an export process (``kg.build.exportproc``, a new
+interpreter sharing neither memory nor the store) sorts that text into the exports while this one
+loads and validates; graph.html is drawn from the store after validation. Without fork or that
+process, the steps run one after the other.
 """
 
 from __future__ import annotations
@@ -24,16 +27,18 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from kg.build.exportproc import MEMORY, ExportProcess
 from kg.build.validation import validate_build
 from kg.errors import ExportError, KgError
 from kg.model import Corpus
-from kg.rdf.dump import write_exports
+from kg.rdf.dump import write_exports, write_exports_from_lines
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
 from kg.store.files import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
 
@@ -42,30 +47,50 @@ MEMORY_STORE_FACTS = 60_000  # up to this many facts (about 1.8 M quads, 700 MB)
 LOAD_BATCH = 200_000  # quads handed to Oxigraph's bulk loader at once
 
 
-def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, on_disk: bool = False) -> int:
+def load_corpus(
+    store: ox.Store,
+    corpus: Corpus,
+    *,
+    version: str | None = None,
+    on_disk: bool = False,
+    text: BinaryIO | None = None,
+    written: Callable[[int], None] | None = None,
+) -> int:
     """Map ``corpus`` part by part into ``store``; return the quads added.
 
     An in-memory store takes each part as it comes; a store ``on_disk`` gets bulk loads of about
-    ``LOAD_BATCH`` quads. Python's cyclic garbage collector is paused meanwhile: the mapping makes
-    millions of objects and no cycles, and each collection would walk the whole heap (the corpus).
+    ``LOAD_BATCH`` quads. With ``text`` (a binary file) every part is also written there as N-Quads,
+    and ``written(offset)`` is called each time the file is complete up to ``offset`` (before the
+    bulk load of those quads). Python's cyclic garbage collector is paused meanwhile: the mapping
+    makes millions of objects and no cycles, and each collection would walk the whole heap (the corpus).
     """
     count = 0
     batch: list[ox.Quad] = []
     enabled = gc.isenabled()
     gc.disable()
+
+    def load(quads: list[ox.Quad]) -> None:
+        if text is not None:
+            text.flush()
+            if written is not None:
+                written(text.tell())
+        store.bulk_extend(quads) if on_disk else store.extend(quads)
+
     try:
         for _, quads in corpus_parts(corpus, version=version):
-            if not on_disk:
+            if text is not None:
+                ox.serialize(quads, text, ox.RdfFormat.N_QUADS)
+            if not on_disk and text is None:
                 store.extend(quads)
                 count += len(quads)
                 continue
             batch += quads
             if len(batch) >= LOAD_BATCH:
-                store.bulk_extend(batch)
+                load(batch)
                 count += len(batch)
                 batch = []
-        if batch:
-            store.bulk_extend(batch)
+        if batch or text is not None:
+            load(batch)
     finally:
         if enabled:
             gc.enable()
@@ -185,38 +210,15 @@ def write_store_and_exports(
     on_disk = store_path is not None or len(corpus.facts) > MEMORY_STORE_FACTS
     folder = temp_folder(store_path if store_path is not None else out / STORE_FOLDER, temps) if on_disk else None
     store = ox.Store(str(folder / "data")) if folder is not None else ox.Store()
+    keys = [key for key in EXPORT_NAMES if html or key != "html"]
+    targets = {key: out / EXPORT_NAMES[key] for key in keys}
     try:
-        quads = load_corpus(store, corpus, on_disk=on_disk)
-        keys = [key for key in EXPORT_NAMES if html or key != "html"]
-        targets = {key: out / EXPORT_NAMES[key] for key in keys}
         work = temp_folder(out / "work", temps)
         with atomic_outputs({**targets, "build": out / BUILD_RECORD}) as files:
-
-            def exports() -> tuple[int, dict[str, object]]:
-                triples = write_exports(
-                    store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value,
-                    work=work, quads=quads, large_graphs=(ENTITIES.value,),
-                )  # fmt: skip
-                if html:
-                    from kg.viz.fromstore import render_store
-
-                    render_store(store, files["html"])
-                for key in keys:
-                    _sync(files[key])
-                return triples, {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
-
-            child = None
-            if _can_fork(on_disk):
-                try:
-                    child = _Child(exports)
-                except OSError:  # (no memory for a fork: write them here, after validation)
-                    child = None
-            try:
-                validation = validate_build(store, mode)
-                triples, outputs = child.result() if child is not None else exports()  # type: ignore[misc]
-            finally:
-                if child is not None:
-                    child.stop()
+            if on_disk:
+                triples, validation, outputs = _on_disk(store, corpus, files, keys, mode, html, work)
+            else:
+                triples, validation, outputs = _in_memory(store, corpus, files, keys, mode, html, work)
             finished = datetime.now(UTC).isoformat(timespec="seconds")
             full = {**record, "finished": finished, "triples": triples, "validation": validation, "outputs": outputs}
             text = json.dumps(full, indent=2, ensure_ascii=False, default=str)
@@ -229,3 +231,81 @@ def write_store_and_exports(
     if store_path is not None and folder is not None:
         replace_folder(folder / "data", store_path)
     return targets, triples, validation
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with open(path, "rb", buffering=1 << 20) as handle:
+        yield from handle
+
+
+def _html(store: ox.Store, path: Path) -> None:
+    from kg.viz.fromstore import render_store
+
+    render_store(store, path)
+
+
+def _in_memory(
+    store: ox.Store, corpus: Corpus, files: dict[str, Path], keys: list[str], mode: str, html: bool, work: Path
+) -> tuple[int, dict[str, object], dict[str, object]]:
+    """Load an in-memory store; validate it while a forked child writes the exports and graph.html."""
+    quads = load_corpus(store, corpus)
+
+    def exports() -> tuple[int, dict[str, object]]:
+        triples = write_exports(
+            store, files["nq"], files["trig"], files["ttl"], skip_graph=PROVENANCE.value,
+            work=work, quads=quads, large_graphs=(ENTITIES.value,),
+        )  # fmt: skip
+        if html:
+            _html(store, files["html"])
+        for key in keys:
+            _sync(files[key])
+        return triples, {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
+
+    child = None
+    if _can_fork(False):
+        try:
+            child = _Child(exports)
+        except OSError:  # (no memory for a fork: write them here, after validation)
+            child = None
+    try:
+        validation = validate_build(store, mode)
+        triples, outputs = child.result() if child is not None else exports()  # type: ignore[misc]
+    finally:
+        if child is not None:
+            child.stop()
+    return triples, validation, outputs
+
+
+def _on_disk(
+    store: ox.Store, corpus: Corpus, files: dict[str, Path], keys: list[str], mode: str, html: bool, work: Path
+) -> tuple[int, dict[str, object], dict[str, object]]:
+    """Load an on-disk store, writing the graph's N-Quads text as it goes, which an ``ExportProcess``
+    sorts into the exports meanwhile; validate the store, then draw graph.html from it."""
+    raw = work / "raw.nq"
+    exported = {key: files[key] for key in ("nq", "trig", "ttl")}
+    options = {"skip_graph": PROVENANCE.value, "large_graphs": (ENTITIES.value,)}
+    process: ExportProcess | None = None
+    try:
+        try:
+            process = ExportProcess(raw, exported, work / "export", **options)
+        except OSError:  # (no process to be had: the exports are written here, after validation)
+            process = None
+        with open(raw, "wb", buffering=1 << 20) as text:
+            load_corpus(store, corpus, on_disk=True, text=text, written=process.written if process else None)
+        if process is not None:
+            process.finish()  # (it sorts and writes the exports while this process validates)
+        validation = validate_build(store, mode)
+        if html:
+            _html(store, files["html"])
+            _sync(files["html"])
+        if process is not None:
+            triples, outputs = process.result()
+        else:
+            triples = write_exports_from_lines(_lines(raw), **exported, work=work / "export", memory=MEMORY, **options)  # type: ignore[arg-type]
+            outputs = {key: _file_info(path, EXPORT_NAMES[key]) for key, path in exported.items()}
+    finally:
+        if process is not None:
+            process.stop()
+    if html:
+        outputs["html"] = _file_info(files["html"], EXPORT_NAMES["html"])
+    return triples, validation, {key: outputs[key] for key in keys}

@@ -150,8 +150,16 @@ def _exports_in_memory(
     with open(nq, "wb", buffering=1 << 20) as out:
         out.writelines(lines)
     count = len(lines)
+    _trig_ttl_in_memory(lines, trig, ttl, skip, large)
+    return count
+
+
+def _trig_ttl_in_memory(
+    lines: list[bytes], trig: Path | None, ttl: Path | None, skip: bytes, large: list[bytes]
+) -> None:
+    """The TriG and Turtle of ``lines`` (sorted, unique N-Quads lines), grouped in memory (``lines`` is emptied)."""
     groups = _by_graph(lines, [skip, *large])
-    del lines
+    lines.clear()
     if trig is not None:
         grouped = b"".join(line for graph in sorted(groups) for line in groups[graph])
         _serialize(grouped, ox.RdfFormat.N_QUADS, trig, ox.RdfFormat.TRIG)
@@ -159,7 +167,6 @@ def _exports_in_memory(
     if ttl is not None:
         triples = sorted({_without_graph(line) for graph, part in groups.items() if graph != skip for line in part})
         _serialize(b"".join(triples), ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
-    return count
 
 
 def _file_lines(path: Path, ending: bytes | None = None) -> Iterator[bytes]:
@@ -210,6 +217,14 @@ def _exports_on_disk(
     with open(nq, "wb", buffering=1 << 20) as out:
         count = external_sort(_file_lines(raw), out, work / "runs", run_bytes=memory)
     raw.unlink()
+    _trig_ttl_on_disk(nq, trig, ttl, skip, large, work, memory)
+    return count
+
+
+def _trig_ttl_on_disk(
+    nq: Path, trig: Path | None, ttl: Path | None, skip: bytes, large: list[bytes], work: Path, memory: int
+) -> None:
+    """The TriG and Turtle of the sorted N-Quads file ``nq``, grouped on disk in folder ``work``."""
     if trig is not None:
         grouped = work / "by-graph.nq"
         _write_grouped(nq, grouped, sorted({skip, *large}), work, memory)
@@ -223,7 +238,6 @@ def _exports_on_disk(
             external_sort(lines, out, work / "runs", run_bytes=memory)
         _serialize(triples, ox.RdfFormat.N_TRIPLES, ttl, ox.RdfFormat.TURTLE)
         triples.unlink()
-    return count
 
 
 def write_exports(
@@ -252,3 +266,35 @@ def write_exports(
     if (len(store) if quads is None else quads) * _LINE_BYTES <= (MEMORY_BYTES if memory is None else memory):
         return _exports_in_memory(store, nq, trig, ttl, skip, large, work)
     return _exports_on_disk(store, nq, trig, ttl, skip, large, work, RUN_BYTES if memory is None else memory)
+
+
+def write_exports_from_lines(
+    lines: Iterable[bytes],
+    nq: Path,
+    trig: Path | None,
+    ttl: Path | None,
+    *,
+    skip_graph: str,
+    work: Path,
+    memory: int | None = None,
+    large_graphs: Iterable[str] = (),
+) -> int:
+    """The exports :func:`write_exports` writes, from N-Quads ``lines`` (each ending in a newline, in any
+    order, repeats allowed: e.g. the text the mapping serialised) instead of a store; return the quads.
+
+    The lines are sorted in runs of ``memory`` bytes (default ``RUN_BYTES``), on disk in ``work`` when
+    there is more than one run; the TriG and Turtle are grouped in memory when ``graph.nq`` holds at
+    most ``MEMORY_BYTES`` (or ``memory``), else on disk.
+    """
+    skip = f"<{skip_graph}>".encode()
+    large = [f"<{graph}>".encode() for graph in large_graphs]
+    work.mkdir(parents=True, exist_ok=True)
+    runs = RUN_BYTES if memory is None else memory
+    with open(nq, "wb", buffering=1 << 20) as out:
+        count = external_sort(lines, out, work / "runs", run_bytes=runs)
+    if nq.stat().st_size <= (MEMORY_BYTES if memory is None else memory):
+        with open(nq, "rb") as handle:
+            _trig_ttl_in_memory(handle.readlines(), trig, ttl, skip, large)
+    else:
+        _trig_ttl_on_disk(nq, trig, ttl, skip, large, work, runs)
+    return count

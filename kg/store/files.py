@@ -184,8 +184,9 @@ def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
     """Create an empty temporary folder ``.{name}.{pid}.{random}.tmp`` beside ``target``; return it.
 
     Folders of this form left by killed processes are removed (as temp files are). With a
-    ``registry`` the folder is appended to it with Ctrl-C held, so an interrupt cannot land between
-    creating the folder and recording it for clean-up.
+    ``registry`` the folder is appended to it before it is made, so an interrupt cannot land between
+    creating the folder and recording it for clean-up (a recorded folder that was never made is
+    simply not there to remove).
     """
     target = Path(target)
     try:
@@ -195,12 +196,13 @@ def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
     remove_stale_temps(target.parent, {target.name})
     for _ in range(100):
         candidate = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        if registry is not None:  # recorded first: an interrupt at any moment leaves nothing unrecorded
+            registry.append(candidate)
         try:
-            with _sigint_held():
-                candidate.mkdir()
-                if registry is not None:
-                    registry.append(candidate)
-        except FileExistsError:
+            candidate.mkdir()
+        except FileExistsError:  # (a name of this process's own: never another's folder)
+            if registry is not None:
+                registry.remove(candidate)
             continue
         except OSError as exc:
             raise ExportError(f"{target}: cannot write: {exc.strerror or exc}") from None
