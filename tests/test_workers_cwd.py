@@ -1,7 +1,8 @@
 """`kg build --workers N` imports the installed kg in its worker processes, whatever the current folder.
 
 The build runs in a fresh process (the fork server is started once per process) from a folder that
-holds a `kg/` directory: an empty one (the parent of a clone) or a package of the same name.
+holds a `kg/` directory: an empty one (the parent of a clone) or a package of the same name; also an
+on-disk build (`--store`), whose exports are written by a second process (`kg.build.exportproc`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 RUNNER = "import sys\nfrom kg.cli import main\nif __name__ == '__main__':\n    sys.exit(main())\n"
 
 
-@pytest.mark.parametrize("shadow", ["empty", "package"])
-def test_build_with_workers_from_a_folder_holding_kg(tmp_path: Path, shadow: str) -> None:
+@pytest.mark.parametrize(
+    ("shadow", "where"),
+    [("empty", "memory"), ("package", "memory"), ("package", "store")],  # store: on disk, with the export process
+)
+def test_build_with_workers_from_a_folder_holding_kg(tmp_path: Path, shadow: str, where: str) -> None:
     script = tmp_path / "bin" / "kg_runner.py"
     script.parent.mkdir()
     script.write_text(RUNNER, encoding="utf-8")
@@ -32,8 +36,9 @@ def test_build_with_workers_from_a_folder_holding_kg(tmp_path: Path, shadow: str
     for name in sorted(p.name for p in SEEDS.glob("*.txt"))[:2]:
         (docs / name).write_bytes((SEEDS / name).read_bytes())
     out = tmp_path / "out"
+    store = ["--store", f"oxigraph:{tmp_path / 'store'}"] if where == "store" else []
     done = subprocess.run(
-        [sys.executable, str(script), "build", str(docs), "--out", str(out), "--workers", "2", "--no-validate"],
+        [sys.executable, str(script), "build", str(docs), "--out", str(out), "--workers", "2", "--no-validate", *store],
         cwd=here,
         capture_output=True,
         text=True,
@@ -41,5 +46,5 @@ def test_build_with_workers_from_a_folder_holding_kg(tmp_path: Path, shadow: str
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "ImportError" not in done.stderr
-    assert (out / "graph.trig").stat().st_size > 0
+    assert (out / "graph.trig").stat().st_size > 0 and (out / "graph.nq").stat().st_size > 0
     assert "Entities:" in done.stdout

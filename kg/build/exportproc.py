@@ -24,7 +24,8 @@ from typing import IO
 
 from kg.errors import ExportError
 
-COMMAND = (sys.executable, "-m", "kg.build.exportproc")  # (tests replace it to make the process fail)
+# -P: the current folder stays off its sys.path (a kg/ folder there is not this kg). (Tests replace it.)
+COMMAND = (sys.executable, "-P", "-m", "kg.build.exportproc")
 _END = "end"
 _STOPPED = "the build stopped before the end of its graph"
 MEMORY = 128 << 20  # bytes of lines sorted in memory at once (the build itself holds the corpus and the store)

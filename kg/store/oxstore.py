@@ -3,7 +3,6 @@
     store = open_store("out/store")             # a folder; None for an in-memory store
     load_nquads(store, "out/graph.nq")          # bulk load (also bytes)
     load_dataset(store, ds)                     # an rdflib Dataset, e.g. from kg.rdf.mapping
-    load_corpus(store, corpus)                  # a resolved Corpus, mapped chunk by chunk (no whole Dataset)
     store = load_store("out/graph.trig")       # a graph file bulk-loaded into a new in-memory store
 
 Queries run on kg.query's engine (``kg.query.run_query``, or ``kg.query.query_store`` for rows of strings;
@@ -31,14 +30,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from kg import __version__
 from kg.errors import GraphError, GraphParseError
-from kg.model import Corpus
 from kg.rdf.convert import dataset_quads, to_oxigraph, to_rdflib
 
 __all__ = [
     "dump_nquads",
-    "load_corpus",
     "load_dataset",
     "load_nquads",
     "load_store",
@@ -154,21 +150,6 @@ def _extend(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
 def load_dataset(store: ox.Store, ds: Dataset) -> int:
     """Add every quad of the rdflib Dataset ``ds`` to ``store`` (bulk, no transaction); return the count."""
     count = _extend(store, dataset_quads(ds))
-    store.flush()
-    return count
-
-
-def load_corpus(store: ox.Store, corpus: Corpus, *, version: str | None = None, chunk: int = 2_000) -> int:
-    """Map a resolved ``Corpus`` into ``store`` a few thousand facts at a time; return the quads written.
-
-    The store ends up with the quads of ``kg.rdf.mapping.corpus_parts`` (pyoxigraph terms, no
-    rdflib), so memory stays flat in the size of the corpus.
-    """
-    from kg.rdf.mapping import corpus_parts
-
-    count = 0
-    for _, quads in corpus_parts(corpus, version=version or __version__, chunk=chunk):
-        count += _extend(store, quads)
     store.flush()
     return count
 
