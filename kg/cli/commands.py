@@ -31,7 +31,7 @@ from kg.cli.options import (
 )
 from kg.errors import BuildInterrupted, InputError, KgError, ValidationError
 from kg.ingest import MAX_DOCUMENT_CHARS
-from kg.serve import MAX_BODY, MAX_QUERY
+from kg.serve.caps import MAX_BODY, MAX_QUERY
 
 
 def cmd_build(args: argparse.Namespace) -> int:

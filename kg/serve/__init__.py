@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import KgError
-
-MAX_BODY = 1_048_576  # default cap: bytes of a request body (and of a URL)
-MAX_QUERY = 100_000  # default cap: characters of a query
+from kg.serve.caps import MAX_BODY, MAX_QUERY
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
 
-from kg.serve import MAX_BODY, MAX_QUERY
+from kg.serve.caps import MAX_BODY, MAX_QUERY
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})  # binding these answers on every address: any Host
