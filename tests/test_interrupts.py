@@ -120,6 +120,17 @@ def test_sigkill_at_any_moment_leaves_the_previous_exports(corpus, previous):
     assert set(after) == set(EXPORTS) and all(after[name] != before[name] for name in EXPORTS)
 
 
+def interrupt(process: subprocess.Popen, out: Path, moment: float | str, signum: int) -> tuple[str, str]:
+    """Send ``signum`` to the build ``process`` at ``moment`` (see ``wait_for``); return its (stdout, stderr)."""
+    try:
+        wait_for(moment, process, out)
+        process.send_signal(signum)
+        return process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 @pytest.mark.parametrize(
     ("signum", "moment"),
     [(signal.SIGINT, 1.5), (signal.SIGINT, 3.0), (signal.SIGINT, WRITING), (signal.SIGTERM, 3.0)],
@@ -128,13 +139,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_exports(corpus, previous):
 def test_interrupt_exits_cleanly_without_partial_files(corpus, previous, signum, moment):
     out, before = previous
     process = start_build(corpus, out)
-    try:
-        wait_for(moment, process, out)
-        process.send_signal(signum)
-        stdout, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    stdout, stderr = interrupt(process, out, moment, signum)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and stdout == ""
     assert stderr.splitlines()[-1].startswith("kg: interrupted")
@@ -166,13 +171,7 @@ def test_an_interrupted_on_disk_build_keeps_its_store_and_stops_its_export_proce
     build([SEEDS], tmp_path / "first", store=f"oxigraph:{store}")
     stored = sorted((p.relative_to(store), p.stat().st_mtime_ns) for p in store.rglob("*"))
     process = start_build(corpus, out, store)
-    try:
-        wait_for(moment, process, out)
-        process.send_signal(signum)
-        _, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    _, stderr = interrupt(process, out, moment, signum)
     assert process.returncode == 130, stderr
     assert stderr.splitlines()[-1].startswith("kg: interrupted")
     left = sorted(str(p) for folder in (out, store.parent) for p in folder.rglob("*.tmp"))
