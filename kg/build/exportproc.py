@@ -146,7 +146,7 @@ def _lines(raw: Path, control: IO[str]) -> Iterator[bytes]:
 def run(job: dict[str, object], control: IO[str]) -> dict[str, object]:
     """Write the exports ``job`` names from its raw file as ``control`` announces it; return the answer."""
     from kg.rdf.dump import write_exports_from_lines
-    from kg.store.files import EXPORT_NAMES, _file_info
+    from kg.store.files import EXPORT_NAMES, _file_info, fsync_file
 
     targets = {key: Path(path) for key, path in job["targets"].items()}  # type: ignore[union-attr]
     first = control.readline()  # nothing is created before the build says it goes on: a process it lost
@@ -159,8 +159,7 @@ def run(job: dict[str, object], control: IO[str]) -> dict[str, object]:
             work=Path(job["work"]), large_graphs=job["large_graphs"], memory=MEMORY,  # type: ignore[arg-type]
         )  # fmt: skip
         for path in targets.values():
-            with open(path, "rb+") as handle:
-                os.fsync(handle.fileno())
+            fsync_file(path)  # (here, while the build validates: its own fsync on publishing is then quick)
         return {"quads": quads, "outputs": {key: _file_info(path, EXPORT_NAMES[key]) for key, path in targets.items()}}
     except ExportError as exc:
         return {"error": str(exc)}

@@ -40,7 +40,15 @@ from kg.errors import ExportError, KgError
 from kg.model import Corpus
 from kg.rdf.dump import write_exports, write_exports_from_lines
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
-from kg.store.files import BUILD_RECORD, EXPORT_NAMES, _file_info, atomic_outputs, replace_folder, temp_folder
+from kg.store.files import (
+    BUILD_RECORD,
+    EXPORT_NAMES,
+    _file_info,
+    atomic_outputs,
+    fsync_file,
+    replace_folder,
+    temp_folder,
+)
 
 STORE_FOLDER = "store"  # the temporary store's name inside the output folder
 MEMORY_STORE_FACTS = 60_000  # up to this many facts (about 1.8 M quads, 700 MB) the store is in memory
@@ -185,11 +193,6 @@ def _can_fork(on_disk: bool) -> bool:
     return not on_disk and hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _sync(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
 def write_store_and_exports(
     corpus: Corpus,
     out: Path,
@@ -258,7 +261,7 @@ def _in_memory(
         if html:
             _html(store, files["html"])
         for key in keys:
-            _sync(files[key])
+            fsync_file(files[key])
         return triples, {key: _file_info(files[key], EXPORT_NAMES[key]) for key in keys}
 
     child = None
@@ -297,7 +300,7 @@ def _on_disk(
         validation = validate_build(store, mode)
         if html:
             _html(store, files["html"])
-            _sync(files["html"])
+            fsync_file(files["html"])
         if process is not None:
             triples, outputs = process.result()
         else:

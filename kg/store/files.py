@@ -52,7 +52,8 @@ def _temp_path(target: Path) -> Path:
     raise ExportError(f"{target}: cannot create a temporary file")  # pragma: no cover
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush file ``path`` to disk (``atomic_outputs`` does it on exit; an early call overlaps it with other work)."""
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
 
@@ -158,7 +159,7 @@ def atomic_outputs(targets: Mapping[str, str | Path]) -> Iterator[dict[str, Path
             temps[key] = _temp_path(Path(target))
         yield dict(temps)
         for temp in temps.values():
-            _fsync_file(temp)
+            fsync_file(temp)
         with _sigint_held():
             for key, temp in temps.items():
                 os.replace(temp, targets[key])
