@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from kg.serve import create_app
 from kg.serve.backend import graph_backend
@@ -24,9 +25,19 @@ def wait_until(frame, expression: str, timeout: float = 20.0) -> None:  # noqa: 
     """Poll ``expression`` until true (not ``wait_for_function``: its polling evaluates strings, which the
     pages' Content-Security-Policy forbids)."""
     deadline = time.monotonic() + timeout
-    while not frame.evaluate(expression):
+    while not _evaluate(frame, expression):
         assert time.monotonic() < deadline, f"still false after {timeout:g} s: {expression}"
         time.sleep(0.05)
+
+
+def _evaluate(frame, expression: str) -> object:  # noqa: ANN001 - a page or a frame
+    """``expression``'s value, or False while the frame is replacing its document (e.g. a graph being drawn into it)."""
+    try:
+        return frame.evaluate(expression)
+    except PlaywrightError as exc:
+        if "Execution context was destroyed" in str(exc):
+            return False
+        raise
 
 
 @pytest.fixture(scope="module")
