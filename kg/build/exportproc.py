@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from kg.errors import ExportError
+from kg.signals import hold, release, unblock
 
 # -P: the current folder stays off its sys.path (a kg/ folder there is not this kg). (Tests replace it.)
 COMMAND = (sys.executable, "-P", "-m", "kg.build.exportproc")
@@ -49,7 +50,7 @@ class ExportProcess:
         # Ctrl-C and SIGTERM wait until the process is started and known here, so that stop() can end it.
         # (A thread of the store may still take the signal and Python raise it inside Popen: the process,
         # unknown here, then finds its input closed before any offset and leaves without writing.)
-        held = _hold_signals()
+        held = hold()
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - our own module, run by this interpreter
                 [*COMMAND, json.dumps(job)],
@@ -59,11 +60,11 @@ class ExportProcess:
                 text=True,
             )
         except BaseException:
-            _release_signals(held)
+            release(held)
             raise
         self._done = False
         try:
-            _release_signals(held)  # (a signal held meanwhile is raised here)
+            release(held)  # (a signal held meanwhile is raised here)
         except BaseException:
             self.stop()
             raise
@@ -114,17 +115,6 @@ class ExportProcess:
             pass
 
 
-def _hold_signals() -> set[int] | None:
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
-def _release_signals(held: set[int] | None) -> None:
-    if held is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
 def _lines(raw: Path, control: IO[str]) -> Iterator[bytes]:
     """The lines of ``raw`` as ``control`` announces them; ``ExportError`` if it closes without ``end``."""
     rest = b""  # (the build announces whole lines; a line cut by a block waits for the next one)
@@ -170,8 +160,7 @@ def run(job: dict[str, object], control: IO[str]) -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - runs in the export process
     """``python -m kg.build.exportproc JOB``: run the job (JSON), answer on standard output."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once; the build reports the interrupt
-    if hasattr(signal, "pthread_sigmask"):  # (started while the build held them: see ExportProcess)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    unblock()  # (started while the build held them: see ExportProcess)
     args = sys.argv[1:] if argv is None else argv
     answer = run(json.loads(args[0]), sys.stdin)
     sys.stdout.write(json.dumps(answer) + "\n")

@@ -34,6 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from kg.build.schedule import MIN_CHUNK, _schedule, batched, chunk_sizes  # noqa: F401 - re-exported
 from kg.errors import ClusterError, ExtractionError, KgError
 from kg.model import Document, DocumentExtraction
+from kg.signals import hold, release
 
 __all__ = [
     "batched",
@@ -233,7 +234,7 @@ def _sigint_blocked() -> Iterator[list]:
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield []
         return
-    held = [signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})]
+    held = [hold({signal.SIGINT})]
     try:
         yield held
     finally:
@@ -242,7 +243,7 @@ def _sigint_blocked() -> Iterator[list]:
 
 def _release(held: list) -> None:
     if held:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held.pop())
+        release(held.pop())
 
 
 def _local_cluster(workers: int, timeout: float):  # noqa: ANN202

@@ -40,6 +40,7 @@ from kg.errors import ExportError, KgError
 from kg.model import Corpus
 from kg.rdf.dump import write_exports, write_exports_from_lines
 from kg.rdf.mapping import ENTITIES, PROVENANCE, corpus_parts
+from kg.signals import hold, release
 from kg.store.files import (
     BUILD_RECORD,
     EXPORT_NAMES,
@@ -119,11 +120,11 @@ class _Child:
         gc.freeze()  # the child's and this process's collections leave the shared pages alone
         # Ctrl-C and SIGTERM wait until the fork is done: arriving inside os.fork's at-fork handlers
         # (logging's lock release), the handler's KeyboardInterrupt would be lost, and the build go on.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        held = hold()
         try:
             self.pid = os.fork()
         except OSError:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            release(held)
             gc.unfreeze()
             os.close(read)
             os.close(write)
@@ -132,7 +133,7 @@ class _Child:
             os.close(read)
             gc.disable()
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child; the parent reports it
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            release(held)
             code = 0
             try:
                 payload = pickle.dumps((True, work()))
@@ -151,7 +152,7 @@ class _Child:
         self._read = read
         self._done = False
         try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held during the fork is raised here
+            release(held)  # a signal held during the fork is raised here
         except BaseException:
             self.stop()
             raise

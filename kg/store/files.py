@@ -20,21 +20,15 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg.errors import ExportError
-
-if TYPE_CHECKING:  # rdflib is imported by the functions that read or write rdflib Datasets, not by a build
-    pass
+from kg.signals import ignored
 
 EXPORT_NAMES = {"trig": "graph.trig", "ttl": "graph.ttl", "nq": "graph.nq", "html": "graph.html"}
 BUILD_RECORD = "build.json"
 _TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
-_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
 
 
 def _temp_path(target: Path) -> Path:
@@ -74,25 +68,6 @@ def _fsync_dir(folder: Path) -> None:
 def _remove_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
-
-
-@contextlib.contextmanager
-def _sigint_held() -> Iterator[None]:
-    """Ignore Ctrl-C (and SIGTERM) while a group of renames or a clean-up runs (a few milliseconds).
-
-    Once the renames are done the outputs are complete, so a Ctrl-C pressed meanwhile is dropped.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in _HELD_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            if handler is None:
-                handler = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
-            signal.signal(signum, handler)
 
 
 def _alive(pid: int) -> bool:
@@ -160,7 +135,7 @@ def atomic_outputs(targets: Mapping[str, str | Path]) -> Iterator[dict[str, Path
         yield dict(temps)
         for temp in temps.values():
             fsync_file(temp)
-        with _sigint_held():
+        with ignored():
             for key, temp in temps.items():
                 os.replace(temp, targets[key])
         for folder in folders:
@@ -168,7 +143,7 @@ def atomic_outputs(targets: Mapping[str, str | Path]) -> Iterator[dict[str, Path
     except OSError as exc:
         raise ExportError(f"{exc.filename or 'output'}: cannot write: {exc.strerror or exc}") from None
     finally:
-        with _sigint_held():
+        with ignored():
             for target in targets.values():
                 for temp in _own_temps(Path(target)):
                     _remove_quietly(temp)
@@ -213,7 +188,7 @@ def temp_folder(target: str | Path, registry: list[Path] | None = None) -> Path:
 
 def remove_folder(path: str | Path) -> None:
     """Remove a (temporary) folder and everything in it, with Ctrl-C held; errors are ignored."""
-    with _sigint_held():
+    with ignored():
         shutil.rmtree(path, ignore_errors=True)
 
 
@@ -225,7 +200,7 @@ def replace_folder(temp: str | Path, target: str | Path) -> None:
     """
     temp, target = Path(temp), Path(target)
     try:
-        with _sigint_held():
+        with ignored():
             old = None
             if target.exists() or target.is_symlink():
                 old = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
