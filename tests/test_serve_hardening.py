@@ -270,3 +270,35 @@ def test_a_store_replaced_by_a_build_is_reloaded_by_all_workers_together(golden_
         slow = httpx.get(f"{url}/sparql", params={"query": SLOW}, timeout=60)
         assert slow.status_code == 503  # a worker is replaced after the time-out...
         assert {count(url) for _ in range(12)} == {after}  # ...and serves the same snapshot as the others
+
+
+def test_the_library_app_over_a_store_serves_the_store_a_build_swaps_in(golden_graph, tmp_path):
+    """create_app(store=...) (the endpoint without kg serve's supervisor) follows a swapped store too."""
+    target = tmp_path / "store"
+    before = _store(target, golden_graph, 0)
+    app = create_app(store=target, timeout=10)
+    backend = app.state.kg.backend
+    workers = backend.workers
+
+    def count(url: str) -> int:
+        response = httpx.get(f"{url}/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=60)
+        assert response.status_code == 200, response.text
+        return int(response.text.split()[-1])
+
+    try:
+        with background_server(app) as url:
+            assert {count(url) for _ in range(4)} == {before}
+            temp = temp_folder(target)  # as kg build --store does
+            after = _store(temp / "data", golden_graph, 3)
+            replace_folder(temp / "data", target)
+            temp.rmdir()
+            seen = [count(url)]
+            deadline = time.monotonic() + 30
+            while seen[-1] != after and time.monotonic() < deadline:
+                time.sleep(0.1)
+                seen.append(count(url))
+            assert seen[-1] == after, "the endpoint kept serving the replaced store"
+            assert {count(url) for _ in range(6)} == {after}  # never the old one again
+            assert backend.workers == workers  # a whole new pool
+    finally:
+        backend.close()

@@ -10,7 +10,9 @@ One design for both sources, on kg's one engine (``kg.query``):
   share the loaded store and start in milliseconds (also when one is replaced after a time-out).
   When the build that wrote FILE kept an Oxigraph store that still matches it
   (``kg.query.sources.recorded_store``), that store is opened instead, as below.
-* ``store=FOLDER``: spawned workers open the store read-only.
+* ``store=FOLDER``: spawned workers open the store read-only. When a build swaps another store
+  into FOLDER, a new pool of workers opens it (seen within ``STORE_CHECK_SECONDS``) and the old
+  pool ends once its running jobs are answered.
 
 The server process never touches the store: it checks nothing itself, and sends each job to an
 idle worker (``kg.serve.jobs``), which prepares the query, runs it within the row cap and sends
@@ -20,20 +22,26 @@ and replaced. (The command ``kg serve`` runs pre-forked HTTP workers instead: ``
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import multiprocessing
 import os
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from kg.errors import GraphError, QueryTimeout
 from kg.serve.pool import WorkerPool
-from kg.serve.workers import ForkServer, spawn_worker, worker_loop
+from kg.serve.workers import ForkServer, Worker, spawn_worker, worker_loop
 
 
 def timeout_error(timeout: float) -> QueryTimeout:
     """The error a client gets when its query hits the time limit."""
     return QueryTimeout(f"query stopped after {timeout:g} s (the server's time limit); simplify it or add a LIMIT")
+
+
+STORE_CHECK_SECONDS = 0.5  # how often a store backend looks whether its folder holds another store
 
 
 def default_workers() -> int:
@@ -55,12 +63,34 @@ class Backend:
 
 
 class WorkerBackend(Backend):
-    """Jobs answered by a pool of worker processes."""
+    """Jobs answered by a pool of worker processes.
 
-    def __init__(self, pool: WorkerPool, description: str, fork_server: ForkServer | None = None) -> None:
+    With ``generation`` (a store folder's ``store_generation``) and ``start``/``count`` (how to make
+    the pool), a store swapped in by a build is seen within ``STORE_CHECK_SECONDS``: a new pool opens
+    it, later jobs go there, and the old pool ends once its running jobs are answered.
+    """
+
+    def __init__(
+        self,
+        pool: WorkerPool,
+        description: str,
+        fork_server: ForkServer | None = None,
+        *,
+        generation: Callable[[], object] | None = None,
+        start: Callable[[], Worker] | None = None,
+        count: int = 0,
+    ) -> None:
         self._pool = pool
         self._fork_server = fork_server
         self.description = description
+        self._generation = generation if start is not None else None
+        self._start = start
+        self._count = count
+        self._seen = generation() if self._generation is not None else None
+        self._checked = time.monotonic()
+        self._swapping: asyncio.Lock | None = None
+        self._running: dict[int, int] = {}  # id(pool) -> jobs running on it
+        self._retired: list[WorkerPool] = []
 
     @property
     def workers(self) -> int:
@@ -68,10 +98,42 @@ class WorkerBackend(Backend):
         return self._pool.size
 
     async def run(self, job: object, timeout: float | None) -> object:  # noqa: D102
-        return await self._pool.call(job, timeout, lambda: timeout_error(timeout or 0))
+        pool = await self._current_pool()
+        self._running[id(pool)] = self._running.get(id(pool), 0) + 1
+        try:
+            return await pool.call(job, timeout, lambda: timeout_error(timeout or 0))
+        finally:
+            self._running[id(pool)] -= 1
+            self._end_retired()
+
+    async def _current_pool(self) -> WorkerPool:
+        """The pool to use: a new one when the store folder holds another store than the pool opened."""
+        if self._generation is None or time.monotonic() - self._checked < STORE_CHECK_SECONDS:
+            return self._pool
+        self._checked = time.monotonic()
+        if self._generation() in (None, self._seen):  # (None: the folder is being swapped)
+            return self._pool
+        self._swapping = self._swapping or asyncio.Lock()
+        async with self._swapping:
+            generation = self._generation()
+            if generation not in (None, self._seen):
+                start, count = self._start, self._count
+                pool = await asyncio.get_running_loop().run_in_executor(None, lambda: WorkerPool(start, count))
+                self._retired.append(self._pool)
+                self._pool, self._seen = pool, generation
+                self._end_retired()
+        return self._pool
+
+    def _end_retired(self) -> None:
+        for pool in [p for p in self._retired if not self._running.get(id(p))]:
+            self._retired.remove(pool)
+            self._running.pop(id(pool), None)
+            pool.close()
 
     def close(self) -> None:  # noqa: D102
-        self._pool.close()
+        for pool in [*self._retired, self._pool]:
+            pool.close()
+        self._retired = []
         if self._fork_server is not None:
             self._fork_server.close()
 
@@ -142,10 +204,31 @@ def check_graph_file(graph: Path) -> Path:
 
 
 def store_backend(folder: Path, *, workers: int | None = None, description: str | None = None) -> WorkerBackend:
-    """The backend over the Oxigraph store in ``folder`` (workers open it read-only)."""
+    """The backend over the Oxigraph store in ``folder`` (workers open it read-only; a store swapped in
+    by a later build is opened by new workers, see ``WorkerBackend``)."""
     path = str(check_store_folder(folder))
-    pool = WorkerPool(lambda: spawn_worker(_store_worker, path), workers or default_workers())
-    return WorkerBackend(pool, description or f"store {path} (Oxigraph, on disk)")
+    count = workers or default_workers()
+
+    def start() -> Worker:
+        return spawn_worker(_store_worker, path)
+
+    pool = WorkerPool(start, count)
+    generation = functools.partial(store_generation, Path(path))
+    return WorkerBackend(
+        pool, description or f"store {path} (Oxigraph, on disk)", generation=generation, start=start, count=count
+    )
+
+
+def store_generation(folder: Path) -> tuple[int, ...] | None:
+    """Which store ``folder`` holds: the folder's identity and its ``CURRENT`` file's (None while missing).
+
+    A build replaces the store folder as a whole (``kg.store.replace_folder``), so both change.
+    """
+    try:
+        here, current = folder.stat(), (folder / "CURRENT").stat()
+    except OSError:
+        return None
+    return (here.st_dev, here.st_ino, current.st_ino, current.st_mtime_ns)
 
 
 def graph_backend(graph: Path, *, workers: int | None = None) -> WorkerBackend:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.serve.backend import Backend, default_workers, timeout_error
+from kg.serve.backend import Backend, default_workers, store_generation, timeout_error
 from kg.serve.guard import Limits
 from kg.serve.workers import ForkServer, Worker, send_message
 
@@ -225,18 +225,6 @@ def _on_disk(folder: Path, description: str, listen: socket.socket, options: Ser
         return description, main
 
     return prepare
-
-
-def store_generation(folder: Path) -> tuple[int, ...] | None:
-    """Which store ``folder`` holds: the folder's identity and its ``CURRENT`` file's (None while missing).
-
-    A build replaces the store folder as a whole (``kg.store.replace_folder``), so both change.
-    """
-    try:
-        here, current = folder.stat(), (folder / "CURRENT").stat()
-    except OSError:
-        return None
-    return (here.st_dev, here.st_ino, current.st_ino, current.st_mtime_ns)
 
 
 RELOAD_GRACE = 5.0  # seconds for old workers to stop taking connections before they are killed
