@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 
 import pytest
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="
 def test_a_ctrl_c_held_is_delivered_on_release():
     held = hold()
     try:
-        os.kill(os.getpid(), signal.SIGINT)  # pending, not delivered: no KeyboardInterrupt here
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # pending for this thread: no KeyboardInterrupt yet
         reached = True
     finally:
         with pytest.raises(KeyboardInterrupt):
