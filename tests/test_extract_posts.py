@@ -252,3 +252,14 @@ def test_a_long_title_with_its_body_written_before_the_name():
     congress = "Standing Committee of the Beijing Municipal People's Congress"
     assert _posts_of(r, "Ye Qingshan") == {("Chairman", congress)}
     assert _posts_of(r, "Bai Lu") == {("Chairman", "Beijing Municipal Committee of the CPPCC")}
+
+
+def test_hyphenated_vice_titles_in_the_plural_are_each_ones():
+    r = run(
+        "Fang Yuming, Kong Lifen and Tao Shuqin, vice-chairmen of the Hunan Provincial Committee of the CPPCC, "
+        "and Ye Qingshan and Bai Lu, vice-governors of Hunan Province, attended the meeting in Changsha."
+    )
+    for person in ("Fang Yuming", "Kong Lifen", "Tao Shuqin"):
+        assert _posts_of(r, person) == {("Vice Chairman", "Hunan Provincial Committee of the CPPCC")}
+    for person in ("Ye Qingshan", "Bai Lu"):
+        assert _posts_of(r, person) == {("Vice Governor", "Hunan Provincial People's Government")}
