@@ -263,3 +263,13 @@ def test_hyphenated_vice_titles_in_the_plural_are_each_ones():
         assert _posts_of(r, person) == {("Vice Chairman", "Hunan Provincial Committee of the CPPCC")}
     for person in ("Ye Qingshan", "Bai Lu"):
         assert _posts_of(r, person) == {("Vice Governor", "Hunan Provincial People's Government")}
+
+
+def test_foreign_leaders_by_their_nationality_adjective():
+    r = run(
+        "Vice Premier Kang Lirong attended the ceremony in Urumqi with Kazakh Prime Minister Nurlan Abenov, "
+        "Kyrgyz Prime Minister Talant Osmonov and Tajik Prime Minister Rustam Karimov."
+    )
+    assert _posts_of(r, "Nurlan Abenov") == {("Prime Minister", "Kazakhstan Government")}
+    assert _posts_of(r, "Talant Osmonov") == {("Prime Minister", "Kyrgyzstan Government")}
+    assert _posts_of(r, "Rustam Karimov") == {("Prime Minister", "Tajikistan Government")}
