@@ -345,6 +345,20 @@ def test_inverted_attendance_list():
     assert [(m[1], m[2]) for m in r.meetings] == [("2023-07-18", "Hangzhou")]
 
 
+def test_seated_on_the_rostrum_is_attendance():
+    r = run(
+        "The second session of the 9th Hunan Provincial Committee of the CPPCC closed in Changsha on Friday. "
+        "Fang Yuming presided over the meeting. Kong Lifen and Tao Shuqin, vice chairmen of the Hunan "
+        "Provincial Committee of the CPPCC, sat in the front row of the rostrum. Ye Qingshan and Bai Lu were "
+        "also seated on the rostrum.",
+        date(2024, 1, 20),
+    )
+    assert ("Fang Yuming", "presided") in r.roles
+    seated = {"Kong Lifen", "Tao Shuqin", "Ye Qingshan", "Bai Lu"}
+    assert {(p, "attended") for p in seated} <= r.roles_at("second session")
+    assert not any(p in seated and role != "attended" for p, role in r.roles)
+
+
 def test_head_of_state_meeting_with_title_of_country_before_name():
     r = run(
         "Chinese President Wu Jianguo on Tuesday met with visiting Prime Minister of Norway Erik Hansen at the Great "
