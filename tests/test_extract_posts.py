@@ -273,3 +273,12 @@ def test_foreign_leaders_by_their_nationality_adjective():
     assert _posts_of(r, "Nurlan Abenov") == {("Prime Minister", "Kazakhstan Government")}
     assert _posts_of(r, "Talant Osmonov") == {("Prime Minister", "Kyrgyzstan Government")}
     assert _posts_of(r, "Rustam Karimov") == {("Prime Minister", "Tajikistan Government")}
+
+
+def test_a_body_with_its_abbreviation_in_a_title_before_the_name():
+    r = run(
+        "Secretary General of the Shanghai Cooperation Organization (SCO) Aslan Berdiyev met with Governor of "
+        "Gansu Province Gu Haoran in Lanzhou."
+    )
+    assert _posts_of(r, "Aslan Berdiyev") == {("Secretary-General", "Shanghai Cooperation Organization")}
+    assert _posts_of(r, "Gu Haoran") == {("Governor", "Gansu Provincial People's Government")}

@@ -101,6 +101,15 @@ CLASS_OF_BODIES = re.compile(
     r"(?:CPC\s+|Party\s+|party\s+)?committees(?![\w-])",
     re.I,
 )
+ABBREVIATION = re.compile(r"\s*\([A-Z][A-Z.&]{1,9}\)")  # "... Organization (SCO) Secretary General X"
+
+
+def abbreviated(text: str, end: int) -> int:
+    """The end of a body or place named up to ``end``, with its abbreviation in brackets if one follows."""
+    m = ABBREVIATION.match(text, end)
+    return m.end() if m else end
+
+
 NAME_AHEAD = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}")
 LOCAL_LEVELS = ("district", "county")
 
