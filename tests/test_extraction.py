@@ -359,6 +359,16 @@ def test_seated_on_the_rostrum_is_attendance():
     assert not any(p in seated and role != "attended" for p, role in r.roles)
 
 
+def test_the_one_met_with_a_title_before_the_name_attends_those_talks():
+    r = run(
+        "Governor Fang Yuming of Hebei met with a delegation of entrepreneurs in Shijiazhuang on Monday. On "
+        "Tuesday, Vice Governor Kong Lifen met with Singaporean Ambassador Tan Wei Ming.",
+        date(2024, 3, 6),
+    )
+    assert r.roles_at("meeting with a delegation") == {("Fang Yuming", "attended")}
+    assert r.roles_at("meeting with Singaporean") == {("Kong Lifen", "attended"), ("Tan Wei Ming", "attended")}
+
+
 def test_head_of_state_meeting_with_title_of_country_before_name():
     r = run(
         "Chinese President Wu Jianguo on Tuesday met with visiting Prime Minister of Norway Erik Hansen at the Great "

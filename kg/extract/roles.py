@@ -177,7 +177,9 @@ def _roles_around(
         for q in _list_from(p, in_sent, text):
             hits.append(RoleHit(q, "attended", _meeting_before(p.start, meetings, s0) or main, p.start, q.end))
     if MET_BEFORE.search(before):  # "X met with Y", "X met in Z with A, B and C": they took part too
-        meeting = _meeting_after(text, p.name_start, s1, meetings) or main
+        # the talks named by the one met ("met with Governor Y": the meeting starts at the title)
+        met = next((mt.key for mt in meetings if p.start <= mt.start <= p.name_start), None)
+        meeting = _meeting_after(text, p.name_start, s1, meetings) or met or main
         for q in _list_from(p, in_sent, text):
             hits.append(RoleHit(q, "attended", meeting, q.name_start, q.name_end))
     lm = pats.lead.search(before)
