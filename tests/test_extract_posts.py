@@ -282,3 +282,17 @@ def test_a_body_with_its_abbreviation_in_a_title_before_the_name():
     )
     assert _posts_of(r, "Aslan Berdiyev") == {("Secretary-General", "Shanghai Cooperation Organization")}
     assert _posts_of(r, "Gu Haoran") == {("Governor", "Gansu Provincial People's Government")}
+
+
+def test_a_title_with_a_body_the_rules_cannot_read_takes_no_other_body():
+    r = run(
+        "Gu Haoran, Chief of Aihui District of Heihe City, met with Irina Petrova, Chief of Zarechny District of "
+        "Yakutsk City, Russia."
+    )
+    assert _posts_of(r, "Gu Haoran") == {("Head", "Aihui District People's Government")}
+    assert not any("Aihui" in o for _, o in _posts_of(r, "Irina Petrova"))
+    r = run(  # no province named: the congress's standing committee is not read, and is not the party's
+        "Fang Yuming, Secretary of the Provincial Party Committee and Director of the Standing Committee of the "
+        "Provincial People's Congress, presided over the meeting."
+    )
+    assert _posts_of(r, "Fang Yuming") == {("Secretary", "Provincial Party Committee")}

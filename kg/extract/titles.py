@@ -326,7 +326,7 @@ class TitleScanner:
             i += 1
         for t, m in pending:
             hits.append(self._hit(t, m, None))
-        return share_orgs(hits, self.lex)
+        return share_orgs(hits, self.lex, self.text)
 
     def _hit(self, title_item: Item, mods: list[Item], target: Item | None) -> TitleHit:
         title, form = title_item.value  # type: ignore[misc]
