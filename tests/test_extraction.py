@@ -369,6 +369,16 @@ def test_the_one_met_with_a_title_before_the_name_attends_those_talks():
     assert r.roles_at("meeting with Singaporean") == {("Kong Lifen", "attended"), ("Tan Wei Ming", "attended")}
 
 
+def test_a_congress_after_since_is_when_not_where_one_spoke():
+    r = run(
+        "The symposium on private enterprises was held in Chengdu on Monday. Fang Yuming pointed out that since "
+        "the 18th National Congress of the Communist Party of China, great changes have taken place.",
+        date(2024, 3, 6),
+    )
+    assert r.roles_at("symposium") == {("Fang Yuming", "spoke")}
+    assert r.roles_at("18th National Congress") == set()
+
+
 def test_head_of_state_meeting_with_title_of_country_before_name():
     r = run(
         "Chinese President Wu Jianguo on Tuesday met with visiting Prime Minister of Norway Erik Hansen at the Great "

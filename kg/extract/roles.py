@@ -303,9 +303,12 @@ def _meeting_after(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) ->
     limit = pos + (cut.start() if cut else len(window))
     for mt in meetings:
         for at in [mt.start, *mt.refs]:
-            if pos <= at < limit + 20 and at <= limit:
+            if pos <= at < limit + 20 and at <= limit and not SINCE.search(text, pos, at):
                 return mt.key
     return None
+
+
+SINCE = re.compile(r"(?<![\w-])since\s+(?:the\s+)?$", re.I)  # "stressed that since the 18th Party Congress": when
 
 
 def _meeting_before(pos: int, meetings: list[MeetingSpan], s0: int) -> str | None:
