@@ -29,6 +29,15 @@ def test_former_before_a_title_written_before_the_name():
     assert ("Dai Ning", "Governor", HUBEI_GOV, "holds") in r.posts
 
 
+def test_a_list_of_former_leaders_shares_its_verb():
+    r = run(
+        "At the opening ceremony, former Norwegian Prime Minister Erik Lunde, former Italian Prime Minister Marco "
+        "Bellini, and Deputy Prime Minister of Hungary Tamas Szabo, made video speeches."
+    )
+    assert {("Erik Lunde", "spoke"), ("Marco Bellini", "spoke"), ("Tamas Szabo", "spoke")} <= r.roles
+    assert ("Marco Bellini", "Prime Minister", "Italy Government", "former") in r.posts
+
+
 def test_previously_served_as_two_posts():
     r = run(
         "Kang Rui, secretary of the CPC Hubei Provincial Committee, attended the meeting. Kang Rui previously "

@@ -86,8 +86,10 @@ def read_titles(
     if pre_start < c.start:
         p.start = pre_start
         p.honorific = bool(HONORIFIC_BEFORE.match(text[pre_start : c.start]))
-        if ph.former_before.search(text[sent[0] : pre_start]):
+        former = ph.former_before.search(text, sent[0], pre_start)
+        if former:  # "former Japanese Prime Minister X": the span takes "former" too (lists of such)
             pre = [TitleHit(**{**t.__dict__, "status": "former"}) for t in pre]
+            p.start = former.start()
         p.titles += pre
     before = text[sent[0] : c.start]
     after = text[c.end : sent[1]]
