@@ -379,6 +379,16 @@ def test_a_congress_after_since_is_when_not_where_one_spoke():
     assert r.roles_at("18th National Congress") == set()
 
 
+def test_attended_along_with_guests_named_after_the_event():
+    r = run(
+        "The China-Eurasia Trade Fair opened in Urumqi on Monday. Vice Premier Kang Lirong attended the opening "
+        "ceremony along with Kazakh Prime Minister Nurlan Abenov and Kyrgyz Prime Minister Talant Osmonov.",
+        date(2024, 9, 3),
+    )
+    attended = {("Kang Lirong", "attended"), ("Nurlan Abenov", "attended"), ("Talant Osmonov", "attended")}
+    assert attended <= r.roles_at("opening ceremony")
+
+
 def test_head_of_state_meeting_with_title_of_country_before_name():
     r = run(
         "Chinese President Wu Jianguo on Tuesday met with visiting Prime Minister of Norway Erik Hansen at the Great "

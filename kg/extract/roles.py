@@ -202,6 +202,7 @@ def _roles_around(
 
 
 COLON_LIST = re.compile(r"(?:\s+(?:at|in|on|during)\s+the\s+\w+(?:\s+\w+)?)?(?:\s+\w+ly)?\s*:\s*", re.I)
+ALONG_WITH = re.compile(r"[^,.;:()]{0,80}?\s(?:along|together)\s+with\s+", re.I)  # "attended X along with A"
 GUESTS_FOR = re.compile(
     r"\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:banquet|dinner|luncheon|reception|welcome\s+ceremony)\s+"
     r"(?:for|in\s+honou?r\s+of)\s+(?:the\s+)?",
@@ -212,10 +213,12 @@ GUESTS_FOR = re.compile(
 def _listed_after(
     text: str, m: re.Match[str], role: str, meeting: str | None, in_sent: list[PersonSpan], s1: int
 ) -> list[RoleHit]:
-    """People the verb introduces after it: "spoke successively: A, ...; B, ...", "hosted a banquet for A"."""
+    """People the verb introduces after it: "spoke successively: A, ...; B, ...", "hosted a banquet for A",
+    "attended the ceremony along with A and B"."""
     colon = COLON_LIST.match(text, m.end(), s1)
     guests = GUESTS_FOR.match(text, m.end(), s1) if role == "presided" else None
-    lead = colon or guests
+    along = ALONG_WITH.match(text, m.end(), s1) if role == "attended" else None
+    lead = colon or guests or along
     if lead is None:
         return []
     first = next((p for p in in_sent if p.start == lead.end()), None)
