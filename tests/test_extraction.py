@@ -389,6 +389,18 @@ def test_attended_along_with_guests_named_after_the_event():
     assert attended <= r.roles_at("opening ceremony")
 
 
+def test_a_colon_list_of_participants_does_not_preside_with_the_last_one():
+    r = run(
+        "The signing meeting was held by video link on May 15. Fang Yuming delivered a speech, while the following "
+        "officials participated: Kong Lifen, vice mayor of Zhengzhou; Tao Shuqin, secretary-general of the "
+        "Zhengzhou Municipal People's Government; Vice Mayor Ye Qingshan presided over the meeting.",
+        date(2024, 5, 16),
+    )
+    assert ("Ye Qingshan", "presided") in r.roles
+    assert {("Kong Lifen", "attended"), ("Tao Shuqin", "attended")} <= r.roles
+    assert not {("Kong Lifen", "presided"), ("Tao Shuqin", "presided")} & r.roles
+
+
 def test_head_of_state_meeting_with_title_of_country_before_name():
     r = run(
         "Chinese President Wu Jianguo on Tuesday met with visiting Prime Minister of Norway Erik Hansen at the Great "

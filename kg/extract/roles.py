@@ -297,6 +297,12 @@ def _subjects_before(
         if not sep:
             break
         pos = s0 + sep.start()
+    if (
+        len(out) > 1
+        and re.search(r":\s*$", text[s0 : out[-1].start])
+        and re.fullmatch(r"\s*;\s*", text[out[1].end : out[0].start])
+    ):
+        return out[:1]  # "... participated: A, ...; B, ...; Vice Mayor C presided": the colon's list is not C's
     return list(reversed(out))
 
 
