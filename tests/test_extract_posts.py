@@ -296,3 +296,13 @@ def test_a_title_with_a_body_the_rules_cannot_read_takes_no_other_body():
         "Provincial People's Congress, presided over the meeting."
     )
     assert _posts_of(r, "Fang Yuming") == {("Secretary", "Provincial Party Committee")}
+
+
+def test_heads_of_relevant_departments_after_an_apposition_are_not_the_persons_posts():
+    r = run(
+        "Gu Haoran, vice governor of Hebei Province, and heads of relevant departments of the provincial "
+        "government attended the meeting. Fang Yuming, Chairman of the China Council for the Promotion of "
+        "International Trade, heads of relevant central organs and central enterprises attended the forum."
+    )
+    assert _posts_of(r, "Gu Haoran") == {("Vice Governor", "Hebei Provincial People's Government")}
+    assert _posts_of(r, "Fang Yuming") == {("Chairman", "China Council for the Promotion of International Trade")}

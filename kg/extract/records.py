@@ -197,8 +197,8 @@ def _posts(people: list[TitledPerson], ev, text: str) -> list[PostMention]:
                 ),
                 None,
             )
-            if org is None or (t.org is None and OWN_BODY.match(text, t.end)):
-                continue  # "Chief of <a district the rules do not know>": not the body of another title
+            if org is None or (t.org is None and (OWN_BODY.match(text, t.end) or t.plural and not titles[0].plural)):
+                continue  # "Chief of <a body not read>", "X, title, and heads of relevant ...": not another's body
             last_org[t.title] = (org, t.org_kind)
             last_any, last_any_at, last_title = org, p.end, t.title
             start = min(p.cand.start, t.start)

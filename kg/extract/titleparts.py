@@ -179,8 +179,8 @@ def share_orgs(hits: list[TitleHit], lex: Lexicon, text: str = "") -> list[Title
             org, kind, region, _ = national(title)
             if org:
                 h = TitleHit(h.title, org, kind, region, None, h.start, h.end, h.plural, h.status, False)
-        if h.org is None and OWN_BODY.match(text, h.end):
-            out.append(h)
+        if h.org is None and (OWN_BODY.match(text, h.end) or h.plural and not hits[0].plural):
+            out.append(h)  # "X, vice governor of Y, and heads of relevant departments": others, not X
             continue
         if h.org is None:
             ref = known[-1]
