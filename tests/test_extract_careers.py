@@ -17,6 +17,27 @@ def test_former_post_in_an_apposition():
     assert not any(p == "Gao Ming" and status == "holds" for p, _, _, status in r.posts)
 
 
+def test_former_before_a_title_written_before_the_name():
+    r = run(
+        "Former Hubei Province governor Gao Ming and former Norwegian Prime Minister Erik Lunde met reporters "
+        "in Wuhan. Then Governor Dai Ning spoke."
+    )
+    assert ("Gao Ming", "Governor", HUBEI_GOV, "former") in r.posts
+    assert ("Erik Lunde", "Prime Minister", "Norway Government", "former") in r.posts
+    assert not any(p in ("Gao Ming", "Erik Lunde") and status == "holds" for p, _, _, status in r.posts)
+    # "then" alone is an adverb of the sentence, not of the title
+    assert ("Dai Ning", "Governor", HUBEI_GOV, "holds") in r.posts
+
+
+def test_a_list_of_former_leaders_shares_its_verb():
+    r = run(
+        "At the opening ceremony, former Norwegian Prime Minister Erik Lunde, former Italian Prime Minister Marco "
+        "Bellini, and Deputy Prime Minister of Hungary Tamas Szabo, made video speeches."
+    )
+    assert {("Erik Lunde", "spoke"), ("Marco Bellini", "spoke"), ("Tamas Szabo", "spoke")} <= r.roles
+    assert ("Marco Bellini", "Prime Minister", "Italy Government", "former") in r.posts
+
+
 def test_previously_served_as_two_posts():
     r = run(
         "Kang Rui, secretary of the CPC Hubei Provincial Committee, attended the meeting. Kang Rui previously "

@@ -252,3 +252,57 @@ def test_a_long_title_with_its_body_written_before_the_name():
     congress = "Standing Committee of the Beijing Municipal People's Congress"
     assert _posts_of(r, "Ye Qingshan") == {("Chairman", congress)}
     assert _posts_of(r, "Bai Lu") == {("Chairman", "Beijing Municipal Committee of the CPPCC")}
+
+
+def test_hyphenated_vice_titles_in_the_plural_are_each_ones():
+    r = run(
+        "Fang Yuming, Kong Lifen and Tao Shuqin, vice-chairmen of the Hunan Provincial Committee of the CPPCC, "
+        "and Ye Qingshan and Bai Lu, vice-governors of Hunan Province, attended the meeting in Changsha."
+    )
+    for person in ("Fang Yuming", "Kong Lifen", "Tao Shuqin"):
+        assert _posts_of(r, person) == {("Vice Chairman", "Hunan Provincial Committee of the CPPCC")}
+    for person in ("Ye Qingshan", "Bai Lu"):
+        assert _posts_of(r, person) == {("Vice Governor", "Hunan Provincial People's Government")}
+
+
+def test_foreign_leaders_by_their_nationality_adjective():
+    r = run(
+        "Vice Premier Kang Lirong attended the ceremony in Urumqi with Kazakh Prime Minister Nurlan Abenov, "
+        "Kyrgyz Prime Minister Talant Osmonov and Tajik Prime Minister Rustam Karimov."
+    )
+    assert _posts_of(r, "Nurlan Abenov") == {("Prime Minister", "Kazakhstan Government")}
+    assert _posts_of(r, "Talant Osmonov") == {("Prime Minister", "Kyrgyzstan Government")}
+    assert _posts_of(r, "Rustam Karimov") == {("Prime Minister", "Tajikistan Government")}
+
+
+def test_a_body_with_its_abbreviation_in_a_title_before_the_name():
+    r = run(
+        "Secretary General of the Shanghai Cooperation Organization (SCO) Aslan Berdiyev met with Governor of "
+        "Gansu Province Gu Haoran in Lanzhou."
+    )
+    assert _posts_of(r, "Aslan Berdiyev") == {("Secretary-General", "Shanghai Cooperation Organization")}
+    assert _posts_of(r, "Gu Haoran") == {("Governor", "Gansu Provincial People's Government")}
+
+
+def test_a_title_with_a_body_the_rules_cannot_read_takes_no_other_body():
+    r = run(
+        "Gu Haoran, Chief of Aihui District of Heihe City, met with Irina Petrova, Chief of Zarechny District of "
+        "Yakutsk City, Russia."
+    )
+    assert _posts_of(r, "Gu Haoran") == {("Head", "Aihui District People's Government")}
+    assert not any("Aihui" in o for _, o in _posts_of(r, "Irina Petrova"))
+    r = run(  # no province named: the congress's standing committee is not read, and is not the party's
+        "Fang Yuming, Secretary of the Provincial Party Committee and Director of the Standing Committee of the "
+        "Provincial People's Congress, presided over the meeting."
+    )
+    assert _posts_of(r, "Fang Yuming") == {("Secretary", "Provincial Party Committee")}
+
+
+def test_heads_of_relevant_departments_after_an_apposition_are_not_the_persons_posts():
+    r = run(
+        "Gu Haoran, vice governor of Hebei Province, and heads of relevant departments of the provincial "
+        "government attended the meeting. Fang Yuming, Chairman of the China Council for the Promotion of "
+        "International Trade, heads of relevant central organs and central enterprises attended the forum."
+    )
+    assert _posts_of(r, "Gu Haoran") == {("Vice Governor", "Hebei Provincial People's Government")}
+    assert _posts_of(r, "Fang Yuming") == {("Chairman", "China Council for the Promotion of International Trade")}

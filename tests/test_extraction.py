@@ -345,6 +345,62 @@ def test_inverted_attendance_list():
     assert [(m[1], m[2]) for m in r.meetings] == [("2023-07-18", "Hangzhou")]
 
 
+def test_seated_on_the_rostrum_is_attendance():
+    r = run(
+        "The second session of the 9th Hunan Provincial Committee of the CPPCC closed in Changsha on Friday. "
+        "Fang Yuming presided over the meeting. Kong Lifen and Tao Shuqin, vice chairmen of the Hunan "
+        "Provincial Committee of the CPPCC, sat in the front row of the rostrum. Ye Qingshan and Bai Lu were "
+        "also seated on the rostrum.",
+        date(2024, 1, 20),
+    )
+    assert ("Fang Yuming", "presided") in r.roles
+    seated = {"Kong Lifen", "Tao Shuqin", "Ye Qingshan", "Bai Lu"}
+    assert {(p, "attended") for p in seated} <= r.roles_at("second session")
+    assert not any(p in seated and role != "attended" for p, role in r.roles)
+
+
+def test_the_one_met_with_a_title_before_the_name_attends_those_talks():
+    r = run(
+        "Governor Fang Yuming of Hebei met with a delegation of entrepreneurs in Shijiazhuang on Monday. On "
+        "Tuesday, Vice Governor Kong Lifen met with Singaporean Ambassador Tan Wei Ming.",
+        date(2024, 3, 6),
+    )
+    assert r.roles_at("meeting with a delegation") == {("Fang Yuming", "attended")}
+    assert r.roles_at("meeting with Singaporean") == {("Kong Lifen", "attended"), ("Tan Wei Ming", "attended")}
+
+
+def test_a_congress_after_since_is_when_not_where_one_spoke():
+    r = run(
+        "The symposium on private enterprises was held in Chengdu on Monday. Fang Yuming pointed out that since "
+        "the 18th National Congress of the Communist Party of China, great changes have taken place.",
+        date(2024, 3, 6),
+    )
+    assert r.roles_at("symposium") == {("Fang Yuming", "spoke")}
+    assert r.roles_at("18th National Congress") == set()
+
+
+def test_attended_along_with_guests_named_after_the_event():
+    r = run(
+        "The China-Eurasia Trade Fair opened in Urumqi on Monday. Vice Premier Kang Lirong attended the opening "
+        "ceremony along with Kazakh Prime Minister Nurlan Abenov and Kyrgyz Prime Minister Talant Osmonov.",
+        date(2024, 9, 3),
+    )
+    attended = {("Kang Lirong", "attended"), ("Nurlan Abenov", "attended"), ("Talant Osmonov", "attended")}
+    assert attended <= r.roles_at("opening ceremony")
+
+
+def test_a_colon_list_of_participants_does_not_preside_with_the_last_one():
+    r = run(
+        "The signing meeting was held by video link on May 15. Fang Yuming delivered a speech, while the following "
+        "officials participated: Kong Lifen, vice mayor of Zhengzhou; Tao Shuqin, secretary-general of the "
+        "Zhengzhou Municipal People's Government; Vice Mayor Ye Qingshan presided over the meeting.",
+        date(2024, 5, 16),
+    )
+    assert ("Ye Qingshan", "presided") in r.roles
+    assert {("Kong Lifen", "attended"), ("Tao Shuqin", "attended")} <= r.roles
+    assert not {("Kong Lifen", "presided"), ("Tao Shuqin", "presided")} & r.roles
+
+
 def test_head_of_state_meeting_with_title_of_country_before_name():
     r = run(
         "Chinese President Wu Jianguo on Tuesday met with visiting Prime Minister of Norway Erik Hansen at the Great "

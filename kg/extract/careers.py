@@ -46,6 +46,7 @@ class TitledPerson:
 @dataclass(frozen=True)
 class _Phrases:
     former: re.Pattern[str]  # ", former mayor of ..." (after the name)
+    former_before: re.Pattern[str]  # "former Hebei governor X" (before a title written before the name)
     links: tuple[tuple[re.Pattern[str], str], ...]  # (lead after a name or apposition, status)
     appoint_before: re.Pattern[str]
     resign_before: re.Pattern[str]
@@ -66,6 +67,7 @@ def _phrases() -> _Phrases:
         links.append((re.compile(lead, re.I), status))
     return _Phrases(
         former,
+        re.compile(_any(data["former_before"]) + r"\s+$", re.I),
         tuple(links),
         re.compile(_any(data["appointment_verbs"]) + r"\s+$", re.I),
         re.compile(_any(data["resignation_before"]) + r"\s+$", re.I),
@@ -84,6 +86,10 @@ def read_titles(
     if pre_start < c.start:
         p.start = pre_start
         p.honorific = bool(HONORIFIC_BEFORE.match(text[pre_start : c.start]))
+        former = ph.former_before.search(text, sent[0], pre_start)
+        if former:  # "former Japanese Prime Minister X": the span takes "former" too (lists of such)
+            pre = [TitleHit(**{**t.__dict__, "status": "former"}) for t in pre]
+            p.start = former.start()
         p.titles += pre
     before = text[sent[0] : c.start]
     after = text[c.end : sent[1]]

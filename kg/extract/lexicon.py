@@ -179,12 +179,19 @@ def _splits(w: str, syl: frozenset[str], max_parts: int) -> bool:
     return any(w[:i] in syl and _splits(w[i:], syl, max_parts - 1) for i in range(1, min(6, len(w))))
 
 
+def _hyphenated(forms: list[str]) -> tuple[str, ...]:
+    """The forms, and each "vice ..." form also written "vice-..." ("vice-chairmen", "vice-governors")."""
+    out = list(forms)
+    out += [f.replace("vice ", "vice-", 1) for f in forms if f.startswith("vice ")]
+    return tuple(dict.fromkeys(out))
+
+
 @cache
 def load_lexicon() -> Lexicon:
     """Read every data file once and compile the patterns the rules use."""
     t = tomllib.loads(_data("titles.toml"))
     titles = [
-        Title(x["name"], tuple(x["forms"]), x.get("body", "none"), x.get("level"), x.get("standing", False))
+        Title(x["name"], _hyphenated(x["forms"]), x.get("body", "none"), x.get("level"), x.get("standing", False))
         for x in t["title"]
     ]
     by_form = {f: ti for ti in titles for f in ti.forms}

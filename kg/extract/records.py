@@ -21,6 +21,7 @@ from kg.extract.meetings import MeetingSpan, find_meetings
 from kg.extract.orgs import OrgHit
 from kg.extract.people import canonical_person_name
 from kg.extract.roles import PersonSpan, RoleHit, find_roles
+from kg.extract.titleparts import OWN_BODY
 from kg.extract.titles import TitleHit, TitleScanner
 from kg.model import (
     Document,
@@ -180,7 +181,9 @@ def _posts(people: list[TitledPerson], ev, text: str) -> list[PostMention]:
         # before in the same paragraph ("Chairman X presided. Vice chairmen A and B attended.")
         recent = last_any if last_any and _same_paragraph(p, last_any_at, text) else None
         orgs = [
-            t.org or _fits(t, last_org.get(t.title), bodies) or (recent if _deputy_of(t.title, last_title) else None)
+            t.org
+            or (None if OWN_BODY.match(text, t.end) else _fits(t, last_org.get(t.title), bodies))
+            or (recent if _deputy_of(t.title, last_title) else None)
             for t in titles
         ]
         kinds = [t.org_kind or (last_org.get(t.title) or (None, None))[1] for t in titles]
@@ -194,8 +197,8 @@ def _posts(people: list[TitledPerson], ev, text: str) -> list[PostMention]:
                 ),
                 None,
             )
-            if org is None:
-                continue
+            if org is None or (t.org is None and (OWN_BODY.match(text, t.end) or t.plural and not titles[0].plural)):
+                continue  # "Chief of <a body not read>", "X, title, and heads of relevant ...": not another's body
             last_org[t.title] = (org, t.org_kind)
             last_any, last_any_at, last_title = org, p.end, t.title
             start = min(p.cand.start, t.start)

@@ -177,7 +177,9 @@ def _roles_around(
         for q in _list_from(p, in_sent, text):
             hits.append(RoleHit(q, "attended", _meeting_before(p.start, meetings, s0) or main, p.start, q.end))
     if MET_BEFORE.search(before):  # "X met with Y", "X met in Z with A, B and C": they took part too
-        meeting = _meeting_after(text, p.name_start, s1, meetings) or main
+        # the talks named by the one met ("met with Governor Y": the meeting starts at the title)
+        met = next((mt.key for mt in meetings if p.start <= mt.start <= p.name_start), None)
+        meeting = _meeting_after(text, p.name_start, s1, meetings) or met or main
         for q in _list_from(p, in_sent, text):
             hits.append(RoleHit(q, "attended", meeting, q.name_start, q.name_end))
     lm = pats.lead.search(before)
@@ -200,6 +202,7 @@ def _roles_around(
 
 
 COLON_LIST = re.compile(r"(?:\s+(?:at|in|on|during)\s+the\s+\w+(?:\s+\w+)?)?(?:\s+\w+ly)?\s*:\s*", re.I)
+ALONG_WITH = re.compile(r"[^,.;:()]{0,80}?\s(?:along|together)\s+with\s+", re.I)  # "attended X along with A"
 GUESTS_FOR = re.compile(
     r"\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:banquet|dinner|luncheon|reception|welcome\s+ceremony)\s+"
     r"(?:for|in\s+honou?r\s+of)\s+(?:the\s+)?",
@@ -210,10 +213,12 @@ GUESTS_FOR = re.compile(
 def _listed_after(
     text: str, m: re.Match[str], role: str, meeting: str | None, in_sent: list[PersonSpan], s1: int
 ) -> list[RoleHit]:
-    """People the verb introduces after it: "spoke successively: A, ...; B, ...", "hosted a banquet for A"."""
+    """People the verb introduces after it: "spoke successively: A, ...; B, ...", "hosted a banquet for A",
+    "attended the ceremony along with A and B"."""
     colon = COLON_LIST.match(text, m.end(), s1)
     guests = GUESTS_FOR.match(text, m.end(), s1) if role == "presided" else None
-    lead = colon or guests
+    along = ALONG_WITH.match(text, m.end(), s1) if role == "attended" else None
+    lead = colon or guests or along
     if lead is None:
         return []
     first = next((p for p in in_sent if p.start == lead.end()), None)
@@ -292,6 +297,12 @@ def _subjects_before(
         if not sep:
             break
         pos = s0 + sep.start()
+    if (
+        len(out) > 1
+        and re.search(r":\s*$", text[s0 : out[-1].start])
+        and re.fullmatch(r"\s*;\s*", text[out[1].end : out[0].start])
+    ):
+        return out[:1]  # "... participated: A, ...; B, ...; Vice Mayor C presided": the colon's list is not C's
     return list(reversed(out))
 
 
@@ -301,9 +312,12 @@ def _meeting_after(text: str, pos: int, s1: int, meetings: list[MeetingSpan]) ->
     limit = pos + (cut.start() if cut else len(window))
     for mt in meetings:
         for at in [mt.start, *mt.refs]:
-            if pos <= at < limit + 20 and at <= limit:
+            if pos <= at < limit + 20 and at <= limit and not SINCE.search(text, pos, at):
                 return mt.key
     return None
+
+
+SINCE = re.compile(r"(?<![\w-])since\s+(?:the\s+)?$", re.I)  # "stressed that since the 18th Party Congress": when
 
 
 def _meeting_before(pos: int, meetings: list[MeetingSpan], s0: int) -> str | None:

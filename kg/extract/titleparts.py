@@ -101,6 +101,16 @@ CLASS_OF_BODIES = re.compile(
     r"(?:CPC\s+|Party\s+|party\s+)?committees(?![\w-])",
     re.I,
 )
+OWN_BODY = re.compile(r"\s+of\s+(?:the\s*)?[A-Z]")  # a title followed by the name of its own body
+ABBREVIATION = re.compile(r"\s*\([A-Z][A-Z.&]{1,9}\)")  # "... Organization (SCO) Secretary General X"
+
+
+def abbreviated(text: str, end: int) -> int:
+    """The end of a body or place named up to ``end``, with its abbreviation in brackets if one follows."""
+    m = ABBREVIATION.match(text, end)
+    return m.end() if m else end
+
+
 NAME_AHEAD = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}")
 LOCAL_LEVELS = ("district", "county")
 
@@ -151,11 +161,12 @@ def national(title: Title) -> tuple[str | None, str | None, str | None, None]:
     return None, None, None, None
 
 
-def share_orgs(hits: list[TitleHit], lex: Lexicon) -> list[TitleHit]:
+def share_orgs(hits: list[TitleHit], lex: Lexicon, text: str = "") -> list[TitleHit]:
     """Titles of one phrase without an organization take their neighbour's ("vice chairman and secretary general").
 
     A national neighbour makes a head-of-state title national ("general secretary of the CPC Central
-    Committee, President, and ..."); a party or government title never takes another kind's body.
+    Committee, President, and ..."); a party or government title never takes another kind's body,
+    and a title followed by its own body's name ("director of <a body not read>") takes none.
     """
     known = [h for h in hits if h.org]
     if not known:
@@ -168,6 +179,9 @@ def share_orgs(hits: list[TitleHit], lex: Lexicon) -> list[TitleHit]:
             org, kind, region, _ = national(title)
             if org:
                 h = TitleHit(h.title, org, kind, region, None, h.start, h.end, h.plural, h.status, False)
+        if h.org is None and (OWN_BODY.match(text, h.end) or h.plural and not hits[0].plural):
+            out.append(h)  # "X, vice governor of Y, and heads of relevant departments": others, not X
+            continue
         if h.org is None:
             ref = known[-1]
             same = ref.org_kind == (title.body if title else None) or (

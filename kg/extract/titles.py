@@ -28,6 +28,7 @@ from kg.extract.titleparts import (
     WHERE,
     Item,
     TitleHit,
+    abbreviated,
     default_kind,
     descriptor_re,
     home_committee,
@@ -68,7 +69,7 @@ class TitleScanner:
             return None
         org = self.orgs_at.get(pos)
         if org is not None and org.kind != "media":
-            return Item("ORG", pos, org.end, org)
+            return Item("ORG", pos, abbreviated(text, org.end), org)
         ministry = self._ministry(pos)
         if ministry is not None:
             return ministry
@@ -80,7 +81,7 @@ class TitleScanner:
                 return Item("TITLE", pos, m.end(), (title, form))
         region = self._region(pos)
         if region is not None:
-            return region
+            return Item("REGION", pos, abbreviated(text, region.end), region.value)
         m = CLASS_OF_BODIES.match(text, pos)
         if m:  # "secretaries of county-level CPC committees": a class of bodies, not one
             level = m.group("level").lower().replace("prefectural", "prefecture")
@@ -325,7 +326,7 @@ class TitleScanner:
             i += 1
         for t, m in pending:
             hits.append(self._hit(t, m, None))
-        return share_orgs(hits, self.lex)
+        return share_orgs(hits, self.lex, self.text)
 
     def _hit(self, title_item: Item, mods: list[Item], target: Item | None) -> TitleHit:
         title, form = title_item.value  # type: ignore[misc]
