@@ -245,31 +245,40 @@ def _store(folder: Path, graph: Path, extra: int) -> int:
     return count
 
 
+def _count(url: str) -> int:
+    """The number of triples the endpoint at ``url`` answers."""
+    response = httpx.get(f"{url}/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=60)
+    assert response.status_code == 200, response.text
+    return int(response.text.split()[-1])
+
+
+def _swap_and_wait(url: str, target: Path, golden_graph: Path) -> tuple[list[int], int]:
+    """Swap a store of 3 more triples into ``target`` as ``kg build --store`` does (a new folder, swapped
+    in whole); count through ``url`` until the new store answers (30 s at most). (counts seen, new count)"""
+    temp = temp_folder(target)
+    after = _store(temp / "data", golden_graph, 3)
+    replace_folder(temp / "data", target)
+    temp.rmdir()
+    seen = [_count(url)]
+    deadline = time.monotonic() + 30
+    while seen[-1] != after and time.monotonic() < deadline:
+        time.sleep(0.05)
+        seen.append(_count(url))
+    return seen, after
+
+
 def test_a_store_replaced_by_a_build_is_reloaded_by_all_workers_together(golden_graph, tmp_path):
     target = tmp_path / "store"
     before = _store(target, golden_graph, 0)
-
-    def count(url: str) -> int:
-        response = httpx.get(f"{url}/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=60)
-        assert response.status_code == 200, response.text
-        return int(response.text.split()[-1])
-
     with kg_serve_command("--store", f"oxigraph:{target}", "--timeout", "2") as url:
-        assert {count(url) for _ in range(8)} == {before}
-        temp = temp_folder(target)  # as kg build --store does: a new folder, swapped in whole
-        after = _store(temp / "data", golden_graph, 3)
-        replace_folder(temp / "data", target)
-        temp.rmdir()
-        seen = [count(url)]
-        deadline = time.monotonic() + 30
-        while seen[-1] != after and time.monotonic() < deadline:
-            seen.append(count(url))
+        assert {_count(url) for _ in range(8)} == {before}
+        seen, after = _swap_and_wait(url, target, golden_graph)
         assert seen[-1] == after, "the workers did not reload the new store"
-        seen += [count(url) for _ in range(8)]
+        seen += [_count(url) for _ in range(8)]
         assert seen == sorted(seen, key=lambda n: n == after), seen  # the old snapshot, then only the new one
         slow = httpx.get(f"{url}/sparql", params={"query": SLOW}, timeout=60)
         assert slow.status_code == 503  # a worker is replaced after the time-out...
-        assert {count(url) for _ in range(12)} == {after}  # ...and serves the same snapshot as the others
+        assert {_count(url) for _ in range(12)} == {after}  # ...and serves the same snapshot as the others
 
 
 def test_the_library_app_over_a_store_serves_the_store_a_build_swaps_in(golden_graph, tmp_path):
@@ -279,26 +288,13 @@ def test_the_library_app_over_a_store_serves_the_store_a_build_swaps_in(golden_g
     app = create_app(store=target, timeout=10)
     backend = app.state.kg.backend
     workers = backend.workers
-
-    def count(url: str) -> int:
-        response = httpx.get(f"{url}/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=60)
-        assert response.status_code == 200, response.text
-        return int(response.text.split()[-1])
-
     try:
         with background_server(app) as url:
-            assert {count(url) for _ in range(4)} == {before}
-            temp = temp_folder(target)  # as kg build --store does
-            after = _store(temp / "data", golden_graph, 3)
-            replace_folder(temp / "data", target)
-            temp.rmdir()
-            seen = [count(url)]
-            deadline = time.monotonic() + 30
-            while seen[-1] != after and time.monotonic() < deadline:
-                time.sleep(0.1)
-                seen.append(count(url))
+            assert {_count(url) for _ in range(4)} == {before}
+            seen, after = _swap_and_wait(url, target, golden_graph)
             assert seen[-1] == after, "the endpoint kept serving the replaced store"
-            assert {count(url) for _ in range(6)} == {after}  # never the old one again
+            assert seen == sorted(seen, key=lambda n: n == after), seen  # the old store, then only the new one
+            assert {_count(url) for _ in range(6)} == {after}
             assert backend.workers == workers  # a whole new pool
     finally:
         backend.close()
