@@ -21,7 +21,7 @@ from kg.extract.meetings import MeetingSpan, find_meetings
 from kg.extract.orgs import OrgHit
 from kg.extract.people import canonical_person_name
 from kg.extract.roles import PersonSpan, RoleHit, find_roles
-from kg.extract.titleparts import OWN_BODY
+from kg.extract.titleparts import OWN_BODY, takes_no_other_body
 from kg.extract.titles import TitleHit, TitleScanner
 from kg.model import (
     Document,
@@ -197,7 +197,7 @@ def _posts(people: list[TitledPerson], ev, text: str) -> list[PostMention]:
                 ),
                 None,
             )
-            if org is None or (t.org is None and (OWN_BODY.match(text, t.end) or t.plural and not titles[0].plural)):
+            if org is None or takes_no_other_body(t, titles[0], text):
                 continue  # "Chief of <a body not read>", "X, title, and heads of relevant ...": not another's body
             last_org[t.title] = (org, t.org_kind)
             last_any, last_any_at, last_title = org, p.end, t.title

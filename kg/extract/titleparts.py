@@ -102,6 +102,15 @@ CLASS_OF_BODIES = re.compile(
     re.I,
 )
 OWN_BODY = re.compile(r"\s+of\s+(?:the\s*)?[A-Z]")  # a title followed by the name of its own body
+
+
+def takes_no_other_body(hit: TitleHit, first: TitleHit, text: str) -> bool:
+    """A title without a body read that must not take another title's: followed by its own body's name
+    ("Chief of <a body not read>"), or plural after a singular first title ("X, vice governor of Y, and
+    heads of relevant departments": a group of others)."""
+    return hit.org is None and (bool(OWN_BODY.match(text, hit.end)) or (hit.plural and not first.plural))
+
+
 ABBREVIATION = re.compile(r"\s*\([A-Z][A-Z.&]{1,9}\)")  # "... Organization (SCO) Secretary General X"
 
 
@@ -179,7 +188,7 @@ def share_orgs(hits: list[TitleHit], lex: Lexicon, text: str = "") -> list[Title
             org, kind, region, _ = national(title)
             if org:
                 h = TitleHit(h.title, org, kind, region, None, h.start, h.end, h.plural, h.status, False)
-        if h.org is None and (OWN_BODY.match(text, h.end) or h.plural and not hits[0].plural):
+        if takes_no_other_body(h, hits[0], text):
             out.append(h)  # "X, vice governor of Y, and heads of relevant departments": others, not X
             continue
         if h.org is None:
