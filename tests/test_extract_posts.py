@@ -67,6 +67,16 @@ def test_the_head_of_a_county():
     assert ("Head", "Pingshan County People's Government") in _posts_of(r, "Mo Xinhua")
 
 
+def test_a_post_in_the_capital_of_a_province_goes_to_the_capital_city():
+    r = run(
+        "Nanchang will widen its ties, said Lin Haoran, the mayor of the capital city of Jiangxi Province, on "
+        "Monday. Ma Ruiqing, Party secretary of the capital of northwest China's Ningxia Hui Autonomous "
+        "Region, also spoke."
+    )
+    assert _posts_of(r, "Lin Haoran") == {("Mayor", "Nanchang Municipal People's Government")}
+    assert _posts_of(r, "Ma Ruiqing") == {("Secretary", "CPC Yinchuan Municipal Committee")}
+
+
 def test_deputy_secretary_and_head_of_a_department_are_two_posts():
     r = run(
         "Geng Haoran, Deputy Secretary and Head of the Organization Department of the CPC Yunnan Provincial "

@@ -87,6 +87,7 @@ class PlaceEntry:
     name: str
     level: str
     parent: str | None
+    capital: str | None = None  # the seat of a province or autonomous region ("Fujian" -> "Fuzhou")
 
     @property
     def is_chinese(self) -> bool:
@@ -144,6 +145,14 @@ class Lexicon:
         }
         return sorted(entries, key=lambda e: order.get(e.level, 99))[0]
 
+    def capital_of(self, name: str) -> PlaceEntry | None:
+        """The capital city of a province or autonomous region ("Fujian" -> Fuzhou, Fujian's city)."""
+        region = self.place(name)
+        if region is None or region.capital is None:
+            return None
+        cities = self.places.get(_place_key(region.capital), [])
+        return next((e for e in cities if e.parent == region.name), None)
+
     def province_of(self, name: str) -> str | None:
         """The provincial-level region containing a Chinese place, or the place itself."""
         entry = self.place(name)
@@ -200,7 +209,7 @@ def load_lexicon() -> Lexicon:
         if not line.strip():
             continue
         row = json.loads(line)
-        entry = PlaceEntry(row["name"], row["level"], row.get("parent"))
+        entry = PlaceEntry(row["name"], row["level"], row.get("parent"), row.get("capital"))
         for n in [row["name"], *row.get("aliases", [])]:
             places.setdefault(_place_key(n), []).append(entry)
     names = tomllib.loads(_data("chinese_names.toml"))

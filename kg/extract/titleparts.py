@@ -41,6 +41,7 @@ LEVEL = re.compile(
     r"(?:provincial|municipal|city|district|county|prefectural|autonomous\s+regional|regional)(?![\w-])", re.I
 )
 RELATIVE_REGION = re.compile(r"(?:the\s+)?(autonomous\s+region|province|municipality|city|region)(?![\w-])", re.I)
+CAPITAL_OF = re.compile(r"(?:the\s+)?(?:provincial\s+)?capital(?:\s+city)?\s+of\s+", re.I)  # + a province
 SIMPLE = [
     ("OF", re.compile(r"of(?:\s+the)?(?![\w-])", re.I)),
     ("AND", re.compile(r"and(?![\w-])", re.I)),

@@ -14,6 +14,7 @@ import re
 from kg.extract.lexicon import Lexicon, Title, load_lexicon
 from kg.extract.orgs import DocContext, OrgHit, canonical_name
 from kg.extract.titleparts import (
+    CAPITAL_OF,
     CLASS_OF_BODIES,
     ELECTED,
     LEVEL,
@@ -82,6 +83,9 @@ class TitleScanner:
         region = self._region(pos)
         if region is not None:
             return Item("REGION", pos, abbreviated(text, region.end), region.value)
+        capital = self._capital(pos)
+        if capital is not None:
+            return capital
         m = CLASS_OF_BODIES.match(text, pos)
         if m:  # "secretaries of county-level CPC committees": a class of bodies, not one
             level = m.group("level").lower().replace("prefectural", "prefecture")
@@ -134,6 +138,15 @@ class TitleScanner:
         if tail:
             end = tail.end()
         return Item("REGION", pos, end, place)
+
+    def _capital(self, pos: int) -> Item | None:
+        """"the capital city of Fujian Province": the province's capital, as a place (Fuzhou)."""
+        m = CAPITAL_OF.match(self.text, pos)
+        region = self._region(m.end()) if m else None
+        if region is None or region.value is None:
+            return None
+        city = self.lex.capital_of(region.value.name)
+        return Item("REGION", pos, region.end, city) if city is not None else None
 
     def _ministry(self, pos: int) -> Item | None:
         """ "Commerce" in "Commerce Minister", "Minister of Commerce": the ministry, as an organization."""
