@@ -83,9 +83,6 @@ class TitleScanner:
         region = self._region(pos)
         if region is not None:
             return Item("REGION", pos, abbreviated(text, region.end), region.value)
-        capital = self._capital(pos)
-        if capital is not None:
-            return capital
         m = CLASS_OF_BODIES.match(text, pos)
         if m:  # "secretaries of county-level CPC committees": a class of bodies, not one
             level = m.group("level").lower().replace("prefectural", "prefecture")
@@ -120,6 +117,11 @@ class TitleScanner:
     def _region(self, pos: int) -> Item | None:
         """A place: "Hebei Province", "north China's Hebei Province", "Indonesia's Central Java Province"."""
         text = self.text
+        m = CAPITAL_OF.match(text, pos)  # "the capital city of Fujian Province": its capital, Fuzhou
+        if m:
+            region = self._region(m.end())
+            city = self.lex.capital_of(region.value.name) if region and region.value else None
+            return Item("REGION", pos, region.end, city) if region and city else None
         m = self.lex.place_re.match(text, pos)
         direction = None
         if not m or not m.group()[0].isupper():
@@ -138,15 +140,6 @@ class TitleScanner:
         if tail:
             end = tail.end()
         return Item("REGION", pos, end, place)
-
-    def _capital(self, pos: int) -> Item | None:
-        """"the capital city of Fujian Province": the province's capital, as a place (Fuzhou)."""
-        m = CAPITAL_OF.match(self.text, pos)
-        region = self._region(m.end()) if m else None
-        if region is None or region.value is None:
-            return None
-        city = self.lex.capital_of(region.value.name)
-        return Item("REGION", pos, region.end, city) if city is not None else None
 
     def _ministry(self, pos: int) -> Item | None:
         """ "Commerce" in "Commerce Minister", "Minister of Commerce": the ministry, as an organization."""
