@@ -77,6 +77,15 @@ def test_a_post_in_the_capital_of_a_province_goes_to_the_capital_city():
     assert _posts_of(r, "Ma Ruiqing") == {("Secretary", "CPC Yinchuan Municipal Committee")}
 
 
+def test_the_chief_executive_of_a_special_administrative_region_heads_its_government():
+    r = run(
+        "Before the forum, Zhou met Macao Special Administrative Region (SAR) Chief Executive Tang Weiguo. "
+        "Lu Jiahui, chief executive of Hengsheng Logistics Group, also attended in Shenzhen, Guangdong."
+    )
+    assert _posts_of(r, "Tang Weiguo") == {("Chief Executive", "Government of the Macao Special Administrative Region")}
+    assert not any("Special Administrative" in o for _, o in _posts_of(r, "Lu Jiahui"))
+
+
 def test_deputy_secretary_and_head_of_a_department_are_two_posts():
     r = run(
         "Geng Haoran, Deputy Secretary and Head of the Organization Department of the CPC Yunnan Provincial "

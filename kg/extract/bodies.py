@@ -231,7 +231,8 @@ def canonical_name(
     if stated_level in LOCAL_PAIR and lvl in (*LOCAL_PAIR, "new area"):
         lvl = stated_level
     adj = lex.level_adjectives.get(lvl, "Provincial")
-    return (template or spec["canonical"]).format(Region=region, Level=adj)
+    canonical = spec.get("by_level", {}).get(lvl, spec["canonical"]) if spec else None
+    return (template or canonical).format(Region=region, Level=adj)
 
 
 def _relative_region(level_word: str | None, ctx: DocContext, lex: Lexicon) -> str | None:

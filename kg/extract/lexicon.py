@@ -80,6 +80,7 @@ class Title:
     body: str
     level: str | None
     standing: bool = False
+    level_body: tuple[tuple[str, str], ...] = ()  # (place level, body kind): "sar" -> "government"
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,14 @@ def load_lexicon() -> Lexicon:
     """Read every data file once and compile the patterns the rules use."""
     t = tomllib.loads(_data("titles.toml"))
     titles = [
-        Title(x["name"], _hyphenated(x["forms"]), x.get("body", "none"), x.get("level"), x.get("standing", False))
+        Title(
+            x["name"],
+            _hyphenated(x["forms"]),
+            x.get("body", "none"),
+            x.get("level"),
+            x.get("standing", False),
+            tuple(x.get("level_body", {}).items()),
+        )
         for x in t["title"]
     ]
     by_form = {f: ti for ti in titles for f in ti.forms}

@@ -158,7 +158,7 @@ def default_kind(title: Title, level: str | None) -> str | None:
         return "government"
     if level in LOCAL_LEVELS and title.name in ("Head", "Deputy Head"):
         return "government"  # "the head of Mei County"
-    return None
+    return dict(title.level_body).get(level) if level else None
 
 
 def national(title: Title) -> tuple[str | None, str | None, str | None, None]:
