@@ -294,6 +294,16 @@ def test_foreign_leaders_by_their_nationality_adjective():
     assert _posts_of(r, "Rustam Karimov") == {("Prime Minister", "Tajikistan Government")}
 
 
+def test_a_foreign_cabinet_secretary_of_a_field_before_the_name():
+    r = run(
+        "The visitors, including former U.S. Secretary of Finance Daniel Whitmore, met Vice Premier Kang Lirong "
+        "in Beijing on Monday."
+    )
+    assert "Daniel Whitmore" in r.people
+    assert not any("Finance" in p for p in r.people)
+    assert _posts_of(r, "Daniel Whitmore") == {("Secretary", "Ministry of Finance of United States")}
+
+
 def test_a_body_with_its_abbreviation_in_a_title_before_the_name():
     r = run(
         "Secretary General of the Shanghai Cooperation Organization (SCO) Aslan Berdiyev met with Governor of "

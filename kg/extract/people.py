@@ -286,6 +286,8 @@ def _shaped_names(text: str, lex: Lexicon) -> list[tuple[int, int, bool]]:
 def _clip_name(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
     """Cut a run of capitalised words where a place, a title word or a headline verb begins."""
     words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) >= 3 and words[0].group() in _fields(lex):
+        words = words[1:]  # "Secretary of Commerce Lin Bo": the ministry's field before the name
     verbs = _headline_verbs(lex)
     titles = _title_words(lex)
     kept = []
@@ -307,6 +309,12 @@ NOT_NAMES = frozenset(
     "the a an this that these those in on at of and or but with by from for to as after before during since "
     "when while meanwhile also then today yesterday photo editor source reporter xinhua".split()
 )
+
+
+@_per_lexicon
+def _fields(lex: Lexicon) -> frozenset[str]:
+    """The one-word fields that name a ministry ("Commerce", "Finance")."""
+    return frozenset(f.title() for m in lex.bodies.get("ministry", []) for f in m["fields"] if " " not in f)
 
 
 @_per_lexicon

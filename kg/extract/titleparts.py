@@ -84,7 +84,7 @@ def ministry_res() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(words_pattern(list(by_field)), re.I), by_field
 
 
-MINISTER_OF = re.compile(r"minister\s+of\s+(?:the\s+)?$", re.I)
+MINISTER_OF = re.compile(r"(?:minister|secretary)\s+of\s+(?:the\s+)?$", re.I)
 MINISTER_NEXT = re.compile(r"\s+(?:vice\s+|deputy\s+)?minister(?![\w-])", re.I)
 WHERE = (
     r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|central|northern|southern|eastern|western|"
