@@ -77,6 +77,18 @@ def test_a_post_in_the_capital_of_a_province_goes_to_the_capital_city():
     assert _posts_of(r, "Ma Ruiqing") == {("Secretary", "CPC Yinchuan Municipal Committee")}
 
 
+def test_a_post_in_the_capital_unnamed_is_a_post_in_beijing_in_an_article_about_beijing():
+    r = run(
+        "The Beijing municipal government opened a library in Tongzhou District on Monday. The ceremony was "
+        "attended by the Party chief of the capital Lin Haoran. Zhou Ming, the mayor of the capital city of "
+        "Hunan Province, also attended."
+    )
+    assert _posts_of(r, "Lin Haoran") == {("Secretary", "CPC Beijing Municipal Committee")}
+    assert _posts_of(r, "Zhou Ming") == {("Mayor", "Changsha Municipal People's Government")}
+    r = run("VIENTIANE, May 3 -- Somchai Vongsa, the mayor of the capital, met visitors in Vientiane, Laos.")
+    assert not any("Beijing" in o for _, o in _posts_of(r, "Somchai Vongsa"))
+
+
 def test_the_chief_executive_of_a_special_administrative_region_heads_its_government():
     r = run(
         "Before the forum, Zhou met Macao Special Administrative Region (SAR) Chief Executive Tang Weiguo. "

@@ -42,6 +42,7 @@ LEVEL = re.compile(
 )
 RELATIVE_REGION = re.compile(r"(?:the\s+)?(autonomous\s+region|province|municipality|city|region)(?![\w-])", re.I)
 CAPITAL_OF = re.compile(r"(?:the\s+)?(?:provincial\s+)?capital(?:\s+city)?\s+of\s+", re.I)  # + a province
+THE_CAPITAL = re.compile(r"(?:[Tt]he\s+)?capital(?![\w-])(?!\s+(?:city\s+)?of(?![\w-]))")  # China's: Beijing
 SIMPLE = [
     ("OF", re.compile(r"of(?:\s+the)?(?![\w-])", re.I)),
     ("AND", re.compile(r"and(?![\w-])", re.I)),

@@ -26,6 +26,7 @@ from kg.extract.titleparts import (
     POSSESSIVE,
     RELATIVE_REGION,
     SIMPLE,
+    THE_CAPITAL,
     WHERE,
     Item,
     TitleHit,
@@ -122,6 +123,10 @@ class TitleScanner:
             region = self._region(m.end())
             city = self.lex.capital_of(region.value.name) if region and region.value else None
             return Item("REGION", pos, region.end, city) if region and city else None
+        m = THE_CAPITAL.match(text, pos)  # "the Party chief of the capital", in an article about Beijing
+        city = self.lex.capital_of("China") if m else None
+        if m and city is not None and self.ctx.region == city.name:
+            return Item("REGION", pos, m.end(), city)
         m = self.lex.place_re.match(text, pos)
         direction = None
         if not m or not m.group()[0].isupper():
