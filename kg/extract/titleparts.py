@@ -241,3 +241,18 @@ def leader_title(org: OrgHit) -> str:
     if org.kind in ("cppcc", "congress", "standing_committee"):
         return "Chairman"
     return "Head"
+
+
+def capital_at(text: str, pos: int, lex: Lexicon, region_at, home: str | None) -> Item | None:
+    """ "the capital city of Fujian Province" (Fuzhou), or "the capital" in an article about Beijing.
+
+    ``region_at(pos)`` reads a place item at ``pos``; ``home`` is the article's provincial-level region.
+    """
+    m = CAPITAL_OF.match(text, pos)
+    if m:
+        region = region_at(m.end())
+        city = lex.capital_of(region.value.name) if region and region.value else None
+        return Item("REGION", pos, region.end, city) if region and city else None
+    m = THE_CAPITAL.match(text, pos)
+    city = lex.capital_of("China") if m else None
+    return Item("REGION", pos, m.end(), city) if m and city is not None and home == city.name else None

@@ -14,7 +14,6 @@ import re
 from kg.extract.lexicon import Lexicon, Title, load_lexicon
 from kg.extract.orgs import DocContext, OrgHit, canonical_name
 from kg.extract.titleparts import (
-    CAPITAL_OF,
     CLASS_OF_BODIES,
     ELECTED,
     LEVEL,
@@ -26,11 +25,11 @@ from kg.extract.titleparts import (
     POSSESSIVE,
     RELATIVE_REGION,
     SIMPLE,
-    THE_CAPITAL,
     WHERE,
     Item,
     TitleHit,
     abbreviated,
+    capital_at,
     default_kind,
     descriptor_re,
     home_committee,
@@ -118,15 +117,9 @@ class TitleScanner:
     def _region(self, pos: int) -> Item | None:
         """A place: "Hebei Province", "north China's Hebei Province", "Indonesia's Central Java Province"."""
         text = self.text
-        m = CAPITAL_OF.match(text, pos)  # "the capital city of Fujian Province": its capital, Fuzhou
-        if m:
-            region = self._region(m.end())
-            city = self.lex.capital_of(region.value.name) if region and region.value else None
-            return Item("REGION", pos, region.end, city) if region and city else None
-        m = THE_CAPITAL.match(text, pos)  # "the Party chief of the capital", in an article about Beijing
-        city = self.lex.capital_of("China") if m else None
-        if m and city is not None and self.ctx.region == city.name:
-            return Item("REGION", pos, m.end(), city)
+        capital = capital_at(text, pos, self.lex, self._region, self.ctx.region)
+        if capital is not None:
+            return capital
         m = self.lex.place_re.match(text, pos)
         direction = None
         if not m or not m.group()[0].isupper():
