@@ -117,9 +117,8 @@ class TitleScanner:
     def _region(self, pos: int) -> Item | None:
         """A place: "Hebei Province", "north China's Hebei Province", "Indonesia's Central Java Province"."""
         text = self.text
-        capital = capital_at(text, pos, self.lex, self._region, self.ctx.region)
-        if capital is not None:
-            return capital
+        if (capital := capital_at(text, pos, self.lex, self._region, self.ctx.region)) is not None:
+            return capital  # "the capital city of Fujian Province": its capital, Fuzhou
         m = self.lex.place_re.match(text, pos)
         direction = None
         if not m or not m.group()[0].isupper():
@@ -343,12 +342,8 @@ class TitleScanner:
         org, kind, region, hit = self._org_for(title, org_item, nat, level)
         country = next((m.value for m in mods if m.kind == "REGION" and m.value is not None), None)
         if kind == "ministry" and region == "China" and country is not None and not country.is_chinese:
-            org, kind, region, hit = (
-                f"{org} of {country.name}",
-                "foreign",
-                country.name,
-                None,
-            )  # "Russian Foreign Minister"
+            # "Russian Foreign Minister": the ministry of that country
+            org, kind, region, hit = f"{org} of {country.name}", "foreign", country.name, None
         return TitleHit(title.name, org, kind, region, hit, start, end, plural, inferred=org_item is None)
 
     def _org_for(
